@@ -1,0 +1,10 @@
+"""Question answering with cited passages over 法治政府建设年度报告."""
+from .api import Assistant
+from .errors import ConfigError, CorpusError, IndexError_, LLMError, QuestionError, RagError
+from .settings import Settings
+from .types import Answer, CatalogEntry, Chunk, Citation, Passage, Report
+
+__all__ = [
+    "Assistant", "Settings", "Answer", "Citation", "Chunk", "Passage", "Report", "CatalogEntry",
+    "RagError", "ConfigError", "CorpusError", "IndexError_", "QuestionError", "LLMError",
+]

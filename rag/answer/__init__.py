@@ -1,0 +1,1 @@
+"""Answering: question cleaning, extractive answerer, LLM answerer, grounding check."""

@@ -1,0 +1,210 @@
+"""`rag index|search|ask|eval|chat`: argument parsing and output formatting only."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .errors import QuestionError, RagError
+from .settings import Settings
+
+
+def _progress_printer():
+    """A one-line progress display on stderr for long work."""
+    last = {"t": 0.0}
+
+    def show(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done not in (0, total) and now - last["t"] < 0.2:
+            return
+        last["t"] = now
+        label = {"embed": "计算向量", "bm25": "建立关键词索引"}.get(stage, stage)
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _settings(args) -> Settings:
+    return Settings.from_env(data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None)
+
+
+def _assistant(args):
+    from .api import Assistant
+
+    return Assistant(_settings(args), progress=_progress_printer())
+
+
+def cmd_index(args) -> int:
+    from .api import Assistant
+
+    assistant = Assistant(_settings(args))
+    report = assistant.build_index(rebuild=args.rebuild, progress=_progress_printer())
+    for err in report.errors:
+        print(f"错误：{err}", file=sys.stderr)
+    print(f"索引完成：新增 {len(report.added)}，更新 {len(report.replaced)}，删除 {len(report.removed)}，"
+          f"未变 {len(report.unchanged)}；共 {report.chunks} 个分块，计算向量 {report.embedded} 个，"
+          f"用时 {report.seconds:.1f} 秒。")
+    return 1 if report.errors else 0
+
+
+def _read_batch(path: str):
+    """Yield (line_no, item-or-error) for a JSONL file of {"id", "question"}."""
+    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    with stream:
+        for n, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or "question" not in item:
+                    raise ValueError("缺少 question 字段")
+                yield n, item
+            except ValueError as exc:
+                yield n, exc
+
+
+def cmd_search(args) -> int:
+    assistant = _assistant(args)
+    if args.batch:
+        status = 0
+        for n, item in _read_batch(args.batch):
+            if isinstance(item, Exception):
+                print(f"第 {n} 行无效：{item}", file=sys.stderr)
+                status = 1
+                continue
+            try:
+                passages = [p.as_dict() for p in assistant.search(str(item["question"]), args.k).passages]
+            except QuestionError as exc:
+                passages = []
+                print(f"第 {n} 行：{exc}", file=sys.stderr)
+            print(json.dumps({"id": item.get("id"), "question": item["question"], "passages": passages},
+                             ensure_ascii=False), flush=True)
+        return status
+    if args.question is None:
+        raise QuestionError("请提供问题，或使用 --batch FILE.jsonl。")
+    result = assistant.search(args.question, args.k)
+    if args.json:
+        print(json.dumps({"question": args.question, "passages": [p.as_dict() for p in result.passages]},
+                         ensure_ascii=False, indent=1))
+        return 0
+    if not result.passages:
+        print("没有找到相关段落。" + _scope_note(result.scope))
+        return 0
+    for i, p in enumerate(result.passages, 1):
+        print(f"[{i}] {p.title} · {p.chunk.section_path}  (score {p.score:.3f})")
+        print(f"    {p.chunk.text}\n")
+    return 0
+
+
+def _scope_note(scope) -> str:
+    if scope.unknown_regions:
+        return f"（语料中没有：{'、'.join(scope.unknown_regions)}）"
+    if scope.missing_years:
+        return f"（语料中没有 {'、'.join(map(str, scope.missing_years))} 年的报告）"
+    return ""
+
+
+def cmd_ask(args) -> int:
+    assistant = _assistant(args)
+    if args.batch:
+        status = 0
+        for n, item in _read_batch(args.batch):
+            if isinstance(item, Exception):
+                print(f"第 {n} 行无效：{item}", file=sys.stderr)
+                status = 1
+                continue
+            try:
+                ans = assistant.ask(str(item["question"]), mode=args.mode).as_dict()
+            except QuestionError as exc:
+                ans = {"answer": str(exc), "answered": False, "citations": [], "mode": None, "latency_ms": 0}
+            print(json.dumps({"id": item.get("id"), "question": item["question"], "answer": ans["answer"],
+                              "answered": ans["answered"], "citations": ans["citations"], "mode": ans["mode"],
+                              "latency_ms": ans["latency_ms"]}, ensure_ascii=False), flush=True)
+        return status
+    if args.question is None:
+        raise QuestionError("请提供问题，或使用 --batch FILE.jsonl。")
+    answer = assistant.ask(args.question, mode=args.mode)
+    if args.json:
+        print(json.dumps(answer.as_dict(), ensure_ascii=False, indent=1))
+        return 0
+    print(answer.text)
+    if answer.notice:
+        print(f"\n（{answer.notice}）")
+    for i, c in enumerate(answer.citations, 1):
+        print(f"\n[{i}] {c.title} · {c.section}\n    「{c.text}」（第 {c.start}–{c.end} 字）")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from evals.runner import main as eval_main
+
+    return eval_main(args)
+
+
+def cmd_chat(args) -> int:
+    from ui.app import launch
+
+    return launch(_settings(args), host=args.host, port=args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rag", description="法治政府建设年度报告问答助手")
+    p.add_argument("--data-dir", help="索引目录（默认 RAG_DATA_DIR 或 ./.rag-data）")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("index", help="建立或更新索引（增量）")
+    s.add_argument("--rebuild", action="store_true", help="丢弃现有索引，从头重建")
+    s.set_defaults(func=cmd_index)
+
+    s = sub.add_parser("search", help="检索相关段落")
+    s.add_argument("question", nargs="?")
+    s.add_argument("-k", type=int, default=5)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--batch", metavar="FILE.jsonl", help='每行 {"id":..., "question":...}；- 表示标准输入')
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("ask", help="回答问题并给出引文")
+    s.add_argument("question", nargs="?")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--batch", metavar="FILE.jsonl")
+    s.add_argument("--mode", choices=["extractive", "llm"], default=None)
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("eval", help="在评测题集上评估")
+    s.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
+    s.add_argument("--questions", default=None)
+    s.add_argument("--retrieval-only", action="store_true")
+    s.add_argument("--no-ablation", action="store_true", help="不输出消融对比表")
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("chat", help="启动网页聊天界面（Gradio）")
+    s.add_argument("--host", default=os.environ.get("RAG_HOST", "127.0.0.1"))
+    s.add_argument("--port", type=int, default=int(os.environ.get("RAG_PORT", "7860")))
+    s.set_defaults(func=cmd_chat)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except KeyboardInterrupt:
+        print("\n已中断。", file=sys.stderr)
+        return 130
+    except RagError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Load the catalogue and the reports: exact original text, plus a Simplified search form.
+
+Every offset used anywhere in the project is an offset into the original file's
+text (`Report.text`), so a citation can always be shown in place.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import CorpusError
+from .types import CatalogEntry, Report
+
+CATALOG_FILE = "catalog.json"
+
+# Web-page residue such as "来源:长子营镇  日期:2024-03-28 10:09 打印 【字体:".
+_RESIDUE = re.compile(r"^[ \t\u3000]*(来源|來源)[:：].*(日期|打印|字体|字體).*$", re.M)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified, keeping the length so offsets stay valid."""
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    # A phrase rule changed the length: fall back to one character at a time.
+    cc = _t2s()
+    return "".join(ch if len(c := cc.convert(ch)) != 1 else c for ch in text)
+
+
+def load_catalog(seeds_dir: Path) -> list[CatalogEntry]:
+    path = Path(seeds_dir) / CATALOG_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CorpusError(f"找不到报告目录文件 {path}。", str(path)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorpusError(f"报告目录文件 {path} 无法解析：{exc}", str(path)) from None
+    entries = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw.get("reports", [])):
+        try:
+            entry = CatalogEntry(
+                doc_id=str(item["doc_id"]),
+                file=str(item["file"]),
+                title=str(item["title"]),
+                region=str(item["region"]),
+                aliases=tuple(item.get("aliases", [])),
+                level=str(item.get("level", "")),
+                parent=str(item.get("parent", "")),
+                year=int(item["year"]),
+                published=item.get("published"),
+                script=str(item.get("script", "simplified")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CorpusError(f"{path} 第 {i + 1} 条记录缺少或有误的字段：{exc}", str(path)) from None
+        if entry.doc_id in seen:
+            raise CorpusError(f"{path} 中 doc_id {entry.doc_id!r} 重复。", str(path))
+        seen.add(entry.doc_id)
+        entries.append(entry)
+    return entries
+
+
+def report_path(seeds_dir: Path, entry: CatalogEntry) -> Path:
+    """The report's file, refusing names that would leave the seeds directory."""
+    base = Path(seeds_dir).resolve()
+    path = (base / entry.file).resolve()
+    if base not in path.parents:
+        raise CorpusError(f"报告 {entry.doc_id} 的文件名 {entry.file!r} 指向 seeds 目录之外。", entry.file)
+    return path
+
+
+def read_report_text(path: Path) -> tuple[str, bytes]:
+    """Decode one report file; every failure names the file."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(f"报告文件不存在：{path}", str(path)) from None
+    except OSError as exc:
+        raise CorpusError(f"无法读取报告文件 {path}：{exc.strerror}", str(path)) from None
+    if b"\x00" in data[:4096]:
+        raise CorpusError(f"报告文件 {path} 是二进制文件，不是 UTF-8 文本。", str(path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = "（看起来是 GBK 编码，请转换为 UTF-8）" if _looks_like_gbk(data) else ""
+        raise CorpusError(
+            f"报告文件 {path} 不是有效的 UTF-8 文本：第 {exc.start} 字节处解码失败{hint}。", str(path)
+        ) from None
+    if not text.strip():
+        raise CorpusError(f"报告文件 {path} 是空的。", str(path))
+    return text, data
+
+
+def _looks_like_gbk(data: bytes) -> bool:
+    try:
+        data.decode("gbk")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def load_report(seeds_dir: Path, entry: CatalogEntry) -> Report:
+    text, data = read_report_text(report_path(seeds_dir, entry))
+    skip = tuple((m.start(), m.end()) for m in _RESIDUE.finditer(text))
+    return Report(
+        entry=entry,
+        text=text,
+        search_text=to_simplified(text),
+        sha256=hashlib.sha256(data).hexdigest(),
+        skip=skip,
+    )
+
+
+@dataclass
+class Corpus:
+    """The reports that loaded, and an error for each that did not."""
+
+    reports: list[Report]
+    errors: list[CorpusError]
+    catalog: list[CatalogEntry]
+
+    def by_id(self) -> dict[str, Report]:
+        return {r.doc_id: r for r in self.reports}
+
+
+def load_corpus(seeds_dir: Path) -> Corpus:
+    catalog = load_catalog(seeds_dir)
+    reports, errors = [], []
+    for entry in catalog:
+        try:
+            reports.append(load_report(seeds_dir, entry))
+        except CorpusError as exc:
+            errors.append(exc)
+    return Corpus(reports=reports, errors=errors, catalog=catalog)
+
+
+_WS = re.compile(r"[\s\u3000]+")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse whitespace (incl. full-width spaces) for search and embedding text."""
+    return _WS.sub(" ", text).strip()

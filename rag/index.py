@@ -1,0 +1,310 @@
+"""The index: chunks → embeddings in Chroma (through llama-index) + BM25, built incrementally.
+
+Each report is hashed; an unchanged report costs no embedding work, a changed
+one replaces exactly its chunks, a removed one disappears. The live state is
+whatever the manifest names (see `rag.store`), so an interrupted build never
+answers from a mix of versions.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .bm25 import BM25Index
+from .chunking import chunk_report, embedding_text, search_text
+from .corpus import Corpus, load_corpus, to_simplified
+from .embeddings import Embedder, make_embedder
+from .errors import CorpusError, IndexError_
+from .settings import Settings
+from .store import REBUILD_HINT, DocState, Manifest, StateDir
+from .types import Chunk
+
+log = logging.getLogger(__name__)
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class BuildReport:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[CorpusError] = field(default_factory=list)
+    embedded: int = 0  # texts sent to the embedder
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.replaced or self.removed)
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    pass
+
+
+class VectorStore:
+    """Chroma (embedded or server) behind llama-index's ChromaVectorStore."""
+
+    def __init__(self, settings: Settings, collection: str):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if settings.server_mode:
+                client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                             settings=chroma_settings)
+            else:
+                path = Path(settings.data_dir) / "chroma"
+                path.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            self.collection = client.get_or_create_collection(collection, metadata={"hnsw:space": "cosine"})
+        except Exception as exc:  # chromadb raises many types for a bad store
+            where = (f"Chroma 服务 {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
+                     else f"Chroma 数据目录 {Path(settings.data_dir) / 'chroma'}")
+            hint = "请确认服务已启动（chroma run）。" if settings.server_mode else REBUILD_HINT
+            raise IndexError_(f"无法打开{where}：{type(exc).__name__}: {exc}。{hint}") from exc
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        return set(self.collection.get(ids=ids, include=[])["ids"])
+
+    def add(self, chunks: list[Chunk], versions: list[str], vectors: np.ndarray) -> None:
+        from llama_index.core.schema import TextNode
+
+        nodes = [
+            TextNode(
+                id_=chunk_vector_id(c, v),
+                text=c.text,
+                embedding=vec.tolist(),
+                metadata={"doc_id": c.doc_id, "doc_version": v, "start": c.start, "end": c.end,
+                          "section": c.section_path, "kind": c.kind},
+                excluded_embed_metadata_keys=["doc_id", "doc_version", "start", "end", "section", "kind"],
+            )
+            for c, v, vec in zip(chunks, versions, vectors)
+        ]
+        for i in range(0, len(nodes), 512):
+            self.store.add(nodes[i:i + 512])
+
+    def delete_except(self, live_versions: list[str]) -> None:
+        """Drop vectors of any version the manifest no longer names."""
+        if live_versions:
+            self.collection.delete(where={"doc_version": {"$nin": live_versions}})
+        else:
+            ids = self.collection.get(include=[])["ids"]
+            if ids:
+                self.collection.delete(ids=ids)
+
+    def query(self, vector: np.ndarray, k: int, versions: list[str]) -> list[tuple[str, float]]:
+        from llama_index.core.vector_stores import (FilterOperator, MetadataFilter, MetadataFilters,
+                                                    VectorStoreQuery)
+
+        if not versions or k <= 0:
+            return []
+        filters = MetadataFilters(filters=[MetadataFilter(key="doc_version", operator=FilterOperator.IN,
+                                                          value=versions)])
+        res = self.store.query(VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k,
+                                                filters=filters))
+        # llama-index reports exp(-cosine distance); turn it back into cosine similarity.
+        return [(i, 1.0 + float(np.log(max(s, 1e-12)))) for i, s in zip(res.ids, res.similarities)]
+
+
+def chunk_vector_id(chunk: Chunk, version: str) -> str:
+    return f"{version}#{chunk.start}-{chunk.end}"
+
+
+def collection_name(embedder: Embedder) -> str:
+    safe = "".join(ch if ch.isalnum() else "-" for ch in embedder.name).strip("-")
+    return f"chunks-{safe}"[:60]
+
+
+class ChunkIndex:
+    """Opened once per process; `build` updates it, `load` reads the live generation."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings)
+        self.state = StateDir(Path(settings.data_dir) / "state")
+        self._vectors: VectorStore | None = None
+        self.manifest: Manifest | None = None
+        self.chunks: list[Chunk] = []
+        self.bm25: BM25Index | None = None
+        self.titles: dict[str, str] = {}
+        self.search_texts: list[str] = []
+
+    # ---- reading -------------------------------------------------------
+    @property
+    def vectors(self) -> VectorStore:
+        if self._vectors is None:
+            self._vectors = VectorStore(self.settings, collection_name(self.embedder))
+        return self._vectors
+
+    def exists(self) -> bool:
+        return self.state.manifest_path.exists()
+
+    def load(self) -> "ChunkIndex":
+        manifest = self.state.read_manifest()
+        if manifest is None:
+            raise IndexError_("索引尚未建立。请先运行 `rag index`。")
+        if manifest.embedding != self.embedder.name:
+            raise IndexError_(f"索引使用的嵌入模型是 {manifest.embedding}，当前配置为 {self.embedder.name}。{REBUILD_HINT}")
+        chunks = self.state.read_chunks(manifest.generation)
+        bm25 = BM25Index.load(self.state.bm25_path(manifest.generation))
+        if bm25.size != len(chunks):
+            raise IndexError_(f"BM25 索引与分块表不一致。{REBUILD_HINT}")
+        self._set(manifest, chunks, bm25)
+        return self
+
+    def _set(self, manifest: Manifest, chunks: list[Chunk], bm25: BM25Index) -> None:
+        self.manifest, self.chunks, self.bm25 = manifest, chunks, bm25
+        self.titles = {d: s.title for d, s in manifest.docs.items()}
+        self.search_texts = [to_simplified(c.text) for c in chunks]
+        self.by_vector_id = {chunk_vector_id(c, manifest.doc_version(c.doc_id)): i
+                             for i, c in enumerate(chunks)}
+
+    def versions(self, doc_ids: list[str] | tuple[str, ...] | None = None) -> list[str]:
+        assert self.manifest is not None
+        ids = self.manifest.docs if doc_ids is None else [d for d in doc_ids if d in self.manifest.docs]
+        return [self.manifest.doc_version(d) for d in ids]
+
+    # ---- building ------------------------------------------------------
+    def build(self, corpus: Corpus | None = None, *, rebuild: bool = False,
+              progress: Progress = _noop) -> BuildReport:
+        t0 = time.perf_counter()
+        corpus = corpus or load_corpus(self.settings.seeds_dir)
+        report = BuildReport(errors=list(corpus.errors))
+        with self._lock():
+            old = None if rebuild else self._read_manifest_for_update()
+            if rebuild:
+                self._reset_vectors()
+            old_chunks = self.state.read_chunks(old.generation) if old and old.docs else []
+            manifest = Manifest(self.embedder.name, collection_name(self.embedder),
+                                (old.generation + 1) if old else 1)
+            kept: list[Chunk] = []
+            todo: list[tuple[Chunk, str, str]] = []  # chunk, version, title
+            failed = {e.path for e in corpus.errors}
+            loaded = {r.doc_id for r in corpus.reports}
+            for r in corpus.reports:
+                prev = old.docs.get(r.doc_id) if old else None
+                state = DocState(r.sha256, r.entry.title, 0)
+                if prev and prev.sha256 == r.sha256:
+                    doc_chunks = [c for c in old_chunks if c.doc_id == r.doc_id]
+                    report.unchanged.append(r.doc_id)
+                    kept.extend(doc_chunks)
+                else:
+                    doc_chunks = chunk_report(r, self.settings.chunk_tokens)
+                    (report.replaced if prev else report.added).append(r.doc_id)
+                    todo.extend((c, f"{r.doc_id}@{state.version}", r.entry.title) for c in doc_chunks)
+                    kept.extend(doc_chunks)
+                state.chunks = len(doc_chunks)
+                manifest.docs[r.doc_id] = state
+            # A report that failed to load keeps its last good version: nothing is lost.
+            for doc_id, prev in (old.docs.items() if old else []):
+                if doc_id in loaded:
+                    continue
+                entry = next((e for e in corpus.catalog if e.doc_id == doc_id), None)
+                if entry is not None and any(str(entry.file) in str(p) for p in failed if p):
+                    manifest.docs[doc_id] = prev
+                    kept.extend(c for c in old_chunks if c.doc_id == doc_id)
+                else:
+                    report.removed.append(doc_id)
+            report.embedded = self._embed_and_store(todo, progress)
+            order = {d: i for i, d in enumerate(manifest.docs)}
+            kept.sort(key=lambda c: (order[c.doc_id], c.start))
+            if report.changed or old is None or rebuild:
+                self._write_generation(manifest, kept, progress)
+            else:
+                manifest = old
+            self._set(manifest, kept if manifest is not old else self.state.read_chunks(old.generation),
+                      BM25Index.load(self.state.bm25_path(manifest.generation)))
+        report.chunks = len(self.chunks)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _read_manifest_for_update(self) -> Manifest | None:
+        try:
+            old = self.state.read_manifest()
+        except IndexError_:
+            log.warning("index manifest unreadable; rebuilding from scratch")
+            self._reset_vectors()
+            return None
+        if old and old.embedding != self.embedder.name:
+            return None  # another vector space: everything is re-embedded
+        return old
+
+    def _embed_and_store(self, todo: list[tuple[Chunk, str, str]], progress: Progress) -> int:
+        if not todo:
+            return 0
+        ids = [chunk_vector_id(c, v) for c, v, _ in todo]
+        present = self.vectors.existing_ids(ids)  # left by an interrupted run
+        todo = [t for t, i in zip(todo, ids) if i not in present]
+        total, done, batch = len(todo), 0, 64
+        progress("embed", 0, total)
+        for i in range(0, total, batch):
+            part = todo[i:i + batch]
+            vecs = self.embedder.embed([embedding_text(c, to_simplified(title)) for c, _, title in part])
+            self.vectors.add([c for c, _, _ in part], [v for _, v, _ in part], vecs)
+            done += len(part)
+            progress("embed", done, total)
+        return total
+
+    def _write_generation(self, manifest: Manifest, chunks: list[Chunk], progress: Progress) -> None:
+        progress("bm25", 0, len(chunks))
+        self.state.root.mkdir(parents=True, exist_ok=True)
+        texts = [search_text_for_bm25(c) for c in chunks]
+        BM25Index.build(texts).save(self.state.bm25_path(manifest.generation))
+        self.state.write_chunks(manifest.generation, chunks)
+        self.state.commit(manifest)
+        progress("bm25", len(chunks), len(chunks))
+        self.vectors.delete_except([manifest.doc_version(d) for d in manifest.docs])
+
+    def _reset_vectors(self) -> None:
+        import chromadb
+
+        if self.settings.server_mode:
+            try:
+                self.vectors.collection.delete(where={"doc_version": {"$ne": ""}})
+            except Exception:  # an empty collection rejects the where clause on some versions
+                pass
+            return
+        import shutil
+
+        self._vectors = None
+        chromadb.api.client.SharedSystemClient.clear_system_cache()
+        shutil.rmtree(Path(self.settings.data_dir) / "chroma", ignore_errors=True)
+        shutil.rmtree(self.state.root, ignore_errors=True)
+
+    @contextmanager
+    def _lock(self):
+        Path(self.settings.data_dir).mkdir(parents=True, exist_ok=True)
+        with open(Path(self.settings.data_dir) / "index.lock", "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise IndexError_("另一个 `rag index` 正在运行，请等待其完成。") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def search_text_for_bm25(chunk: Chunk) -> str:
+    """Heading path plus body, Simplified: headings carry the topic words."""
+    return to_simplified(chunk.section_path + "\n" + chunk.text)
+
+
+__all__ = ["ChunkIndex", "BuildReport", "search_text"]

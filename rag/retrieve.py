@@ -1,0 +1,106 @@
+"""Question → passages: scope filters, dense + BM25, fused by weights measured on the gold set."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .filters import QueryScope, ScopeDetector
+from .index import ChunkIndex
+from .types import Passage
+
+METHODS = ("dense", "bm25", "fused")
+# Chosen by `python -m evals.bench_retrieval` (fusion sweep); see the README.
+BM25_WEIGHT = 0.7
+CANDIDATES = 30
+KIND_BONUS = 0.25  # added to the fused score of chunks of the section kind the question asks about
+_KIND_HINTS = (
+    ("下一年安排", ("安排", "计划", "打算", "工作重点", "下一步", "明年", "思路")),
+    ("不足", ("不足", "问题与", "短板", "薄弱")),
+    ("第一责任人", ("第一责任人", "主要负责人", "主要负责同志", "主要领导")),
+)
+
+
+def kind_hint(question: str) -> str | None:
+    """The section kind a question asks about (plans vs achievements), if it says."""
+    from .corpus import to_simplified
+
+    q = to_simplified(question)
+    for kind, words in _KIND_HINTS:
+        if any(w in q for w in words):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    passages: list[Passage]
+    scope: QueryScope
+
+
+class Retriever:
+    def __init__(self, index: ChunkIndex, detector: ScopeDetector, bm25_weight: float = BM25_WEIGHT):
+        self.index = index
+        self.detector = detector
+        self.bm25_weight = bm25_weight
+
+    def scope(self, question: str, doc_ids: list[str] | None = None) -> QueryScope:
+        return self.detector.detect(question).restrict(doc_ids)
+
+    def search(self, question: str, k: int = 5, *, doc_ids: list[str] | None = None,
+               method: str = "fused", use_filters: bool = True,
+               scope: QueryScope | None = None) -> SearchResult:
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}")
+        if scope is None:
+            scope = self.scope(question, doc_ids) if use_filters else QueryScope(None).restrict(doc_ids)
+        if scope.empty or not self.index.chunks:
+            return SearchResult([], scope)
+        allowed = list(self.index.manifest.docs) if scope.doc_ids is None else list(scope.doc_ids)
+        mask = np.array([c.doc_id in allowed for c in self.index.chunks])
+        if not mask.any():
+            return SearchResult([], scope)
+        n = max(k, CANDIDATES)
+        bm25 = dense = None
+        if method in ("bm25", "fused"):
+            bm25 = np.where(mask, self.index.bm25.scores(question), -np.inf)
+        if method in ("dense", "fused"):
+            dense = self._dense(question, n, allowed)
+        ranked = self._fuse(bm25, dense, n, method)
+        hint = kind_hint(question) if method == "fused" else None
+        if hint:
+            ranked = sorted(((i, s + (KIND_BONUS if self.index.chunks[i].kind == hint else 0.0))
+                             for i, s in ranked), key=lambda x: -x[1])
+        passages = [
+            Passage(self.index.chunks[i], self.index.titles.get(self.index.chunks[i].doc_id, ""), score,
+                    dense=None if dense is None or i not in dense else dense[i],
+                    bm25=None if bm25 is None else float(bm25[i]))
+            for i, score in ranked[:k]
+        ]
+        return SearchResult(passages, scope)
+
+    def _dense(self, question: str, n: int, allowed: list[str]) -> dict[int, float]:
+        vec = self.index.embedder.embed([question])[0]
+        hits = self.index.vectors.query(vec, n, self.index.versions(allowed))
+        return {self.index.by_vector_id[i]: s for i, s in hits if i in self.index.by_vector_id}
+
+    def _fuse(self, bm25: np.ndarray | None, dense: dict[int, float] | None, n: int,
+              method: str) -> list[tuple[int, float]]:
+        if method == "dense":
+            return sorted(dense.items(), key=lambda x: -x[1])
+        finite = np.isfinite(bm25)
+        top = [int(i) for i in np.argsort(-bm25)[:n] if finite[i]]
+        if method == "bm25":
+            return [(i, float(bm25[i])) for i in top if bm25[i] > 0] or [(i, 0.0) for i in top]
+        cands = set(top) | set(dense)
+        bmax = float(max((bm25[i] for i in cands), default=0.0))
+        dvals = list(dense.values())
+        dmin, dmax = (min(dvals), max(dvals)) if dvals else (0.0, 0.0)
+        w = self.bm25_weight if bmax > 0 else 0.0  # no lexical signal: dense alone decides
+        fused = []
+        for i in cands:
+            b = float(bm25[i]) / bmax if bmax > 0 else 0.0
+            d = (dense.get(i, dmin) - dmin) / (dmax - dmin) if dmax > dmin else 0.0
+            fused.append((i, w * b + (1 - w) * d))
+        fused.sort(key=lambda x: -x[1])
+        return fused

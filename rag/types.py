@@ -1,0 +1,143 @@
+"""The few data types that flow through the pipeline.
+
+Library objects (llama-index nodes, Chroma results) never leave `rag.index` /
+`rag.retrieve`; everything else speaks in these types.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """Who, where and when one report is (one line of seeds/catalog.json)."""
+
+    doc_id: str
+    file: str
+    title: str
+    region: str
+    aliases: tuple[str, ...]
+    level: str
+    parent: str
+    year: int
+    published: str | None
+    script: str  # "simplified" | "traditional"
+
+    @property
+    def short_region(self) -> str:
+        """The region without its parents, e.g. 昌平区 for 北京市昌平区."""
+        return self.aliases[0] if self.aliases else self.region
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report: its catalogue entry, original text and a Simplified search form.
+
+    `search_text` has exactly the same length as `text` (OpenCC t2s maps
+    character to character for these texts), so offsets are shared.
+    """
+
+    entry: CatalogEntry
+    text: str
+    search_text: str
+    sha256: str
+    skip: tuple[tuple[int, int], ...] = ()  # web residue spans, never indexed
+
+    @property
+    def doc_id(self) -> str:
+        return self.entry.doc_id
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of one section of one report, with exact offsets into the original file."""
+
+    doc_id: str
+    section: tuple[str, ...]  # heading path, original script
+    kind: str  # 成效 | 不足 | 第一责任人 | 下一年安排 | 概述 | 其他
+    text: str  # original text, == report.text[start:end]
+    start: int
+    end: int
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}:{self.start}-{self.end}"
+
+    @property
+    def section_path(self) -> str:
+        return " › ".join(self.section)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused score and the scores behind it."""
+
+    chunk: Chunk
+    title: str
+    score: float
+    dense: float | None = None
+    bm25: float | None = None
+
+    def as_dict(self) -> dict:
+        c = self.chunk
+        return {
+            "doc_id": c.doc_id,
+            "title": self.title,
+            "section": c.section_path,
+            "text": c.text,
+            "start": c.start,
+            "end": c.end,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The quoted evidence for an answer: a span of one report, original script."""
+
+    doc_id: str
+    title: str
+    section: str
+    text: str  # the quote, == report.text[start:end]
+    start: int
+    end: int
+    score: float = 0.0
+    passage: str = ""  # the whole passage the quote sits in, for display
+
+    def as_dict(self) -> dict:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "section": self.section,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass
+class Answer:
+    """What the assistant says, with the citations that prove it."""
+
+    question: str
+    text: str
+    answered: bool
+    citations: list[Citation] = field(default_factory=list)
+    mode: str = "extractive"  # "extractive" | "llm"
+    model: str | None = None
+    notice: str | None = None  # fallback / truncation notices shown to the user
+    timings: dict[str, float] = field(default_factory=dict)  # milliseconds
+
+    def as_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "answered": self.answered,
+            "citations": [c.as_dict() for c in self.citations],
+            "mode": self.mode,
+            "model": self.model,
+            "notice": self.notice,
+            "latency_ms": round(sum(self.timings.values()), 1) if self.timings else None,
+            "timings": {k: round(v, 1) for k, v in self.timings.items()},
+        }
