@@ -16,8 +16,12 @@ Decisions:
   values appear among the stated numbers in gold order (extra numbers may sit in
   between: a multi-part answer naturally adds context numbers).
 * strict (comparison): the entity is named in the answer's first sentence, before
-  any other region of the compared reports.  Lenient: every gold value anywhere and
-  the entity named anywhere.
+  any other region of the compared reports (from the values' doc_ids and the
+  question, via seeds/catalog.json aliases).  Lenient: strict, or the entity named
+  anywhere together with every gold value stated anywhere.
+* numerals the report wrote as names (六大提升, 第三批, “通八條”) are read in the
+  answer only for golds whose evidence needs it (gold_measures), so 一件事 never
+  shadows the real number of an ordinary gold.
 * refusal golds: strict and lenient are both "did not answer"; citation_correct is
   True (nothing to cite), so callers may average over all golds or filter.
 """
@@ -156,7 +160,7 @@ def _names_for(entity: str) -> list[str]:
     for aliases in _catalog().values():
         if entity in aliases:
             names.update(aliases)
-    return [normalize_text(n) for n in names if n]
+    return list(dict.fromkeys(normalize_text(n) for n in names if n))
 
 
 def _other_names(gold: dict, own: list[str]) -> list[str]:
@@ -217,9 +221,12 @@ def lenient_correct(gold: dict, answer: dict) -> bool:
     text = _answer_text(answer)
     stated = answer_quantities(text, gold.get("question", ""), gold_measures(gold))
     want = gold_values(gold)
-    if "entity" in gold and _first_pos(normalize_text(text), _names_for(gold["entity"])) < 0:
-        return False
-    return _all_anywhere(want, stated) if want else "entity" in gold
+    if "entity" in gold:
+        if _comparison_strict(gold, text):
+            return True
+        if _first_pos(normalize_text(text), _names_for(gold["entity"])) < 0:
+            return False
+    return bool(want) and _all_anywhere(want, stated)
 
 
 def citation_correct(gold: dict, answer: dict) -> bool:

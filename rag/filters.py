@@ -37,6 +37,8 @@ class QueryScope:
     years: tuple[int, ...] = ()
     unknown_regions: tuple[str, ...] = ()  # places named that the corpus does not hold
     missing_years: tuple[int, ...] = ()  # years named that no matching report covers
+    content: str = ""  # the question without the places and years: what to rank passages by
+    mentions: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (place as written, its docs) in question order
 
     @property
     def empty(self) -> bool:
@@ -48,7 +50,8 @@ class QueryScope:
             return self
         base = self.doc_ids if self.doc_ids is not None else tuple(allowed)
         return QueryScope(tuple(d for d in base if d in allowed), self.regions, self.years,
-                          self.unknown_regions, self.missing_years)
+                          self.unknown_regions, self.missing_years, self.content,
+                          tuple((n, tuple(d for d in docs if d in allowed)) for n, docs in self.mentions))
 
 
 class ScopeDetector:
@@ -77,6 +80,7 @@ class ScopeDetector:
         self_hits: dict[str, set[str]] = {}
         parent_docs: set[str] = set()
         taken = [False] * len(q)
+        found: list[tuple[int, str, set[str]]] = []
         for name in self._order:  # longest first: 北京市昌平区 before 北京市
             for m in re.finditer(re.escape(name), q):
                 if any(taken[m.start():m.end()]):
@@ -85,6 +89,7 @@ class ScopeDetector:
                 own, contained = self._names[name]
                 if own:
                     self_hits.setdefault(name, set()).update(own)
+                    found.append((m.start(), name, own))
                 parent_docs |= contained
         unknown = tuple(u for u in _places(q) if u not in self._known and not _inside_known(u, q, self._known))
         region_docs: set[str] | None = None
@@ -95,6 +100,8 @@ class ScopeDetector:
         regions = tuple(sorted({self._short(d) for d in (region_docs or ())}))
 
         years = _years(q)
+        content = "".join(ch for ch, t in zip(q, taken) if not t)
+        content = _CN_YEAR.sub("", _YEAR.sub("", content)).strip() or q
         year_docs: set[str] | None = None
         missing: list[int] = []
         if years:
@@ -107,8 +114,13 @@ class ScopeDetector:
                     missing.append(y)
                 year_docs |= hit
 
+        mentions = _ordered_mentions(found, year_docs)
+        if not self_hits and parent_docs and not unknown:
+            # Only a parent region (大兴区, 北京市): its own report is not in the corpus.
+            named = [n for n in self._order if n in q and self._names[n][1] and not self._names[n][0]]
+            unknown = (min(named, key=lambda n: len(self._names[n][1])),)  # the most specific one
         if unknown and not self_hits:
-            return QueryScope((), regions, years, unknown, tuple(missing))
+            return QueryScope((), regions, years, unknown, tuple(missing), content)
         docs: set[str] | None = None
         for s in (region_docs, year_docs):
             if s is not None:
@@ -116,10 +128,21 @@ class ScopeDetector:
         if missing and region_docs is not None and len(self_hits) <= 1:
             docs = set()  # e.g. 昌平区2019年: the one report named does not cover it
         ordered = None if docs is None else tuple(e.doc_id for e in self.catalog if e.doc_id in docs)
-        return QueryScope(ordered, regions, years, unknown, tuple(missing))
+        return QueryScope(ordered, regions, years, unknown, tuple(missing), content, mentions)
 
     def _short(self, doc_id: str) -> str:
         return next(e.short_region for e in self.catalog if e.doc_id == doc_id)
+
+
+def _ordered_mentions(found, year_docs) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """One entry per distinct report named, in the order the question names them."""
+    out, seen = [], set()
+    for _, name, docs in sorted(found, key=lambda x: x[0]):
+        keep = tuple(sorted(d for d in docs if year_docs is None or d in year_docs))
+        if keep and keep not in seen:
+            seen.add(keep)
+            out.append((name, keep))
+    return tuple(out)
 
 
 def _admin_parts(region: str) -> list[str]:

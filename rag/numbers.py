@@ -98,7 +98,7 @@ _MASTER = re.compile(rf"""
 | (?P<pre2>{_PRE})?(?<![0-9A-Za-z.．０-９])(?P<num>{_ANUM})(?![0-9A-Za-z])
     (?P<m1>{_MULT_RE})?(?P<a1>{_MID})?(?P<m2>{_MULT_RE})?[ ]?
     (?P<unit>{_UNIT_RE}|[%％])?(?P<ci1>{_CI})?(?P<post2>{_POST})?
-| (?P<pre3>{_PRE})?(?P<cn>{_CNUM})(?P<a2>{_MID})?(?P<cunit>{_UNIT_RE})(?P<ci2>{_CI})?(?P<post3>{_POST})?
+| (?P<pre3>{_PRE})?(?P<cn>{_CNUM})(?P<a2>{_MID})?(?P<cm>[万萬亿億])?(?P<cunit>{_UNIT_RE})(?P<ci2>{_CI})?(?P<post3>{_POST})?
 """, re.VERBOSE | re.MULTILINE)
 
 _YEAR_IN_RANGE = re.compile(_YEAR)
@@ -127,10 +127,8 @@ def cn_to_number(s: str) -> float | None:
         if ch in _CN_DIGIT:
             if digit is not None:  # two digits in a row: 八五, 十三五
                 return None
-            digit = _CN_DIGIT[ch] if ch not in "零〇" else None
+            digit = _CN_DIGIT[ch] or None  # 零 only separates: 一百零五
             seen_digit = True
-            if ch in "零〇":
-                last_small = 10**5 if section == 0 else last_small
         elif ch in _CN_SMALL:
             mult = _CN_SMALL[ch]
             if mult >= last_small:
@@ -242,6 +240,7 @@ def _build(m: re.Match, text: str, loose: bool) -> Quantity | None:
         n, mult = _split_cn_mult(cn)
         if n is None:
             return None
+        mult *= _MULT.get(g("cm") or "", 1.0)  # 二十多万元
         if num_start > 0 and text[num_start - 1] in "数數几幾":
             approx = True  # 数十家
 

@@ -53,7 +53,7 @@ class Retriever:
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}")
         if scope is None:
-            scope = self.scope(question, doc_ids) if use_filters else QueryScope(None).restrict(doc_ids)
+            scope = self.scope(question, doc_ids) if use_filters else QueryScope(None, content=question).restrict(doc_ids)
         if scope.empty or not self.index.chunks:
             return SearchResult([], scope)
         allowed = list(self.index.manifest.docs) if scope.doc_ids is None else list(scope.doc_ids)
@@ -61,6 +61,8 @@ class Retriever:
         if not mask.any():
             return SearchResult([], scope)
         n = max(k, CANDIDATES)
+        if use_filters and scope.content:
+            question = scope.content  # places and years did their job as filters
         bm25 = dense = None
         if method in ("bm25", "fused"):
             bm25 = np.where(mask, self.index.bm25.scores(question), -np.inf)

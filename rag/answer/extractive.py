@@ -1,0 +1,152 @@
+"""The offline answerer: pick the asked number from the retrieved passages and quote its sentence.
+
+Every number in a passage is a candidate. It is scored by how well the words it
+"owns" (the text between the previous number and it, plus the words right after
+its unit) and its sentence match the question's metric words, whether its unit
+is the one asked for, and how highly its passage was retrieved.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ..bm25 import tokenize
+from ..corpus import to_simplified
+from ..numbers import Quantity, find_quantities, units_compatible
+from ..sections import sentence_spans
+from ..types import Citation, Passage
+from .intent import Intent
+
+_CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
+_HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_TAIL_BREAK = re.compile(r"[，,、；;。：:！？!?\n（(]|\d")
+MIN_SUPPORT = 0.45  # below this share of the question's metric words, the passages do not hold it
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A chosen number, the sentence that states it, and how sure we are."""
+
+    quantity: Quantity  # offsets relative to the report text
+    passage: Passage
+    sent_start: int
+    sent_end: int
+    score: float
+    support: float  # share of metric words found around the number and in its sentence
+
+    def citation(self) -> Citation:
+        c = self.passage.chunk
+        rel_a, rel_b = self.sent_start - c.start, self.sent_end - c.start
+        return Citation(c.doc_id, self.passage.title, c.section_path, c.text[rel_a:rel_b],
+                        self.sent_start, self.sent_end, self.passage.score, c.text)
+
+
+def _weights(terms: tuple[str, ...]) -> dict[str, float]:
+    # Longer words are more specific (行政复议 over 行政); overlapping sub-words share the credit.
+    return {t: math.log1p(len(t)) for t in terms}
+
+
+def _coverage(text: str, weights: dict[str, float]) -> float:
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    return sum(w for t, w in weights.items() if t in text) / total
+
+
+def _question_numbers(question: str) -> set[float]:
+    return {q.value for q in find_quantities(question) if not q.is_year} | \
+           {q.number for q in find_quantities(question) if not q.is_year}
+
+
+def candidates(question: str, intent: Intent, passages: list[Passage]) -> list[Pick]:
+    weights = _weights(intent.terms)
+    asked = _question_numbers(question)
+    top = max((p.score for p in passages), default=1.0) or 1.0
+    picks: list[Pick] = []
+    for rank, passage in enumerate(passages):
+        chunk = passage.chunk
+        text = to_simplified(chunk.text)
+        heading = to_simplified(chunk.section_path)
+        for a, b in sentence_spans(text, 0, len(text)):
+            sentence = text[a:b]
+            sent_cov = _coverage(sentence + heading, weights)
+            prev_end, prev_clause = 0, 0
+            for q in find_quantities(sentence):
+                if q.is_year or q.value in asked or q.number in asked:
+                    prev_end = prev_clause = q.end
+                    continue
+                clause_start = _clause_start(sentence, q.start, prev_end)
+                if prev_end and not _HAS_WORD.search(sentence, prev_end, q.start):
+                    clause_start = prev_clause  # 「50批次3.2萬餘人」: adjacent numbers share their words
+                prev_clause = clause_start
+                tail = _tail(sentence, q.end)
+                own = sentence[clause_start:q.start] + q.text + tail
+                own_cov = _coverage(own, weights)
+                unit_fit = _unit_fit(q, intent.units)
+                score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit
+                         + 0.6 * (passage.score / top) - 0.08 * rank)
+                support = 0.65 * own_cov + 0.35 * sent_cov
+                abs_q = Quantity(chunk.text[a + q.start:a + q.end], chunk.start + a + q.start,
+                                 chunk.start + a + q.end, q.number, q.value, q.unit, q.approx, q.is_year,
+                                 q.is_percent)
+                picks.append(Pick(abs_q, passage, chunk.start + a, chunk.start + b, score, support))
+                prev_end = q.end
+    picks.sort(key=lambda p: -p.score)
+    return picks
+
+
+def _clause_start(sentence: str, start: int, prev_end: int) -> int:
+    """Where the words a number owns begin: after the previous number or clause break."""
+    cut = prev_end
+    for m in _CLAUSE_BREAK.finditer(sentence, prev_end, start):
+        cut = m.end()
+    return cut
+
+
+def _tail(sentence: str, end: int) -> str:
+    """Words right after the unit (抽查3199户“市场主体”), up to the next break."""
+    m = _TAIL_BREAK.search(sentence, end)
+    return sentence[end:m.start() if m else len(sentence)][:12]
+
+
+def _unit_fit(q: Quantity, units: tuple[str, ...]) -> float:
+    if not units:
+        return 0.0
+    for u in units:
+        if u == "%":
+            if q.is_percent:
+                return 1.0
+            continue
+        if q.is_percent:
+            continue
+        if q.unit and (units_compatible(q.unit, u) or q.unit.endswith(u) or u.endswith(q.unit)):
+            return 1.0
+    return -1.0
+
+
+def best(question: str, intent: Intent, passages: list[Passage], exclude: set[int] = frozenset()) -> Pick | None:
+    """The best supported number, or None when the passages do not hold the asked fact."""
+    for pick in candidates(question, intent, passages):
+        if pick.quantity.start in exclude:
+            continue
+        if pick.support < MIN_SUPPORT:
+            return None
+        return pick
+    return None
+
+
+def state_value(pick: Pick) -> str:
+    """The value in the report's own unit; a Traditional form also gets its Simplified reading."""
+    surface = pick.quantity.text
+    simple = to_simplified(surface)
+    return surface if simple == surface else f"{surface}（{simple}）"
+
+
+def quote(pick: Pick) -> str:
+    c = pick.passage.chunk
+    return c.text[pick.sent_start - c.start:pick.sent_end - c.start].strip()
+
+
+def terms_of(text: str) -> list[str]:
+    return [t for t in tokenize(text) if len(t) > 1]

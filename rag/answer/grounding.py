@@ -1,0 +1,111 @@
+"""The grounding check: every number an answer states must be found in a passage it cites.
+
+Rules (the issue "every number it states must be found in a passage it cites"):
+
+* citation markers are [n] / 【n】 / ［n］, also [1,2] [1、3] and ranges [1-3];
+  a marker naming no passage is itself unsupported ("[7]").
+* the numbers checked are rag.numbers.find_quantities of the answer, minus years
+  and dates, minus numbers the question already states, minus the markers.
+* a number is supported when it equals (rag.numbers.same_value: 1.2万 = 12000,
+  百分之六十 = 60%, 1,723 = 1723) a quantity of a passage the answer cites, or
+  when its exact surface form stands in such a passage.  A number found only in
+  a passage the answer does not cite is unsupported.
+* an answer that states numbers but cites nothing fails.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from ..numbers import Quantity, find_quantities, same_value
+
+__all__ = ["GroundingResult", "check_grounding", "find_markers", "marker_numbers", "stated_numbers", "MARKER_RE"]
+
+MARKER_RE = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、\-–~～]\s*\d{1,3})*)\s*[\]】］]")
+_SPLIT = re.compile(r"\s*[,，、]\s*")
+_RANGE = re.compile(r"(\d+)\s*[\-–~～]\s*(\d+)")
+_DIGITS = "0-9０-９.．"
+_CN_NUM = "零〇一二三四五六七八九十百千万萬亿億两兩"
+
+
+@dataclass(frozen=True)
+class GroundingResult:
+    ok: bool
+    unsupported: list[str] = field(default_factory=list)  # surface forms, e.g. "9999件", "[7]"
+    cited: list[int] = field(default_factory=list)  # valid markers, in order of first use
+
+
+def find_markers(text: str) -> list[int]:
+    """Every passage number named by a citation marker, in order of first use, no repeats."""
+    seen: list[int] = []
+    for m in MARKER_RE.finditer(text or ""):
+        for n in marker_numbers(m.group(1)):
+            if n not in seen:
+                seen.append(n)
+    return seen
+
+
+def marker_numbers(inner: str) -> list[int]:
+    out: list[int] = []
+    for part in _SPLIT.split(inner.strip()):
+        r = _RANGE.fullmatch(part)
+        if r:
+            a, b = int(r.group(1)), int(r.group(2))
+            out.extend(range(a, b + 1) if 0 < b - a < 20 else (a, b))
+        elif part.isdigit():
+            out.append(int(part))
+    return out
+
+
+def _text_of(item: object) -> str:
+    if isinstance(item, str):
+        return item
+    chunk = getattr(item, "chunk", None)  # Passage
+    if chunk is not None:
+        return chunk.text
+    return getattr(item, "passage", "") or getattr(item, "text", "")  # Citation / Chunk
+
+
+def _by_marker(sources: Mapping[int, object] | Sequence[object]) -> dict[int, str]:
+    if isinstance(sources, Mapping):
+        return {int(k): _text_of(v) for k, v in sources.items()}
+    return {i: _text_of(v) for i, v in enumerate(sources, 1)}
+
+
+def stated_numbers(answer_text: str, question: str = "") -> list[Quantity]:
+    """The numbers an answer states: no years/dates, no markers, none the question already has."""
+    blanked = MARKER_RE.sub(lambda m: " " * len(m.group()), answer_text or "")
+    in_question = [q for q in find_quantities(question or "") if not q.is_year]
+    return [q for q in find_quantities(blanked)
+            if not q.is_year and not any(q.number == p.number or q.value == p.value for p in in_question)]
+
+
+def _verbatim(surface: str, text: str) -> bool:
+    """`surface` stands in `text` as a whole number (3件 is not inside 13件)."""
+    head = _DIGITS if surface[:1].isdigit() or surface[:1] in "０１２３４５６７８９" else _CN_NUM
+    return re.search(rf"(?<![{head}]){re.escape(surface)}", text) is not None
+
+
+def check_grounding(answer_text: str, citations_or_passages_by_marker: Mapping[int, object] | Sequence[object],
+                    question: str = "") -> GroundingResult:
+    """Check `answer_text` against the passages it cites.
+
+    `citations_or_passages_by_marker` maps marker number -> Passage / Citation /
+    Chunk / plain text; a list is read as markers 1..n.
+    """
+    texts = _by_marker(citations_or_passages_by_marker)
+    markers = find_markers(answer_text)
+    cited = [n for n in markers if n in texts]
+    unsupported = [f"[{n}]" for n in markers if n not in texts]
+
+    cited_texts = [texts[n] for n in cited]
+    evidence = [q for t in cited_texts for q in find_quantities(t)]
+    for q in stated_numbers(answer_text, question):
+        if any(same_value(q, e) for e in evidence):
+            continue
+        if any(_verbatim(q.text, t) for t in cited_texts):
+            continue  # a numeral the report writes as a name (六大提升, “两个确立”)
+        if q.text not in unsupported:
+            unsupported.append(q.text)
+    return GroundingResult(ok=not unsupported, unsupported=unsupported, cited=cited)

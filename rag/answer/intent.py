@@ -1,0 +1,99 @@
+"""What a question asks for: the measure it expects, and whether it has several parts.
+
+Built from the language of the questions (多少件 / 几次 / 比例 / 分别 / 哪个…更多),
+not from any particular question.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..bm25 import tokenize
+from ..corpus import to_simplified
+
+# Words that frame a question but name no metric.
+FRAME_WORDS = frozenset(
+    "多少 几 几个 哪些 哪个 哪一个 哪 谁 什么 是否 是 有 了 的 共 共计 一共 总共 总计 累计 分别 各 各自 "
+    "多 更 更多 更少 较多 较少 最多 最少 相比 比较 对比 还是 数量 数目 次数 人数 个数 件数 总数 规模 "
+    "情况 多大 如何 怎样 怎么样 报告 年度 全年 全区 全镇 请 请问 说明 呢 吗 那 那么 又 和 与 及 以及 "
+    "达到 达 约 大约 中 里 里面 其中 该 这 这个 当年 今年 去年 为 占".split()
+)
+_UNIT_AFTER_ASK = re.compile(r"(?:多少|几)\s*(?:个)?\s*(人次|家次|户次|件次|场次|批次|项次|万元|亿元|个百分点|"
+                             r"[件次项名家人份条场期批篇本卷座户天元位所处类部套台辆起宗支张亩吨周个])")
+_PERCENT_WORDS = ("率", "比例", "比重", "占比", "百分比", "百分之几", "百分点", "同比", "增长了多少", "下降了多少",
+                  "降低了多少", "提高了多少", "提升了多少")
+_MONEY_WORDS = ("多少钱", "资金", "金额", "经费", "费用", "奖励", "预算", "万元", "亿元", "减免", "罚款", "处罚金")
+_COMPARE = re.compile(r"(哪个|哪一个|哪个区|哪家|谁|哪里|哪边).{0,12}(更多|更少|较多|较少|多|少|高|低|大|小)"
+                      r"|(更多|更少|较多|较少)的?是|相比.{0,10}(多|少|高|低)|对比|比较")
+_LESS = re.compile(r"(更少|较少|少|低|小)(?!于)")
+_MULTI = re.compile(r"分别|各(是|有|为)多少|各自")
+_CONJUNCTIONS = frozenset(["、", "，", ",", "；", ";", "以及", "和", "与", "及", "跟", "同"])
+
+
+@dataclass(frozen=True)
+class Intent:
+    units: tuple[str, ...]  # measure words the answer should carry ("件", "%", "元"…); () = any
+    terms: tuple[str, ...]  # metric words to match in the reports
+    compare: bool = False
+    prefer_less: bool = False
+    multi: bool = False
+
+
+def expected_units(q: str) -> tuple[str, ...]:
+    units = []
+    for m in _UNIT_AFTER_ASK.finditer(q):
+        u = m.group(1)
+        units.append("元" if u in ("万元", "亿元") else u)
+    if not units and any(w in q for w in _PERCENT_WORDS):
+        units.append("%")
+    if not units and any(w in q for w in _MONEY_WORDS):
+        units.append("元")
+    if not units and re.search(r"几次|多少次|次数", q):
+        units.append("次")
+    if not units and "人数" in q:
+        units.append("人")
+    return tuple(dict.fromkeys(units))
+
+
+def metric_terms(q: str) -> tuple[str, ...]:
+    toks = [t for t in tokenize(q) if len(t) > 1 and t not in FRAME_WORDS and not t.isdigit()
+            and not t.startswith(("多少", "几"))]
+    return tuple(dict.fromkeys(toks))
+
+
+def analyse(question: str) -> Intent:
+    q = to_simplified(question)
+    compare = bool(_COMPARE.search(q))
+    prefer_less = compare and bool(_LESS.search(q)) and not re.search(r"更多|较多|最多", q)
+    return Intent(expected_units(q), metric_terms(q), compare, prefer_less, bool(_MULTI.search(q)))
+
+
+def split_parts(content: str) -> list[str]:
+    """「A和B分别多少件」 → [「A多少件」, 「B多少件」]; 「A多少件、B多少家」 → both as asked."""
+    q = to_simplified(content)
+    m = _MULTI.search(q)
+    if m:
+        head, tail = q[:m.start()], q[m.end():]
+    else:
+        head, tail = q, ""
+    pieces = [p.strip(" 的？?。") for p in _split_on_conjunctions(head)]
+    pieces = [p for p in pieces if metric_terms(p)]
+    if len(pieces) < 2:
+        return [content]
+    # A piece that names its own measure (多少家次) stands alone; others share the tail (开展了几次).
+    return [p if expected_units(p) else p + tail for p in pieces]
+
+
+def _split_on_conjunctions(text: str) -> list[str]:
+    """Split at conjunction words (jieba's precise cut keeps 参与 whole, unlike a regex on 与)."""
+    from ..bm25 import jieba_module
+
+    pieces, cur = [], ""
+    for tok in jieba_module().cut(text):
+        if tok in _CONJUNCTIONS:
+            pieces.append(cur)
+            cur = ""
+        else:
+            cur += tok
+    pieces.append(cur)
+    return pieces

@@ -1,0 +1,209 @@
+"""Question → Answer: clean, resolve follow-ups, scope, retrieve per part, answer, cite.
+
+Comparisons and 「分别」 questions are split into parts; each part is answered
+from its own passages with its own citation, and comparisons are computed here.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..corpus import to_simplified
+from ..filters import QueryScope
+from ..types import Answer, Citation, Passage
+from . import extractive
+from .followup import resolve
+from .intent import Intent, analyse, split_parts
+from .question import clean_question_with_notice
+
+log = logging.getLogger(__name__)
+TOP_K = 5
+
+
+@dataclass
+class Part:
+    label: str  # the place (comparisons) or the sub-question (multi-value)
+    pick: extractive.Pick | None
+    passages: list[Passage]
+
+
+class _Clock:
+    def __init__(self):
+        self.timings: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + (now - self._t) * 1000
+        self._t = now
+
+
+def answer_question(assistant, question: str, history: list, *, doc_ids=None, mode=None) -> Answer:
+    final = None
+    for final in stream_answer(assistant, question, history, doc_ids=doc_ids, mode=mode):
+        pass
+    return final
+
+
+def stream_answer(assistant, question: str, history: list, *, doc_ids=None, mode=None) -> Iterator[Answer]:
+    clock = _Clock()
+    question, notice = clean_question_with_notice(question)
+    retriever = assistant.retriever
+    asked = resolve(question, history, retriever.detector)
+    scope = retriever.scope(asked, doc_ids)
+    clock.lap("prepare")
+    use_llm = (mode == "llm") or (mode is None and assistant.settings.llm_configured)
+
+    def extractive_answer() -> Answer:
+        ans = _extractive(retriever, question, asked, scope, clock)
+        ans.notice = _join(notice, ans.notice)
+        return ans
+
+    if scope.empty:
+        ans = _refuse_scope(question, scope, assistant)
+    elif use_llm:
+        from .llm_answer import stream_with_llm
+
+        passages = _passages_for(retriever, asked, scope)
+        clock.lap("retrieve")
+        llm = assistant.llm
+        for partial in stream_with_llm(llm, asked, passages, history, fallback=extractive_answer):
+            partial.question = question
+            partial.timings = dict(clock.timings)
+            yield partial
+        return
+    else:
+        ans = extractive_answer()
+        if ans.text and ans.answered:
+            # Extractive answers are ready at once; stream the lead first so UIs show it immediately.
+            lead = ans.text.split("\n", 1)[0]
+            yield Answer(question, lead, ans.answered, [], ans.mode, None, None, dict(clock.timings))
+    ans.question = question
+    if asked != question:
+        ans.notice = _join(ans.notice, f"理解为：{asked}")
+    clock.lap("answer")
+    ans.timings = dict(clock.timings)
+    yield ans
+
+
+def _join(*notes: str | None) -> str | None:
+    parts = [n for n in notes if n]
+    return "；".join(parts) if parts else None
+
+
+def _passages_for(retriever, question: str, scope: QueryScope) -> list[Passage]:
+    if len(scope.mentions) >= 2:  # one share of the passages per place named
+        out: list[Passage] = []
+        for _, docs in scope.mentions:
+            sub = QueryScope(docs, content=scope.content)
+            out.extend(retriever.search(question, 3, scope=sub).passages)
+        return out
+    return retriever.search(question, TOP_K, scope=scope).passages
+
+
+def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: _Clock) -> Answer:
+    intent = analyse(scope.content or asked)
+    if len(scope.mentions) >= 2:
+        parts = []
+        for name, docs in scope.mentions:
+            sub = QueryScope(docs, content=scope.content)
+            passages = retriever.search(asked, TOP_K, scope=sub).passages
+            parts.append(Part(name, extractive.best(asked, intent, passages), passages))
+        clock.lap("retrieve")
+        return _compose_by_place(question, intent, parts)
+    passages = retriever.search(asked, TOP_K, scope=scope).passages
+    clock.lap("retrieve")
+    if intent.multi:
+        sub_questions = split_parts(scope.content or asked)
+        if len(sub_questions) >= 2:
+            return _compose_multi(question, passages, sub_questions)
+    pick = extractive.best(asked, intent, passages)
+    if pick is None:
+        return _refuse_metric(question, scope, passages)
+    cite = pick.citation()
+    text = f"{extractive.state_value(pick)}。\n依据[1]：「{extractive.quote(pick)}」"
+    return Answer(question, text, True, [cite], "extractive")
+
+
+def _compose_multi(question: str, passages: list[Passage], sub_questions: list[str]) -> Answer:
+    picks: list[extractive.Pick] = []
+    used: set[int] = set()
+    for sq in sub_questions:
+        pick = extractive.best(sq, analyse(sq), passages, exclude=used)
+        if pick is not None:
+            picks.append(pick)
+            used.add(pick.quantity.start)
+    if not picks:
+        return _refuse_metric(question, None, passages)
+    citations, lines, values = _cite_all(picks)
+    text = "；".join(values) + "。\n" + "\n".join(lines)
+    return Answer(question, text, True, citations, "extractive")
+
+
+def _cite_all(picks: list[extractive.Pick]) -> tuple[list[Citation], list[str], list[str]]:
+    """One citation per distinct sentence; values carry the marker of theirs."""
+    citations: list[Citation] = []
+    lines, values = [], []
+    for pick in picks:
+        cite = pick.citation()
+        idx = next((i for i, c in enumerate(citations) if (c.doc_id, c.start) == (cite.doc_id, cite.start)), None)
+        if idx is None:
+            citations.append(cite)
+            idx = len(citations) - 1
+            lines.append(f"依据[{idx + 1}]：「{extractive.quote(pick)}」")
+        values.append(f"{extractive.state_value(pick)}[{idx + 1}]")
+    return citations, lines, values
+
+
+def _compose_by_place(question: str, intent: Intent, parts: list[Part]) -> Answer:
+    found = [p for p in parts if p.pick is not None]
+    missing = [p.label for p in parts if p.pick is None]
+    if not found:
+        return Answer(question, f"报告中未找到{'、'.join(missing)}与此问题对应的数字。", False, [], "extractive")
+    citations, lines, values = _cite_all([p.pick for p in found])
+    stated = "，".join(f"{p.label}{v}" for p, v in zip(found, values))
+    lead = stated
+    if intent.compare and len(found) >= 2:
+        ordered = sorted(found, key=lambda p: p.pick.quantity.value, reverse=not intent.prefer_less)
+        a, b = ordered[0], ordered[1]
+        word = "更少" if intent.prefer_less else "更多"
+        if a.pick.quantity.value == b.pick.quantity.value:
+            lead = f"两者相同：{stated}"
+        else:
+            lead = f"{a.label}{word}：{stated}"
+        units = {p.pick.quantity.unit for p in found}
+        if len(units) > 1:
+            lines.append("注意：两份报告的统计口径（单位）不同，比较仅供参考。")
+    text = lead + "。\n" + "\n".join(lines)
+    if missing:
+        text += f"\n报告中未找到{'、'.join(missing)}的对应数字。"
+    return Answer(question, text, True, citations, "extractive")
+
+
+def _refuse_scope(question: str, scope: QueryScope, assistant) -> Answer:
+    catalog = assistant.catalog
+    held = "、".join(f"{e.short_region}（{e.year}年）" for e in catalog)
+    if scope.unknown_regions:
+        place = "、".join(scope.unknown_regions)
+        inside = [e for e in catalog if any(to_simplified(u).rstrip("市区县镇") in to_simplified(e.region)
+                                            for u in scope.unknown_regions)]
+        hint = (f"（本库中与之相关的只有{'、'.join(e.short_region for e in inside)}的报告，"
+                f"其数字不能代表{place}整体。）") if inside else ""
+        text = f"报告中未找到{place}的相关内容：本库只收录{held}的报告。{hint}"
+    elif scope.missing_years:
+        years = "、".join(f"{y}年" for y in scope.missing_years)
+        who = "、".join(scope.regions) if scope.regions else "所选报告"
+        text = f"报告中未找到{who}{years}的数据：本库收录的是{held}的报告。"
+    else:
+        text = "报告中未找到相关内容：所选报告范围内没有与问题对应的报告。"
+    return Answer(question, text, False, [], "extractive")
+
+
+def _refuse_metric(question: str, scope: QueryScope | None, passages: list[Passage]) -> Answer:
+    what = (scope.content if scope and scope.content else question).strip("？?。 ")
+    text = f"报告中未找到与「{what}」对应的数字。以下是最接近的段落，供参考。"
+    citations = [Citation(p.chunk.doc_id, p.title, p.chunk.section_path, p.chunk.text, p.chunk.start,
+                          p.chunk.end, p.score, p.chunk.text) for p in passages[:2]]
+    return Answer(question, text, False, citations, "extractive")

@@ -1,0 +1,305 @@
+"""A scripted OpenAI-compatible server on 127.0.0.1, for driving the real `openai` client in tests.
+
+    with FakeOpenAI() as server:
+        server.script("共受理1723件[1]。", Fault.http(500), Fault.sleep(3, then="迟到的回答"))
+        settings = Settings(openai_api_key="sk-test", openai_base_url=server.base_url, llm_timeout=1)
+        ...
+        server.requests[-1].system      # the system prompt the client sent
+        server.requests[-1].prompt      # the user message
+
+POST /v1/chat/completions takes the next scripted item, in order:
+
+* a str or Reply: a chat.completion JSON body, or - when the request has
+  "stream": true - SSE `data: {chat.completion.chunk}` events ending in
+  `data: [DONE]` (the text split into Reply.chunks or pieces of `chunk_chars`);
+* Fault.http(status): an OpenAI-style JSON error with that status;
+* Fault.sleep(seconds, then=...): wait before answering (past a client timeout);
+* Fault.malformed(): HTTP 200 whose body is not JSON (in a stream: a bad `data:` event);
+* Fault.empty(): a well-formed completion whose content is "".
+
+With nothing scripted it answers HTTP 500 and counts `unscripted`, so a test that
+makes more calls than it planned fails loudly.  `refused_url()` is a base URL with
+nothing listening (connection refused).
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+__all__ = ["FakeOpenAI", "Reply", "Fault", "Request", "refused_url"]
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    chunks: tuple[str, ...] | None = None  # how to split it when streaming
+    chunk_chars: int = 4
+    chunk_delay: float = 0.0  # seconds between SSE events
+
+    def pieces(self) -> list[str]:
+        if self.chunks is not None:
+            return list(self.chunks)
+        n = max(1, self.chunk_chars)
+        return [self.text[i:i + n] for i in range(0, len(self.text), n)] or [""]
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: str  # http | sleep | malformed | empty
+    status: int = 500
+    seconds: float = 0.0
+    then: Reply | None = None
+    retry_after_ms: int | None = None
+
+    @classmethod
+    def http(cls, status: int = 500, retry_after_ms: int | None = None) -> "Fault":
+        return cls("http", status=status, retry_after_ms=retry_after_ms)
+
+    @classmethod
+    def sleep(cls, seconds: float, then: str | Reply | None = "（迟到的回答）") -> "Fault":
+        return cls("sleep", seconds=seconds, then=Reply(then) if isinstance(then, str) else then)
+
+    @classmethod
+    def malformed(cls) -> "Fault":
+        return cls("malformed")
+
+    @classmethod
+    def empty(cls) -> "Fault":
+        return cls("empty")
+
+
+@dataclass
+class Request:
+    path: str
+    headers: dict[str, str]
+    body: Any  # parsed JSON, or the raw text when it is not JSON
+
+    @property
+    def messages(self) -> list[dict]:
+        return self.body.get("messages", []) if isinstance(self.body, dict) else []
+
+    def _role(self, role: str) -> str:
+        return "\n".join(str(m.get("content", "")) for m in self.messages if m.get("role") == role)
+
+    @property
+    def system(self) -> str:
+        return self._role("system")
+
+    @property
+    def prompt(self) -> str:
+        return self._role("user")
+
+    @property
+    def stream(self) -> bool:
+        return isinstance(self.body, dict) and bool(self.body.get("stream"))
+
+
+@dataclass
+class _State:
+    script: deque = field(default_factory=deque)
+    requests: list[Request] = field(default_factory=list)
+    unscripted: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "FakeOpenAI/1.0"
+    protocol_version = "HTTP/1.0"  # one request per connection; a stream ends when the socket closes
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+        pass
+
+    @property
+    def state(self) -> _State:
+        return self.server.state  # type: ignore[attr-defined]
+
+    def do_GET(self) -> None:
+        if self.path.rstrip("/").endswith("/models"):
+            self._json(200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
+        else:
+            self._error(404, "not found")
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8", errors="replace")
+        try:
+            body: Any = json.loads(raw)
+        except ValueError:
+            body = raw
+        request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        with self.state.lock:
+            self.state.requests.append(request)
+            item = self.state.script.popleft() if self.state.script else None
+            if item is None:
+                self.state.unscripted += 1
+        if not self.path.rstrip("/").endswith("/chat/completions"):
+            self._error(404, f"unknown path {self.path}")
+            return
+        try:
+            self._serve(item, request)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout): nothing left to say
+
+    # -- replies ------------------------------------------------------------------
+
+    def _serve(self, item: Reply | Fault | None, request: Request) -> None:
+        model = request.body.get("model", "fake-model") if isinstance(request.body, dict) else "fake-model"
+        if item is None:
+            self._error(500, "fake server: no scripted reply left")
+        elif isinstance(item, Reply):
+            self._reply(item, model, request.stream)
+        elif item.kind == "http":
+            headers = {"retry-after-ms": str(item.retry_after_ms)} if item.retry_after_ms is not None else {}
+            self._error(item.status, f"scripted HTTP {item.status}", headers)
+        elif item.kind == "sleep":
+            if self.state.stopping.wait(item.seconds):
+                return
+            if item.then is not None:
+                self._reply(item.then, model, request.stream)
+        elif item.kind == "malformed":
+            if request.stream:
+                self._sse_start()
+                self._sse_write("data: {\"id\": \"chatcmpl-fake\", \"choices\": [{\"delta\": \n\n")
+                self._sse_write("data: [DONE]\n\n")
+            else:
+                self._send(200, b"{\"id\": \"chatcmpl-fake\", \"choices\": [{\"message\": ", "application/json")
+        elif item.kind == "empty":
+            self._reply(Reply(""), model, request.stream)
+        else:  # pragma: no cover - a typo in a test
+            self._error(500, f"unknown fault {item.kind}")
+
+    def _reply(self, reply: Reply, model: str, stream: bool) -> None:
+        if not stream:
+            self._json(200, {
+                "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.text},
+                             "finish_reason": "stop", "logprobs": None}],
+                "usage": {"prompt_tokens": 10, "completion_tokens": len(reply.text), "total_tokens": 10 + len(reply.text)},
+            })
+            return
+        self._sse_start()
+        pieces = reply.pieces()
+        for i, piece in enumerate(pieces):
+            delta = {"role": "assistant", "content": piece} if i == 0 else {"content": piece}
+            self._sse_event(self._chunk(model, delta, None))
+            if reply.chunk_delay and self.state.stopping.wait(reply.chunk_delay):
+                return
+        self._sse_event(self._chunk(model, {}, "stop"))
+        self._sse_write("data: [DONE]\n\n")
+
+    @staticmethod
+    def _chunk(model: str, delta: dict, finish: str | None) -> dict:
+        return {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
+                "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]}
+
+    def _sse_start(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+
+    def _sse_event(self, payload: dict) -> None:
+        self._sse_write(f"data: {json.dumps(payload, ensure_ascii=False)}\n\n")
+
+    def _sse_write(self, text: str) -> None:
+        self.wfile.write(text.encode("utf-8"))
+        self.wfile.flush()
+
+    def _json(self, status: int, payload: dict, headers: dict[str, str] | None = None) -> None:
+        self._send(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"), "application/json", headers)
+
+    def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self._json(status, {"error": {"message": message, "type": "fake_error", "code": status}}, headers)
+
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+
+class FakeOpenAI:
+    """The scripted server; use as a context manager (or start()/stop())."""
+
+    def __init__(self) -> None:
+        self._state = _State()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "FakeOpenAI":
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.state = self._state  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-openai", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._state.stopping.set()  # wakes handlers sleeping in Fault.sleep
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> "FakeOpenAI":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "FakeOpenAI is not running"
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def script(self, *items: str | Reply | Fault) -> "FakeOpenAI":
+        """Queue replies/faults; each request to /v1/chat/completions takes the next one."""
+        with self._state.lock:
+            self._state.script.extend(Reply(i) if isinstance(i, str) else i for i in items)
+        return self
+
+    @property
+    def requests(self) -> list[Request]:
+        with self._state.lock:
+            return list(self._state.requests)
+
+    @property
+    def pending(self) -> int:
+        """Scripted items not yet served."""
+        with self._state.lock:
+            return len(self._state.script)
+
+    @property
+    def unscripted(self) -> int:
+        return self._state.unscripted
+
+
+def refused_url() -> str:
+    """A base URL on 127.0.0.1 where nothing listens: connecting is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
