@@ -71,6 +71,19 @@ class BM25Index:
             raise IndexError_(f"BM25 索引 {path} 缺失或已损坏（{type(exc).__name__}）。请运行 `rag index --rebuild`。") from None
         return cls(model, size)
 
+    def idf(self, term: str) -> float | None:
+        """Inverse document frequency of a token over the chunks; None when no chunk has it."""
+        if self._model is None or term not in self._vocab:
+            return None
+        i = self._model.vocab_dict[term]
+        indptr = self._model.scores["indptr"]
+        if i + 1 >= len(indptr):
+            return None
+        df = int(indptr[i + 1] - indptr[i])
+        if df <= 0:
+            return None
+        return float(np.log((self.size - df + 0.5) / (df + 0.5) + 1.0))
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk (same order as built) for the question."""
         if self._model is None:

@@ -11,7 +11,8 @@ POST /v1/chat/completions takes the next scripted item, in order:
 
 * a str or Reply: a chat.completion JSON body, or - when the request has
   "stream": true - SSE `data: {chat.completion.chunk}` events ending in
-  `data: [DONE]` (the text split into Reply.chunks or pieces of `chunk_chars`);
+  `data: [DONE]` (the text split into Reply.chunks or pieces of `chunk_chars`;
+  Reply.break_after=k sends a malformed event after k pieces instead);
 * Fault.http(status): an OpenAI-style JSON error with that status;
 * Fault.sleep(seconds, then=...): wait before answering (past a client timeout);
 * Fault.malformed(): HTTP 200 whose body is not JSON (in a stream: a bad `data:` event);
@@ -41,6 +42,7 @@ class Reply:
     chunks: tuple[str, ...] | None = None  # how to split it when streaming
     chunk_chars: int = 4
     chunk_delay: float = 0.0  # seconds between SSE events
+    break_after: int | None = None  # streaming: after this many pieces send a malformed event, no [DONE]
 
     def pieces(self) -> list[str]:
         if self.chunks is not None:
@@ -187,6 +189,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._sse_start()
         pieces = reply.pieces()
         for i, piece in enumerate(pieces):
+            if reply.break_after is not None and i >= reply.break_after:
+                self._sse_write("data: {\"choices\": [{\"delta\": \n\n")
+                return
             delta = {"role": "assistant", "content": piece} if i == 0 else {"content": piece}
             self._sse_event(self._chunk(model, delta, None))
             if reply.chunk_delay and self.state.stopping.wait(reply.chunk_delay):
@@ -246,7 +251,7 @@ class FakeOpenAI:
     def start(self) -> "FakeOpenAI":
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.state = self._state  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-openai", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-openai", daemon=True)
         self._thread.start()
         return self
 

@@ -112,8 +112,7 @@ def source_card(citation: Citation, number: int, anchors: Mapping[str, Sequence[
         f"{section}"
         f'<div class="rag-card-passage">{highlight(c.passage, c.text)}</div>'
         '<div class="rag-card-foot">'
-        f'<a class="rag-src-link" href="#{anchor_id(c.doc_id, anchor)}" data-doc="{esc(c.doc_id)}" '
-        f'data-start="{int(c.start)}" data-end="{int(c.end)}">在报告中查看 ›</a>'
+        f'<a class="rag-src-link" href="#{anchor_id(c.doc_id, anchor)}">在报告中查看 ›</a>'
         f'<span class="rag-card-pos">第 {int(c.start)}–{int(c.end)} 字</span>'
         "</div></div>"
     )
@@ -153,7 +152,7 @@ def thinking_html() -> str:
     return '<div class="rag-reply rag-streaming"><div class="rag-answer">正在检索报告…</div></div>'
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MD_SPECIAL = re.compile(r"([\\`*_<>])")
 
 
 def md_escape(text: str) -> str:

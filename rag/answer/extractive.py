@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from ..bm25 import tokenize
 from ..corpus import to_simplified
-from ..numbers import Quantity, find_quantities, units_compatible
+from ..numbers import Quantity, find_counted, find_quantities, units_compatible
 from ..sections import sentence_spans
 from ..types import Citation, Passage
 from .intent import Intent
@@ -21,7 +22,8 @@ from .intent import Intent
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _TAIL_BREAK = re.compile(r"[，,、；;。：:！？!?\n（(]|\d")
-MIN_SUPPORT = 0.45  # below this share of the question's metric words, the passages do not hold it
+MIN_SUPPORT = 0.28
+KEY_TERM_SUPPORT = 0.75  # below this, the question's rarest word must also be in the passage  # below this share of the question's metric words, the passages do not hold it
 
 
 @dataclass(frozen=True)
@@ -42,15 +44,24 @@ class Pick:
                         self.sent_start, self.sent_end, self.passage.score, c.text)
 
 
-def _weights(terms: tuple[str, ...]) -> dict[str, float]:
-    # Longer words are more specific (行政复议 over 行政); overlapping sub-words share the credit.
-    return {t: math.log1p(len(t)) for t in terms}
+IdfFn = Callable[[str], "float | None"]
+
+
+def _weights(terms: tuple[str, ...], idf: IdfFn | None) -> dict[str, float]:
+    """Rare words weigh more (纠错 over 行政复议); words the reports never use weigh a middling amount."""
+    if idf is None:
+        return {t: math.log1p(len(t)) for t in terms}
+    known = {t: idf(t) for t in terms}
+    values = sorted(v for v in known.values() if v)
+    fallback = values[len(values) // 2] if values else 1.0
+    return {t: (v if v else fallback) for t, v in known.items()}
 
 
 def _coverage(text: str, weights: dict[str, float]) -> float:
     total = sum(weights.values())
     if not total:
         return 0.0
+    text = text.lower()  # tokens are lower-cased (A类 → a类)
     return sum(w for t, w in weights.items() if t in text) / total
 
 
@@ -59,8 +70,9 @@ def _question_numbers(question: str) -> set[float]:
            {q.number for q in find_quantities(question) if not q.is_year}
 
 
-def candidates(question: str, intent: Intent, passages: list[Passage]) -> list[Pick]:
-    weights = _weights(intent.terms)
+def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfFn | None = None) -> list[Pick]:
+    weights = _weights(intent.terms, idf)
+    measure = asked_measure(question)
     asked = _question_numbers(question)
     top = max((p.score for p in passages), default=1.0) or 1.0
     picks: list[Pick] = []
@@ -72,7 +84,7 @@ def candidates(question: str, intent: Intent, passages: list[Passage]) -> list[P
             sentence = text[a:b]
             sent_cov = _coverage(sentence + heading, weights)
             prev_end, prev_clause = 0, 0
-            for q in find_quantities(sentence):
+            for q in _quantities(sentence, measure):
                 if q.is_year or q.value in asked or q.number in asked:
                     prev_end = prev_clause = q.end
                     continue
@@ -82,9 +94,11 @@ def candidates(question: str, intent: Intent, passages: list[Passage]) -> list[P
                 prev_clause = clause_start
                 tail = _tail(sentence, q.end)
                 own = sentence[clause_start:q.start] + q.text + tail
-                own_cov = _coverage(own, weights)
-                unit_fit = _unit_fit(q, intent.units)
-                score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit
+                wide = sentence[_clause_start(sentence, q.start, 0):q.start] + q.text + tail
+                own_cov = max(_coverage(own, weights), 0.75 * _coverage(wide, weights))
+                unit_fit = _unit_fit(q, intent.units, measure)
+                extra = _extra_share(sentence[clause_start:q.start], weights)
+                score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra
                          + 0.6 * (passage.score / top) - 0.08 * rank)
                 support = 0.65 * own_cov + 0.35 * sent_cov
                 abs_q = Quantity(chunk.text[a + q.start:a + q.end], chunk.start + a + q.start,
@@ -110,7 +124,9 @@ def _tail(sentence: str, end: int) -> str:
     return sentence[end:m.start() if m else len(sentence)][:12]
 
 
-def _unit_fit(q: Quantity, units: tuple[str, ...]) -> float:
+def _unit_fit(q: Quantity, units: tuple[str, ...], measure: str | None = None) -> float:
+    if measure and q.text.rstrip().endswith(tuple(_measure_forms(measure))):
+        return 1.0
     if not units:
         return 0.0
     for u in units:
@@ -118,22 +134,71 @@ def _unit_fit(q: Quantity, units: tuple[str, ...]) -> float:
             if q.is_percent:
                 return 1.0
             continue
-        if q.is_percent:
-            continue
-        if q.unit and (units_compatible(q.unit, u) or q.unit.endswith(u) or u.endswith(q.unit)):
+        if not q.is_percent and q.unit and units_compatible(q.unit, u):
             return 1.0
     return -1.0
 
 
-def best(question: str, intent: Intent, passages: list[Passage], exclude: set[int] = frozenset()) -> Pick | None:
+_ASK_MEASURE = re.compile(r"第?几\s*(个|大|条|届|批|级|项|类|种|期|轮|家|名|座|所|支|套|位|组|块|板块|方面)")
+
+
+def asked_measure(question: str) -> str | None:
+    """The measure of a 「几X」 question (几大提升 → 大, 第几届 → 届, 几个组 → 个)."""
+    m = _ASK_MEASURE.search(to_simplified(question))
+    return m.group(1) if m else None
+
+
+def _measure_forms(measure: str) -> set[str]:
+    from ..corpus import to_simplified as _s  # noqa: F401  (Traditional texts are simplified before matching)
+
+    return {measure}
+
+
+def _quantities(sentence: str, measure: str | None) -> list[Quantity]:
+    """Numbers in a sentence; for 「几X」 questions also numerals used as names (六大提升, 第三批)."""
+    found = find_quantities(sentence)
+    if measure:
+        for q in find_counted(sentence, measure):
+            if not any(q.start < f.end and f.start < q.end for f in found):
+                found.append(q)
+        found.sort(key=lambda q: q.start)
+    return found
+
+
+def _extra_share(context: str, weights: dict[str, float]) -> float:
+    """How much of the words a number owns the question did not ask about (行政诉讼 in 「复议和诉讼共6件」)."""
+    words = [t for t in tokenize(context) if len(t) > 1]
+    if not words:
+        return 0.0
+    return sum(1 for t in words if t not in weights) / len(words)
+
+
+def best(question: str, intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(),
+         idf: IdfFn | None = None) -> Pick | None:
     """The best supported number, or None when the passages do not hold the asked fact."""
-    for pick in candidates(question, intent, passages):
+    key = _key_term(intent.terms, idf)
+    for pick in candidates(question, intent, passages, idf):
         if pick.quantity.start in exclude:
             continue
         if pick.support < MIN_SUPPORT:
             return None
+        if key and pick.support < KEY_TERM_SUPPORT and key not in _passage_words(pick.passage):
+            return None  # the question's most specific word is nowhere near: another metric
         return pick
     return None
+
+
+def _key_term(terms: tuple[str, ...], idf: IdfFn | None) -> str | None:
+    """The rarest question word the reports use at all (岗位 in 「A类执法岗位有多少人」)."""
+    if idf is None:
+        return None
+    scored = [(v, t) for t in terms if (v := idf(t))]
+    return max(scored)[1] if scored else None
+
+
+def _passage_words(passage: Passage) -> str:
+    c = passage.chunk
+    return to_simplified(c.section_path + c.text).lower()
 
 
 def state_value(pick: Pick) -> str:

@@ -23,7 +23,7 @@ _UNIT_AFTER_ASK = re.compile(r"(?:多少|几)\s*(?:个)?\s*(人次|家次|户次
 _PERCENT_WORDS = ("率", "比例", "比重", "占比", "百分比", "百分之几", "百分点", "同比", "增长了多少", "下降了多少",
                   "降低了多少", "提高了多少", "提升了多少")
 _MONEY_WORDS = ("多少钱", "资金", "金额", "经费", "费用", "奖励", "预算", "万元", "亿元", "减免", "罚款", "处罚金")
-_COMPARE = re.compile(r"(哪个|哪一个|哪个区|哪家|谁|哪里|哪边).{0,12}(更多|更少|较多|较少|多|少|高|低|大|小)"
+_COMPARE = re.compile(r"(哪个|哪一个|哪个区|哪家|谁|哪里|哪边).{0,30}(更多|更少|较多|较少|多|少|高|低|大|小)"
                       r"|(更多|更少|较多|较少)的?是|相比.{0,10}(多|少|高|低)|对比|比较")
 _LESS = re.compile(r"(更少|较少|少|低|小)(?!于)")
 _MULTI = re.compile(r"分别|各(是|有|为)多少|各自")
@@ -50,7 +50,7 @@ def expected_units(q: str) -> tuple[str, ...]:
         units.append("元")
     if not units and re.search(r"几次|多少次|次数", q):
         units.append("次")
-    if not units and "人数" in q:
+    if not units and re.search(r"人数|多少.{0,4}(人员|群众|干部|人)", q):
         units.append("人")
     return tuple(dict.fromkeys(units))
 

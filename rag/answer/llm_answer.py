@@ -171,16 +171,17 @@ def stream_with_llm(llm: LLM, question: str, passages: list[Passage], history: l
     started = perf_counter()
     system = render("system")
     reply = ""
-    pieces = llm.stream(system, build_prompt(question, passages, history))
     try:
-        for piece in pieces:
-            reply += piece
-            yield _llm_answer(question, reply, passages, llm.model, started)
+        pieces = llm.stream(system, build_prompt(question, passages, history))
+        try:
+            for piece in pieces:
+                reply += piece
+                yield _llm_answer(question, reply, passages, llm.model, started)
+        finally:  # the consumer may stop early: release the HTTP stream now
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()
     except LLMError as err:
         yield _fallback(fallback, unavailable_notice(err), started)
         return
-    finally:
-        close = getattr(pieces, "close", None)
-        if close is not None:
-            close()
     yield _ground(llm, question, passages, history, system, reply, fallback, started)

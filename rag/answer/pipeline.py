@@ -110,7 +110,7 @@ def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: 
         for name, docs in scope.mentions:
             sub = QueryScope(docs, content=scope.content)
             passages = retriever.search(asked, TOP_K, scope=sub).passages
-            parts.append(Part(name, extractive.best(asked, intent, passages), passages))
+            parts.append(Part(name, extractive.best(asked, intent, passages, idf=retriever.index.bm25.idf), passages))
         clock.lap("retrieve")
         return _compose_by_place(question, intent, parts)
     passages = retriever.search(asked, TOP_K, scope=scope).passages
@@ -118,8 +118,8 @@ def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: 
     if intent.multi:
         sub_questions = split_parts(scope.content or asked)
         if len(sub_questions) >= 2:
-            return _compose_multi(question, passages, sub_questions)
-    pick = extractive.best(asked, intent, passages)
+            return _compose_multi(question, passages, sub_questions, retriever.index.bm25.idf)
+    pick = extractive.best(asked, intent, passages, idf=retriever.index.bm25.idf)
     if pick is None:
         return _refuse_metric(question, scope, passages)
     cite = pick.citation()
@@ -127,11 +127,11 @@ def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: 
     return Answer(question, text, True, [cite], "extractive")
 
 
-def _compose_multi(question: str, passages: list[Passage], sub_questions: list[str]) -> Answer:
+def _compose_multi(question: str, passages: list[Passage], sub_questions: list[str], idf) -> Answer:
     picks: list[extractive.Pick] = []
     used: set[int] = set()
     for sq in sub_questions:
-        pick = extractive.best(sq, analyse(sq), passages, exclude=used)
+        pick = extractive.best(sq, analyse(sq), passages, exclude=used, idf=idf)
         if pick is not None:
             picks.append(pick)
             used.add(pick.quantity.start)
