@@ -68,6 +68,19 @@ class Assistant:
                 self._retriever = Retriever(self.index, ScopeDetector(self.catalog))
             return self._retriever
 
+    @property
+    def llm(self):
+        """The configured LLM endpoint (only touched in LLM mode)."""
+        with self._lock:
+            if self._llm is None:
+                from .errors import ConfigError
+                from .llm import OpenAICompatibleLLM
+
+                if not self.settings.llm_configured:
+                    raise ConfigError("未配置大模型：请设置 OPENAI_API_KEY（以及可选的 OPENAI_BASE_URL、RAG_LLM_MODEL）。")
+                self._llm = OpenAICompatibleLLM(self.settings)
+            return self._llm
+
     def build_index(self, *, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
         with self._lock:
             self._corpus = None

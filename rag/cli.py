@@ -12,6 +12,10 @@ from .errors import QuestionError, RagError
 from .settings import Settings
 
 
+# The batch output contract other tools rely on: exactly these names.
+CITATION_FIELDS = ("doc_id", "title", "section", "text", "start", "end")
+
+
 def _progress_printer():
     """A one-line progress display on stderr for long work."""
     last = {"t": 0.0}
@@ -125,8 +129,9 @@ def cmd_ask(args) -> int:
                 ans = assistant.ask(str(item["question"]), mode=args.mode).as_dict()
             except QuestionError as exc:
                 ans = {"answer": str(exc), "answered": False, "citations": [], "mode": None, "latency_ms": 0}
+            citations = [{k: c[k] for k in CITATION_FIELDS} for c in ans["citations"]]
             print(json.dumps({"id": item.get("id"), "question": item["question"], "answer": ans["answer"],
-                              "answered": ans["answered"], "citations": ans["citations"], "mode": ans["mode"],
+                              "answered": ans["answered"], "citations": citations, "mode": ans["mode"],
                               "latency_ms": ans["latency_ms"]}, ensure_ascii=False), flush=True)
         return status
     if args.question is None:

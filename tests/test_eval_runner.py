@@ -115,7 +115,7 @@ def test_every_failure_is_listed_with_its_answer(small_set, tmp_path):
         assert f"`{q['id']}`" in out
     assert out.count("答：共9999件。") == 5 and "第二行不打印" not in out
     data = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
-    assert data["overall"]["strict"] == 0.0 and data["overall"]["refusal"] == 0.0
+    assert data["overall"]["strict"] == 0.0 and data["overall"]["refusal"] == 0.8  # only the refuse gold
     assert data["overall"]["hit5"] == 0.0
     refuse_id = next(q["id"] for q in picked if q.get("refuse"))
     assert {"id": refuse_id, "failed": ["strict", "refusal"]} in data["failures"]

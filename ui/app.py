@@ -75,10 +75,20 @@ def build_app(assistant):
             reply = format_error_html(FRIENDLY_ERROR)
         yield turn + [{"role": "assistant", "content": reply}]
 
-    def submit(message, history, doc_ids, mode):
+    def prepare(message):
+        """The question as typed (cut at the limit, with a notice); None when there is nothing to ask."""
         try:
-            question, notice = clean_question_with_notice(message, MAX_QUESTION_CHARS)
-        except QuestionError:  # empty input: nothing happens
+            clean_question_with_notice(message, MAX_QUESTION_CHARS)  # the assistant's own hygiene rules
+        except QuestionError:
+            return None, None
+        question = str(message).strip()
+        if len(question) > MAX_QUESTION_CHARS:
+            return question[:MAX_QUESTION_CHARS], f"问题过长，已截取前 {MAX_QUESTION_CHARS} 个字符。"
+        return question, None
+
+    def submit(message, history, doc_ids, mode):
+        question, notice = prepare(message)
+        if question is None:  # empty input: nothing happens
             yield gr.skip(), gr.skip()
             return
         for value in answer_turn(question, notice, history or [], doc_ids, mode):
@@ -96,10 +106,8 @@ def build_app(assistant):
         if i is None:
             yield gr.skip()
             return
-        question = html.unescape(message_text(history[i].get("content")))
-        try:
-            question, notice = clean_question_with_notice(question, MAX_QUESTION_CHARS)
-        except QuestionError:
+        question, notice = prepare(html.unescape(message_text(history[i].get("content"))))
+        if question is None:
             yield gr.skip()
             return
         yield from answer_turn(question, notice, history[:i], doc_ids, mode)
@@ -114,7 +122,9 @@ def build_app(assistant):
     def chat(question: str, doc_ids: list[str] | None = None, mode: str | None = None) -> str:
         """回答一个问题（单轮），返回 Markdown：答案、回答方式、提示与引文来源。"""
         try:
-            question, notice = clean_question_with_notice(question, MAX_QUESTION_CHARS)
+            question, notice = prepare(question)
+            if question is None:
+                raise QuestionError("问题不能为空。")
             answer = assistant.ask(question, [], doc_ids=list(doc_ids) if doc_ids else None,
                                    mode=(mode or None) if llm else None)
         except RagError as exc:

@@ -46,7 +46,7 @@ CSS = """
 .rag-h2 { font-weight: 600; margin-top: .6em; }
 .rag-h3 { font-weight: 600; }
 .rag-residue { color: var(--body-text-color-subdued); text-decoration: line-through; font-size: .85em; }
-.rag-s.rag-flash { background: #fde68a; color: #111827; transition: background .6s; }
+.rag-s.rag-flash { background: #fde68a; color: #111827; outline: 2px solid #f59e0b; }
 """
 
 # Runs once when the page loads (gr.HTML js_on_load). A click on a source card's
@@ -68,7 +68,7 @@ if (!window.__ragLinks) {
     if (!el) return again();
     for (let d = el.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) d.open = true;
     if (el.offsetParent === null) return again();
-    el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    el.scrollIntoView({ block: 'center' });
     el.classList.add('rag-flash');
     setTimeout(() => el.classList.remove('rag-flash'), 2600);
   };

@@ -202,7 +202,9 @@ def history_for_assistant(messages: Iterable[Mapping] | None) -> list[dict]:
             found = _ANSWER_DIV.search(text)
             raw = found.group(1) if found else text
             text = html.unescape(_TAG.sub("", re.sub(r"<br\s*/?>", "\n", raw)))
-        elif role != "user":
+        elif role == "user":
+            text = html.unescape(text)  # the chat shows the question escaped
+        else:
             continue
         text = text.strip()
         if text:

@@ -1,0 +1,255 @@
+"""The Gradio app without a browser: its handlers, and the `/chat` endpoint through gradio_client."""
+from __future__ import annotations
+
+import logging
+import socket
+from contextlib import contextmanager
+
+import pytest
+
+from rag.corpus import load_corpus
+from rag.errors import IndexError_
+from rag.settings import Settings
+from rag.types import Answer, Citation
+
+from .conftest import SEEDS
+
+GOLD_QUESTION = "昌平区2024年共接收行政复议申请多少件？"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running(demo):
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+def client(url):
+    from gradio_client import Client
+
+    return Client(url, verbose=False, download_files=False)
+
+
+# ---- a scripted assistant: the app must only call and format ----------------------
+QUOTE = "2024年共接收行政复议申请1723件,同比增长48.2%。"
+
+
+class FakeAssistant:
+    def __init__(self, settings: Settings, fail: Exception | None = None):
+        self.settings = settings
+        self.corpus = load_corpus(SEEDS)
+        self.catalog = self.corpus.catalog
+        self.fail = fail
+        self.calls: list[tuple] = []
+
+    def ask_stream(self, question, history=None, *, doc_ids=None, mode=None):
+        self.calls.append((question, history, doc_ids, mode))
+        if self.fail is not None:
+            err, self.fail = self.fail, None  # fail once, then recover
+            raise err
+        cite = Citation("changping-2024", "北京市昌平区2024年法治政府建设年度情况报告", "一、举措", QUOTE,
+                        1408, 1408 + len(QUOTE), 1.0, "前文。" + QUOTE)
+        yield Answer(question, "1723件。", True, [], "extractive")
+        yield Answer(question, "1723件。\n依据[1]：「…」", True, [cite], "extractive")
+
+    def ask(self, question, history=None, *, doc_ids=None, mode=None):
+        final = None
+        for final in self.ask_stream(question, history, doc_ids=doc_ids, mode=mode):
+            pass
+        return final
+
+
+@pytest.fixture
+def offline_settings(tmp_path):
+    return Settings(seeds_dir=SEEDS, data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def llm_settings(tmp_path):
+    return Settings(seeds_dir=SEEDS, data_dir=tmp_path / "data", openai_api_key="sk-test", llm_model="qwen-test")
+
+
+def handler(demo, name):
+    return next(f.fn for f in demo.fns.values() if f.name == name)
+
+
+def component(demo, elem_id):
+    return next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == elem_id)
+
+
+def last_reply(history) -> str:
+    assert history[-1]["role"] == "assistant"
+    return history[-1]["content"]
+
+
+# ---- handlers -----------------------------------------------------------------------
+def test_empty_input_does_nothing(offline_settings):
+    import gradio as gr
+
+    from ui.app import build_app
+
+    fake = FakeAssistant(offline_settings)
+    submit = handler(build_app(fake), "submit")
+    for blank in ("", "   ", "\u200b\n"):
+        assert list(submit(blank, [], [], "llm")) == [(gr.skip(), gr.skip())]
+    assert fake.calls == []
+
+
+def test_answer_streams_then_shows_source_cards(offline_settings):
+    from ui.app import build_app
+
+    fake = FakeAssistant(offline_settings)
+    steps = list(handler(build_app(fake), "submit")(GOLD_QUESTION, [], ["changping-2024"], "llm"))
+    assert all(box == "" for box, _ in steps)  # the input box is cleared
+    first, final = steps[0][1], steps[-1][1]
+    assert first[0] == {"role": "user", "content": GOLD_QUESTION}
+    assert "正在检索" in last_reply(first)
+    assert "rag-streaming" in last_reply(steps[-2][1]) and "rag-streaming" not in last_reply(final)
+    assert "<mark>" in last_reply(final) and "rag-card" in last_reply(final) and "离线摘录" in last_reply(final)
+    # no LLM configured: the mode control is ignored; the scope goes through as doc ids
+    assert fake.calls == [(GOLD_QUESTION, [], ["changping-2024"], None)]
+
+
+def test_follow_up_passes_plain_history(offline_settings):
+    from ui.app import build_app
+
+    fake = FakeAssistant(offline_settings)
+    submit = handler(build_app(fake), "submit")
+    history = list(submit(GOLD_QUESTION, [], [], None))[-1][1]
+    list(submit("那恩阳区呢？", history, [], None))
+    question, passed, doc_ids, _ = fake.calls[-1]
+    assert question == "那恩阳区呢？"
+    assert passed == [{"role": "user", "content": GOLD_QUESTION},
+                      {"role": "assistant", "content": "1723件。\n依据[1]：「…」"}]
+    assert doc_ids is None
+
+
+def test_long_input_is_cut_with_a_notice(offline_settings):
+    from ui.app import build_app
+
+    fake = FakeAssistant(offline_settings)
+    final = list(handler(build_app(fake), "submit")("问" * 600, [], [], None))[-1][1]
+    assert final[0]["content"] == "问" * 500
+    assert fake.calls[0][0] == "问" * 500
+    assert "问题过长，已截取前 500 个字符。" in last_reply(final)
+
+
+def test_user_text_is_escaped_in_the_chat(offline_settings):
+    from ui.app import build_app
+
+    final = list(handler(build_app(FakeAssistant(offline_settings)), "submit")("<img src=x>昌平区？", [], [], None))
+    assert final[-1][1][0]["content"] == "&lt;img src=x&gt;昌平区？"
+
+
+def test_internal_error_is_friendly_logged_and_the_app_keeps_serving(offline_settings, caplog):
+    from ui.app import FRIENDLY_ERROR, build_app
+
+    fake = FakeAssistant(offline_settings, fail=RuntimeError("boom"))
+    submit = handler(build_app(fake), "submit")
+    with caplog.at_level(logging.ERROR, logger="ui.app"):
+        failed = list(submit(GOLD_QUESTION, [], [], None))[-1][1]
+    assert FRIENDLY_ERROR in last_reply(failed) and "boom" not in last_reply(failed)
+    assert any("internal error" in r.getMessage() and r.exc_info for r in caplog.records)
+    again = list(submit(GOLD_QUESTION, failed, [], None))[-1][1]
+    assert "1723件" in last_reply(again)
+    # the failed turn is not fed back to the assistant as an answer
+    assert fake.calls[-1][1] == [{"role": "user", "content": GOLD_QUESTION}]
+
+
+def test_rag_errors_show_their_own_message(offline_settings):
+    from ui.app import build_app
+
+    fake = FakeAssistant(offline_settings, fail=IndexError_("索引已损坏，请运行 rag index --rebuild。"))
+    final = list(handler(build_app(fake), "submit")(GOLD_QUESTION, [], [], None))[-1][1]
+    assert "索引已损坏" in last_reply(final) and "rag-error" in last_reply(final)
+
+
+def test_retry_and_undo(offline_settings):
+    from ui.app import build_app
+
+    fake = FakeAssistant(offline_settings)
+    demo = build_app(fake)
+    history = list(handler(demo, "submit")(GOLD_QUESTION, [], [], None))[-1][1]
+    retried = list(handler(demo, "retry")(history, [], None))[-1]
+    assert len(retried) == 2 and "1723件" in last_reply(retried)
+    assert [c[0] for c in fake.calls] == [GOLD_QUESTION, GOLD_QUESTION]
+    assert handler(demo, "undo")(retried) == ([], GOLD_QUESTION)
+    assert fake.calls[-1][1] == []
+
+
+def test_mode_choice_only_when_an_llm_is_configured(offline_settings, llm_settings):
+    from ui.app import build_app
+
+    assert component(build_app(FakeAssistant(offline_settings)), "rag-mode").visible is False
+    fake = FakeAssistant(llm_settings)
+    demo = build_app(fake)
+    radio = component(demo, "rag-mode")
+    assert radio.visible is True and "qwen-test" in str(radio.choices)
+    list(handler(demo, "submit")(GOLD_QUESTION, [], [], "extractive"))
+    assert fake.calls[-1][3] == "extractive"
+
+
+def test_scope_choices_cover_the_catalogue(offline_settings):
+    from ui.app import build_app
+
+    scope = component(build_app(FakeAssistant(offline_settings)), "rag-scope")
+    assert sorted(v for _, v in scope.choices) == sorted(e.doc_id for e in load_corpus(SEEDS).catalog)
+
+
+def test_loopback_and_auth_helpers():
+    from ui.app import _auth_from_env, _is_loopback
+
+    assert _is_loopback("127.0.0.1") and _is_loopback("localhost") and _is_loopback("::1")
+    assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.5") and not _is_loopback("example.org")
+    assert _auth_from_env({}) is None
+    assert _auth_from_env({"RAG_AUTH": "admin:s3:cret"}) == ("admin", "s3:cret")
+    with pytest.raises(ValueError):
+        _auth_from_env({"RAG_AUTH": "admin"})
+
+
+def test_launch_refuses_a_malformed_login_on_a_public_host(monkeypatch, offline_settings, capsys):
+    from ui.app import launch
+
+    monkeypatch.setenv("RAG_AUTH", "no-colon")
+    assert launch(offline_settings, host="0.0.0.0", port=free_port()) == 2
+    assert "RAG_AUTH" in capsys.readouterr().err
+
+
+# ---- the /chat endpoint through gradio_client ---------------------------------------
+def test_chat_endpoint_errors_are_readable_and_the_server_survives(offline_settings):
+    from gradio_client.exceptions import AppError
+
+    from ui.app import FRIENDLY_ERROR, build_app
+
+    fake = FakeAssistant(offline_settings, fail=RuntimeError("boom"))
+    with running(build_app(fake)) as url:
+        c = client(url)
+        with pytest.raises(AppError, match="内部错误"):
+            c.predict(GOLD_QUESTION, api_name="/chat")
+        with pytest.raises(AppError, match="问题不能为空"):
+            c.predict("   ", api_name="/chat")
+        reply = c.predict(GOLD_QUESTION, ["changping-2024"], api_name="/chat")
+    assert "1723件" in reply and "**来源**" in reply
+    assert fake.calls[-1][2] == ["changping-2024"]
+    assert "boom" not in FRIENDLY_ERROR
+
+
+def test_chat_endpoint_answers_with_the_real_assistant(assistant):
+    from ui.app import build_app
+
+    with running(build_app(assistant)) as url:
+        c = client(url)
+        assert list(c.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/chat"]
+        reply = c.predict(GOLD_QUESTION, api_name="/chat")
+    assert "1723" in reply
+    assert "《北京市昌平区2024年法治政府建设年度情况报告》" in reply
+    assert "*离线摘录*" in reply

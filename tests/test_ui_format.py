@@ -1,0 +1,241 @@
+"""ui.format: answers, citations and reports → HTML/Markdown, tested without a browser."""
+from __future__ import annotations
+
+import html
+import re
+import sys
+
+import pytest
+
+from rag.corpus import load_corpus
+from rag.types import Answer, Citation
+from ui import format as fmt
+
+from .conftest import SEEDS
+
+PASSAGE = ("一是发挥行政复议主渠道作用,打造“复议+调解”品牌矩阵。"
+           "2024年共接收行政复议申请1723件,同比增长48.2%。二是提升矛盾源头预防治理水平。")
+QUOTE = "2024年共接收行政复议申请1723件,同比增长48.2%。"
+
+
+def cite(**kw) -> Citation:
+    start = PASSAGE.index(QUOTE) + 1000
+    base = dict(doc_id="changping-2024", title="北京市昌平区2024年法治政府建设年度情况报告",
+                section="一、主要举措 › (五)坚持优化法治服务", text=QUOTE, start=start,
+                end=start + len(QUOTE), score=0.9, passage=PASSAGE)
+    base.update(kw)
+    return Citation(**base)
+
+
+def answer(**kw) -> Answer:
+    base = dict(question="昌平区2024年共接收行政复议申请多少件？", text="1723件。\n依据[1]：「…」",
+                answered=True, citations=[cite()], mode="extractive")
+    base.update(kw)
+    return Answer(**base)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(SEEDS)
+
+
+def visible_text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+# ---- answers ------------------------------------------------------------------
+def test_quote_is_highlighted_inside_its_passage():
+    out = fmt.highlight(PASSAGE, QUOTE)
+    assert out.count("<mark>") == 1
+    assert f"<mark>{html.escape(QUOTE)}</mark>" in out
+    assert "复议+调解" in html.unescape(out)  # the passage around the quote is kept
+
+
+def test_long_passage_is_trimmed_around_the_quote():
+    passage = "甲" * 1000 + QUOTE + "乙" * 1000
+    out = fmt.highlight(passage, QUOTE, context=50)
+    assert out.startswith("…") and out.endswith("…")
+    assert visible_text(out).count("甲") == 50 and visible_text(out).count("乙") == 50
+
+
+def test_quote_missing_from_passage_is_still_shown_marked():
+    assert fmt.highlight("完全不同的段落。", "引文。") == "<mark>引文。</mark>"
+    assert fmt.highlight("", QUOTE) == f"<mark>{QUOTE}</mark>"
+    assert fmt.highlight(" 前文。引文。", " 引文。 ").count("<mark>引文。</mark>") == 1
+
+
+def test_report_text_is_escaped_everywhere():
+    evil = "<script>alert(1)</script>"
+    c = cite(title=f"标题{evil}", section=f"章节{evil}", passage=f"前{evil}后。{QUOTE}", text=QUOTE)
+    out = fmt.format_answer_html(answer(text=f"答案{evil}", citations=[c], notice=evil))
+    assert "<script>" not in out
+    assert out.count("&lt;script&gt;") == 5  # answer, notice, title, section, passage
+    md = fmt.format_answer_markdown(answer(text=f"答案{evil}", citations=[c]))
+    assert "<script>" not in md
+
+
+def test_highlight_escapes_quote_and_keeps_line_breaks():
+    out = fmt.highlight("第一行\n<b>第二行</b>", "<b>第二行</b>")
+    assert out == "第一行<br><mark>&lt;b&gt;第二行&lt;/b&gt;</mark>"
+
+
+def test_mode_badge_extractive_and_llm():
+    assert "离线摘录" in fmt.mode_badge(answer())
+    llm = answer(mode="llm", model="qwen-plus")
+    assert "qwen-plus" in fmt.mode_badge(llm) and "rag-badge-llm" in fmt.mode_badge(llm)
+    assert fmt.mode_label(answer(mode="llm", model=None)) == "大模型"
+    assert "*qwen-plus*" in fmt.format_answer_markdown(llm)
+
+
+def test_notices_are_shown_once_each():
+    out = fmt.format_answer_html(answer(notice="理解为：恩阳区共接收行政复议申请多少件"),
+                                 notices=["问题过长，已截取前 500 个字符。", None, "问题过长，已截取前 500 个字符。"])
+    assert out.count('class="rag-notice"') == 2
+    assert "理解为：恩阳区" in out and "问题过长" in out
+    md = fmt.format_answer_markdown(answer(notice="注意"), notices=["截取"])
+    assert "> ⚠️ 截取" in md and "> ⚠️ 注意" in md
+
+
+def test_answer_html_has_badge_text_and_a_card_per_citation():
+    second = cite(doc_id="enyang-2024", title="恩阳区报告", start=5, end=9)
+    out = fmt.format_answer_html(answer(citations=[cite(), second]))
+    assert "\n" not in out  # one HTML block: a Markdown renderer must not split it
+    assert out.count('class="rag-card"') == 2
+    assert "来源（2）" in out and "1723件。<br>依据[1]" in out
+    assert 'href="#r-changping-2024-' in out and 'href="#r-enyang-2024-5"' in out
+    assert "第 5–9 字" in out
+
+
+def test_unanswered_answer_lists_related_passages():
+    out = fmt.format_answer_html(answer(answered=False, text="报告中未找到……"))
+    assert "相关段落（1）" in out
+    assert "来源" not in fmt.format_answer_html(answer(answered=False, citations=[]))
+
+
+def test_streaming_flag_and_error_message():
+    assert "rag-streaming" in fmt.format_answer_html(answer(citations=[]), streaming=True)
+    err = fmt.format_error_html("出错了 <b>x</b>")
+    assert "rag-error" in err and "&lt;b&gt;" in err
+
+
+def test_markdown_answer_lists_sources():
+    md = fmt.format_answer_markdown(answer())
+    assert md.startswith("1723件。")
+    assert "**来源**" in md
+    assert "1. 《北京市昌平区2024年法治政府建设年度情况报告》 · " in md
+    assert f"「{QUOTE}」" in md and "（第 " in md
+
+
+# ---- anchors and links ------------------------------------------------------------
+def test_card_links_to_the_nearest_anchor_before_the_quote():
+    c = cite(start=1408, end=1452)
+    assert 'href="#r-changping-2024-1400"' in fmt.source_card(c, 1, {"changping-2024": [0, 1300, 1400, 1500]})
+    assert 'href="#r-changping-2024-1408"' in fmt.source_card(c, 1)  # no index: the offset itself
+    assert fmt.nearest_anchor([10, 20], 5) == 10
+    assert fmt.nearest_anchor([10, 20], 20) == 20
+
+
+def test_anchor_ids_are_safe():
+    assert fmt.anchor_id("changping-2024", 12) == "r-changping-2024-12"
+    assert fmt.anchor_id('a"b <c>', 3) == "r-a_b__c_-3"
+
+
+def test_every_citation_start_of_the_real_reports_lands_on_an_anchor(corpus):
+    """Sentence starts are anchors, so a quote that starts a sentence links to itself."""
+    from rag.sections import sentence_spans
+
+    for report in corpus.reports:
+        anchors = fmt.report_anchors(report)
+        page = fmt.fulltext_html(report, anchors=anchors)
+        for a in anchors:
+            assert f'id="{fmt.anchor_id(report.doc_id, a)}"' in page
+        text = report.text
+        for a, b in sentence_spans(text, 0, len(text)):
+            a += len(text[a:b]) - len(text[a:b].lstrip(" \t\r\n\u3000"))
+            if a < b:
+                assert fmt.nearest_anchor(anchors, a) == a
+
+
+def test_fulltext_keeps_the_whole_original_text(corpus):
+    for report in corpus.reports:
+        page = fmt.fulltext_html(report)
+        shown = visible_text(page)
+        squash = re.compile(r"\s+")
+        assert squash.sub("", shown) == squash.sub("", report.text)
+        assert page.count('class="rag-p rag-h1"') >= 2
+
+
+def test_web_residue_line_is_marked(corpus):
+    page = fmt.fulltext_html(corpus.by_id()["zhangziying-2023"])
+    residue = re.search(r'<p class="rag-p rag-residue">(.*?)</p>', page).group(1)
+    assert "来源" in visible_text(residue)
+
+
+def test_outline_is_a_tree_of_links_to_anchors(corpus):
+    report = corpus.by_id()["changping-2024"]
+    out = fmt.outline_html(report)
+    assert out.startswith('<nav class="rag-outline"><ul><li>')
+    first = re.search(r'<li><a class="rag-outline-link" href="#(r-[^"]+)">([^<]+)</a><ul>', out)
+    assert first and first.group(2) == "一、2024年法治政府建设主要举措和成效"
+    assert f'id="{first.group(1)}"' in fmt.fulltext_html(report)
+    assert "(五)坚持优化法治服务,保障基层法治供给" in out
+    assert "一是" not in out  # items stay out of the outline by default
+
+
+def test_traditional_report_outline_keeps_original_script(corpus):
+    out = fmt.outline_html(corpus.by_id()["tongzhou-2020"])
+    assert "法治政府建設" in out
+
+
+def test_report_page_has_catalogue_entries_and_every_report(corpus):
+    page = fmt.reports_page_html(corpus.catalog, corpus.by_id(), ["某报告无法读取"])
+    for e in corpus.catalog:
+        assert f'id="{fmt.report_dom_id(e.doc_id)}"' in page
+        assert html.escape(e.title) in page
+    assert "某报告无法读取" in page and "2024-03-28" in page and "繁体" in page
+    missing = fmt.reports_page_html(corpus.catalog, {})
+    assert "（未能加载）" in missing
+
+
+# ---- chat history, catalogue, examples --------------------------------------------
+def test_history_for_assistant_keeps_plain_text():
+    reply = fmt.format_answer_html(answer(text="1723件。\n依据[1]：「A&B」"))
+    history = [
+        {"role": "user", "content": "昌平区2024年共接收行政复议申请多少件？"},
+        {"role": "assistant", "content": reply},
+        {"role": "user", "content": [{"type": "text", "text": "那恩阳区呢？"}]},
+        {"role": "assistant", "content": [{"type": "text", "text": fmt.format_error_html("出错")}]},
+        {"role": "user", "content": "   "},
+        {"role": "system", "content": "x"},
+    ]
+    assert fmt.history_for_assistant(history) == [
+        {"role": "user", "content": "昌平区2024年共接收行政复议申请多少件？"},
+        {"role": "assistant", "content": "1723件。\n依据[1]：「A&B」"},
+        {"role": "user", "content": "那恩阳区呢？"},
+    ]
+    assert fmt.history_for_assistant(None) == []
+
+
+def test_history_user_text_is_unescaped():
+    """The chat shows the user's question escaped; the assistant gets it back as typed."""
+    msgs = [{"role": "user", "content": html.escape("A<B & C")}]
+    assert fmt.history_for_assistant(msgs) == [{"role": "user", "content": "A<B & C"}]
+
+
+def test_catalog_choices_and_examples(corpus):
+    choices = fmt.catalog_choices(corpus.catalog)
+    assert ("昌平区（2024）", "changping-2024") in choices
+    assert sorted(v for _, v in choices) == sorted(e.doc_id for e in corpus.catalog)
+    examples = fmt.example_questions(corpus.catalog)
+    assert examples[:3] == ["昌平区2024年共接收行政复议申请多少件？", "通州区2020年黑名单有多少家？",
+                            "恩阳区给企业兑现了多少惠企政策资金？"]
+    assert len(examples) == len({q for q in examples}) <= 6
+    only_xicheng = [e for e in corpus.catalog if e.doc_id == "xicheng-2023"]
+    assert fmt.example_questions(only_xicheng) == ["西城区2023年法治政府建设有哪些主要举措？"]
+
+
+def test_format_module_does_not_import_gradio():
+    assert "gradio" not in getattr(fmt, "__dict__", {})
+    src = open(fmt.__file__, encoding="utf-8").read()
+    assert "import gradio" not in src and "from gradio" not in src
+    assert sys.modules.get("ui.format") is fmt
