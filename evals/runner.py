@@ -136,6 +136,8 @@ def run_eval(assistant, questions: list[dict], mode: str = "extractive", *, answ
     rows: list[Row] = []
     if questions:  # open the index and load the models first: latencies are of warm questions
         _rank(assistant, questions[0])
+        if answers and mode == "extractive":  # (an LLM call is not repeated just to warm up)
+            _ask(assistant, questions[0]["question"], mode)
     for i, q in enumerate(questions):
         row = Row(q["id"], q.get("category", "?"), q["question"], {k: v for k, v in q.items() if k != "question"},
                   refuse=bool(q.get("refuse")))

@@ -220,8 +220,11 @@ def launch(settings=None, host: str = "127.0.0.1", port: int = 7860) -> int:
     from rag.api import Assistant
     from rag.cli import _progress_printer
 
-    if not logging.getLogger().handlers:
+    root = logging.getLogger()
+    if not root.handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        root.handlers[0].setLevel(logging.INFO)  # libraries that set their own loggers to DEBUG stay quiet
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own startup probes
     auth = None
     if not _is_loopback(host):
         try:

@@ -23,7 +23,6 @@ _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _TAIL_BREAK = re.compile(r"[，,、；;。：:！？!?\n（(]|\d")
 MIN_SUPPORT = 0.28
-KEY_TERM_SUPPORT = 0.75  # below this, the question's rarest word must also be in the passage  # below this share of the question's metric words, the passages do not hold it
 
 
 @dataclass(frozen=True)
@@ -176,29 +175,13 @@ def _extra_share(context: str, weights: dict[str, float]) -> float:
 def best(question: str, intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(),
          idf: IdfFn | None = None) -> Pick | None:
     """The best supported number, or None when the passages do not hold the asked fact."""
-    key = _key_term(intent.terms, idf)
     for pick in candidates(question, intent, passages, idf):
         if pick.quantity.start in exclude:
             continue
         if pick.support < MIN_SUPPORT:
             return None
-        if key and pick.support < KEY_TERM_SUPPORT and key not in _passage_words(pick.passage):
-            return None  # the question's most specific word is nowhere near: another metric
         return pick
     return None
-
-
-def _key_term(terms: tuple[str, ...], idf: IdfFn | None) -> str | None:
-    """The rarest question word the reports use at all (岗位 in 「A类执法岗位有多少人」)."""
-    if idf is None:
-        return None
-    scored = [(v, t) for t in terms if (v := idf(t))]
-    return max(scored)[1] if scored else None
-
-
-def _passage_words(passage: Passage) -> str:
-    c = passage.chunk
-    return to_simplified(c.section_path + c.text).lower()
 
 
 def state_value(pick: Pick) -> str:
