@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -140,6 +141,7 @@ class ChunkIndex:
         self.embedder = embedder or make_embedder(settings)
         self.state = StateDir(Path(settings.data_dir) / "state")
         self._vectors: VectorStore | None = None
+        self._open_lock = threading.Lock()
         self.manifest: Manifest | None = None
         self.chunks: list[Chunk] = []
         self.bm25: BM25Index | None = None
@@ -149,9 +151,24 @@ class ChunkIndex:
     # ---- reading -------------------------------------------------------
     @property
     def vectors(self) -> VectorStore:
-        if self._vectors is None:
-            self._vectors = VectorStore(self.settings, collection_name(self.embedder))
-        return self._vectors
+        with self._open_lock:
+            if self._vectors is None:
+                self._vectors = VectorStore(self.settings, collection_name(self.embedder))
+            return self._vectors
+
+    def warm_up_in_background(self) -> threading.Thread:
+        """Open Chroma and load the embedding model while the caller does other start-up work."""
+
+        def work():
+            try:
+                self.vectors
+                self.embedder.embed(["预热"])
+            except Exception:  # the foreground call will raise the same error properly
+                log.debug("warm-up failed", exc_info=True)
+
+        thread = threading.Thread(target=work, name="rag-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def exists(self) -> bool:
         return self.state.manifest_path.exists()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SCREENSHOT = ARTIFACTS / "ui.png"
-DOCS_SCREENSHOT = ROOT / "docs" / "screenshot.png"
 OFFLINE_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -106,8 +104,6 @@ def test_chat_question_follow_up_and_source_link(browser, app_url):
 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT))
-        DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(SCREENSHOT, DOCS_SCREENSHOT)
 
         # 3. The card's link opens the 报告 tab at the cited sentence.
         first.locator("a.rag-src-link").click()

@@ -250,6 +250,7 @@ def launch(settings=None, host: str = "127.0.0.1", port: int = 7860) -> int:
         return 1
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{demo.server_port or port}/"
-    print(f"{TITLE} 已启动：{url}  （按 Ctrl+C 退出）", flush=True)
+    where = "" if shown == host else f"（监听 {host}:{demo.server_port or port}）"
+    print(f"{TITLE} 已启动：{url}{where}  按 Ctrl+C 退出。", flush=True)
     demo.block_thread()
     return 0

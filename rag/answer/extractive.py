@@ -23,6 +23,7 @@ _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _TAIL_BREAK = re.compile(r"[，,、；;。：:！？!?\n（(]|\d")
 MIN_SUPPORT = 0.28
+NEAR = 8  # characters before a number that say what it counts (审结80件, 问题77个)
 
 
 @dataclass(frozen=True)
@@ -46,14 +47,17 @@ class Pick:
 IdfFn = Callable[[str], "float | None"]
 
 
-def _weights(terms: tuple[str, ...], idf: IdfFn | None) -> dict[str, float]:
-    """Rare words weigh more (纠错 over 行政复议); words the reports never use weigh a middling amount."""
+def _weights(intent: Intent, idf: IdfFn | None) -> dict[str, float]:
+    """Rare words weigh more (纠错 over 行政复议); words the reports never use weigh a middling amount;
+    words beside the question word (多少/几) weigh more still."""
+    terms = intent.terms
+    focus = intent.focus or (1.0,) * len(terms)
     if idf is None:
-        return {t: math.log1p(len(t)) for t in terms}
+        return {t: math.log1p(len(t)) * f for t, f in zip(terms, focus)}
     known = {t: idf(t) for t in terms}
     values = sorted(v for v in known.values() if v)
     fallback = values[len(values) // 2] if values else 1.0
-    return {t: (v if v else fallback) for t, v in known.items()}
+    return {t: (known[t] or fallback) * f for t, f in zip(terms, focus)}
 
 
 def _coverage(text: str, weights: dict[str, float]) -> float:
@@ -70,7 +74,7 @@ def _question_numbers(question: str) -> set[float]:
 
 
 def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfFn | None = None) -> list[Pick]:
-    weights = _weights(intent.terms, idf)
+    weights = _weights(intent, idf)
     measure = asked_measure(question)
     asked = _question_numbers(question)
     top = max((p.score for p in passages), default=1.0) or 1.0
@@ -97,7 +101,9 @@ def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfF
                 own_cov = max(_coverage(own, weights), 0.75 * _coverage(wide, weights))
                 unit_fit = _unit_fit(q, intent.units, measure)
                 extra = _extra_share(sentence[clause_start:q.start], weights)
-                score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra
+                near = sentence[max(clause_start, q.start - NEAR):q.start] + tail
+                slots = sum(1.0 for w in (intent.predicate, intent.counted) if w and w in near)
+                score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots
                          + 0.6 * (passage.score / top) - 0.08 * rank)
                 support = 0.65 * own_cov + 0.35 * sent_cov
                 abs_q = Quantity(chunk.text[a + q.start:a + q.end], chunk.start + a + q.start,
@@ -120,7 +126,7 @@ def _clause_start(sentence: str, start: int, prev_end: int) -> int:
 def _tail(sentence: str, end: int) -> str:
     """Words right after the unit (抽查3199户“市场主体”), up to the next break."""
     m = _TAIL_BREAK.search(sentence, end)
-    return sentence[end:m.start() if m else len(sentence)][:12]
+    return sentence[end:m.start() if m else len(sentence)][:24]
 
 
 def _unit_fit(q: Quantity, units: tuple[str, ...], measure: str | None = None) -> float:
@@ -133,8 +139,8 @@ def _unit_fit(q: Quantity, units: tuple[str, ...], measure: str | None = None) -
             if q.is_percent:
                 return 1.0
             continue
-        if not q.is_percent and q.unit and units_compatible(q.unit, u):
-            return 1.0
+        if not q.is_percent and q.unit and (units_compatible(q.unit, u) or (u == "次" and q.unit.endswith("次"))):
+            return 1.0  # 几次 is answered by 5件次 / 3场次 as well
     return -1.0
 
 

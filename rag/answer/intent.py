@@ -5,6 +5,7 @@ not from any particular question.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -30,10 +31,18 @@ _MULTI = re.compile(r"分别|各(是|有|为)多少|各自")
 _CONJUNCTIONS = frozenset(["、", "，", ",", "；", ";", "以及", "和", "与", "及", "跟", "同"])
 
 
+_ASK = re.compile(r"多少|几|哪个|哪些|什么|是否|怎样")
+FOCUS_BOOST = 1.5  # extra weight for the words right next to 多少/几: they name what is measured
+FOCUS_SPAN = 5.0  # characters over which that extra weight fades
+
+
 @dataclass(frozen=True)
 class Intent:
     units: tuple[str, ...]  # measure words the answer should carry ("件", "%", "元"…); () = any
     terms: tuple[str, ...]  # metric words to match in the reports
+    focus: tuple[float, ...] = ()  # per term: >1 for words next to the question word
+    predicate: str | None = None  # 「审结了多少件」 → 审结: what was done
+    counted: str | None = None  # 「多少个执法不规范问题」 → 问题: what is counted
     compare: bool = False
     prefer_less: bool = False
     multi: bool = False
@@ -65,7 +74,47 @@ def analyse(question: str) -> Intent:
     q = to_simplified(question)
     compare = bool(_COMPARE.search(q))
     prefer_less = compare and bool(_LESS.search(q)) and not re.search(r"更多|较多|最多", q)
-    return Intent(expected_units(q), metric_terms(q), compare, prefer_less, bool(_MULTI.search(q)))
+    terms = metric_terms(q)
+    predicate, counted = ask_slots(q)
+    return Intent(expected_units(q), terms, focus_weights(q, terms), predicate, counted, compare, prefer_less,
+                  bool(_MULTI.search(q)))
+
+
+_MEASURE_TOKENS = frozenset("个 件 项 名 家 人 次 份 条 场 期 批 篇 本 卷 座 户 天 元 位 所 处 类 部 套 台 辆 起 宗 支 张 "
+                            "人次 件次 家次 户次 场次 批次 万元 亿元 万 亿 余 多".split())
+
+
+def ask_slots(q: str) -> tuple[str | None, str | None]:
+    """Chinese quantity questions read [predicate] 多少/几 [measure] [counted thing]."""
+    from ..bm25 import jieba_module
+
+    toks = [t for t in jieba_module().cut(q) if t.strip()]
+    at = next((i for i, t in enumerate(toks) if t.startswith(("多少", "几"))), None)
+    if at is None:
+        return None, None
+    predicate = next((t for t in reversed(toks[:at]) if len(t) > 1 and t not in FRAME_WORDS
+                      and re.search(r"[\u4e00-\u9fff]", t)), None)
+    counted = None
+    for t in toks[at + 1:]:
+        if re.fullmatch(r"[，,。？?！!；;、]", t):
+            break
+        if len(t) > 1 and t not in FRAME_WORDS and t not in _MEASURE_TOKENS:
+            counted = t
+    return predicate, counted
+
+
+def focus_weights(q: str, terms: tuple[str, ...]) -> tuple[float, ...]:
+    """In 「审结了多少件」 or 「多少个执法不规范问题」 the words beside 多少 are the measured thing."""
+    asks = [(m.start(), m.end()) for m in _ASK.finditer(q)]
+    out = []
+    for t in terms:
+        i = q.lower().find(t)
+        if i < 0 or not asks:
+            out.append(1.0)
+            continue
+        d = min(max(a - (i + len(t)), i - b, 0) for a, b in asks)
+        out.append(1.0 + FOCUS_BOOST * math.exp(-d / FOCUS_SPAN))
+    return tuple(out)
 
 
 def split_parts(content: str) -> list[str]:
