@@ -110,3 +110,12 @@ def test_cli_ask_batch_contract(built_settings, tmp_path):
 def test_cli_ask_empty_exits_nonzero(built_settings):
     out = run_rag("ask", "", data_dir=built_settings.data_dir)
     assert out.returncode != 0 and "问题不能为空" in out.stderr
+
+
+def test_questions_that_want_a_passage_get_quoted_sentences(assistant):
+    ans = assistant.ask("西城区2023年法治政府建设存在哪些不足？")
+    assert ans.answered and len(ans.citations) == 3
+    assert all(c.doc_id == "xicheng-2023" for c in ans.citations)
+    assert "行政执法工作与接诉即办工作结合还不够紧密" in ans.text
+    honour = assistant.ask("恩阳区获得了什么荣誉称号？")
+    assert "中国城市精细化管理创新典范" in honour.text

@@ -190,6 +190,27 @@ def best(question: str, intent: Intent, passages: list[Passage], exclude: set[in
     return None
 
 
+def relevant_sentences(intent: Intent, passages: list[Passage], idf: IdfFn | None = None,
+                       limit: int = 3) -> list[tuple[float, Citation]]:
+    """For questions that want a passage, not a number: the best sentence of each top passage."""
+    weights = _weights(intent, idf)
+    out = []
+    for passage in passages:
+        chunk = passage.chunk
+        text = to_simplified(chunk.text)
+        heading = to_simplified(chunk.section_path)
+        spans = sentence_spans(text, 0, len(text))
+        if not spans:
+            continue
+        cov, a, b = max((_coverage(text[a:b] + heading, weights), a, b) for a, b in spans)
+        out.append((cov, Citation(chunk.doc_id, passage.title, chunk.section_path, chunk.text[a:b].strip(),
+                                  chunk.start + a, chunk.start + a + len(chunk.text[a:b].strip()),
+                                  passage.score, chunk.text)))
+        if len(out) == limit:
+            break
+    return out
+
+
 def state_value(pick: Pick) -> str:
     """The value in the report's own unit; a Traditional form also gets its Simplified reading."""
     surface = pick.quantity.text

@@ -70,6 +70,15 @@ def metric_terms(q: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(toks))
 
 
+_NUMERIC_ASK = re.compile(r"多少|几|数量|次数|人数|个数|总数|金额|规模|比例|比重|占比|百分|率|增长|下降|降低|提高|"
+                          r"更多|更少|较多|较少|哪个.{0,20}(多|少|高|低)")
+
+
+def asks_for_number(question: str) -> bool:
+    """「多少件」「比例」「哪个更多」 want a number; 「哪些举措」「什么荣誉」 want the passage."""
+    return bool(_NUMERIC_ASK.search(to_simplified(question)))
+
+
 def analyse(question: str) -> Intent:
     q = to_simplified(question)
     compare = bool(_COMPARE.search(q))

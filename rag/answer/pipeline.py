@@ -15,7 +15,7 @@ from ..filters import QueryScope
 from ..types import Answer, Citation, Passage
 from . import extractive
 from .followup import resolve
-from .intent import Intent, analyse, split_parts
+from .intent import Intent, analyse, asks_for_number, split_parts
 from .question import clean_question_with_notice
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,8 @@ def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: 
         return _compose_by_place(question, intent, parts)
     passages = retriever.search(asked, TOP_K, scope=scope).passages
     clock.lap("retrieve")
+    if not asks_for_number(asked):
+        return _describe(question, scope, intent, passages, retriever.index.bm25.idf)
     if intent.multi:
         sub_questions = split_parts(scope.content or asked)
         if len(sub_questions) >= 2:
@@ -182,6 +184,17 @@ def _compose_by_place(question: str, intent: Intent, parts: list[Part]) -> Answe
     return Answer(question, text, True, citations, "extractive")
 
 
+def _describe(question: str, scope: QueryScope, intent: Intent, passages: list[Passage], idf) -> Answer:
+    """A question that wants a passage (哪些举措 / 什么荣誉): quote the best sentences, each cited."""
+    found = [(cov, c) for cov, c in extractive.relevant_sentences(intent, passages, idf)
+             if cov >= extractive.MIN_SUPPORT]
+    if not found:
+        return _refuse_metric(question, scope, passages)
+    citations = sorted((c for _, c in found), key=lambda c: (c.doc_id, c.start))  # reading order
+    lines = [f"{i}. 「{c.text}」[{i}]" for i, c in enumerate(citations, 1)]
+    return Answer(question, "报告中的相关内容：\n" + "\n".join(lines), True, citations, "extractive")
+
+
 def _refuse_scope(question: str, scope: QueryScope, assistant) -> Answer:
     catalog = assistant.catalog
     held = "、".join(f"{e.short_region}（{e.year}年）" for e in catalog)
@@ -203,7 +216,7 @@ def _refuse_scope(question: str, scope: QueryScope, assistant) -> Answer:
 
 def _refuse_metric(question: str, scope: QueryScope | None, passages: list[Passage]) -> Answer:
     what = (scope.content if scope and scope.content else question).strip("？?。 ")
-    text = f"报告中未找到与「{what}」对应的数字。以下是最接近的段落，供参考。"
+    text = f"报告中未找到与「{what}」对应的内容。以下是最接近的段落，供参考。"
     citations = [Citation(p.chunk.doc_id, p.title, p.chunk.section_path, p.chunk.text, p.chunk.start,
                           p.chunk.end, p.score, p.chunk.text) for p in passages[:2]]
     return Answer(question, text, False, citations, "extractive")
