@@ -55,7 +55,10 @@ class Assistant:
                 index = ChunkIndex(self.settings, self._embedder)
                 if index.exists():
                     index.load()
-                    index.warm_up_in_background()
+                    if self.settings.server_mode:
+                        index.check_vectors()
+                    else:
+                        index.warm_up_in_background()
                 else:  # first run: build it, showing progress if someone listens
                     log.info("no index yet; building it")
                     index.build(self.corpus, progress=self._progress or (lambda *a: None))

@@ -71,6 +71,7 @@ class VectorStore:
                 path = Path(settings.data_dir) / "chroma"
                 path.mkdir(parents=True, exist_ok=True)
                 client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            self._client, self._name = client, collection
             self.collection = client.get_or_create_collection(collection, metadata={"hnsw:space": "cosine"})
         except Exception as exc:  # chromadb raises many types for a bad store
             where = (f"Chroma 服务 {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
@@ -79,10 +80,22 @@ class VectorStore:
             raise IndexError_(f"无法打开{where}：{type(exc).__name__}: {exc}。{hint}") from exc
         self.store = ChromaVectorStore(chroma_collection=self.collection)
 
+    def reset(self) -> None:
+        """Drop and recreate this collection (server mode rebuild)."""
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        try:
+            self._client.delete_collection(self._name)
+        except Exception:  # not there yet
+            log.debug("no collection to delete", exc_info=True)
+        self.collection = self._client.get_or_create_collection(self._name, metadata={"hnsw:space": "cosine"})
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+
     def existing_ids(self, ids: list[str]) -> set[str]:
-        if not ids:
-            return set()
-        return set(self.collection.get(ids=ids, include=[])["ids"])
+        found: set[str] = set()
+        for i in range(0, len(ids), 1000):  # bounded requests for large corpora
+            found.update(self.collection.get(ids=ids[i:i + 1000], include=[])["ids"])
+        return found
 
     def add(self, chunks: list[Chunk], versions: list[str], vectors: np.ndarray) -> None:
         from llama_index.core.schema import TextNode
@@ -139,7 +152,9 @@ class ChunkIndex:
     def __init__(self, settings: Settings, embedder: Embedder | None = None):
         self.settings = settings
         self.embedder = embedder or make_embedder(settings)
-        self.state = StateDir(Path(settings.data_dir) / "state")
+        # BM25 and the manifest describe one vector store: a server gets its own state beside it.
+        state = f"state-{settings.chroma_host}-{settings.chroma_port}" if settings.server_mode else "state"
+        self.state = StateDir(Path(settings.data_dir) / state)
         self._vectors: VectorStore | None = None
         self._open_lock = threading.Lock()
         self.manifest: Manifest | None = None
@@ -222,6 +237,8 @@ class ChunkIndex:
                     doc_chunks = [c for c in old_chunks if c.doc_id == r.doc_id]
                     report.unchanged.append(r.doc_id)
                     kept.extend(doc_chunks)
+                    # Vectors lost meanwhile (a reset server, a killed run) are re-embedded; present ones cost nothing.
+                    todo.extend((c, f"{r.doc_id}@{state.version}", r.entry.title) for c in doc_chunks)
                 else:
                     doc_chunks = chunk_report(r, self.settings.chunk_tokens)
                     (report.replaced if prev else report.added).append(r.doc_id)
@@ -290,20 +307,27 @@ class ChunkIndex:
         self.vectors.delete_except([manifest.doc_version(d) for d in manifest.docs])
 
     def _reset_vectors(self) -> None:
+        import shutil
+
         import chromadb
 
         if self.settings.server_mode:
-            try:
-                self.vectors.collection.delete(where={"doc_version": {"$ne": ""}})
-            except Exception:  # an empty collection rejects the where clause on some versions
-                pass
-            return
-        import shutil
-
-        self._vectors = None
-        chromadb.api.client.SharedSystemClient.clear_system_cache()
-        shutil.rmtree(Path(self.settings.data_dir) / "chroma", ignore_errors=True)
+            self.vectors.reset()
+        else:
+            self._vectors = None
+            chromadb.api.client.SharedSystemClient.clear_system_cache()
+            shutil.rmtree(Path(self.settings.data_dir) / "chroma", ignore_errors=True)
         shutil.rmtree(self.state.root, ignore_errors=True)
+
+    def check_vectors(self) -> None:
+        """A shared Chroma server may have been reset by someone else: say so instead of answering half."""
+        live = self.versions()
+        if not live:
+            return
+        found = self.vectors.collection.get(where={"doc_version": {"$in": live}}, include=[])["ids"]
+        if len(found) < len(self.chunks):
+            raise IndexError_(f"Chroma 中只找到 {len(found)}/{len(self.chunks)} 个向量，索引与本地清单不一致。"
+                              "请运行 `rag index` 补齐（或 `rag index --rebuild` 重建）。")
 
     @contextmanager
     def _lock(self):
