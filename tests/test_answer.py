@@ -119,3 +119,18 @@ def test_questions_that_want_a_passage_get_quoted_sentences(assistant):
     assert "行政执法工作与接诉即办工作结合还不够紧密" in ans.text
     honour = assistant.ask("恩阳区获得了什么荣誉称号？")
     assert "中国城市精细化管理创新典范" in honour.text
+
+
+def test_a_conversation_carries_place_year_and_metric_forward(assistant):
+    history: list[dict] = []
+    said = []
+    for q in ["西城区2023年主动公开信息多少条？", "2020年呢？", "那通州区呢？", "受理依申请公开多少件？",
+              "和昌平区比哪个多？"]:
+        ans = assistant.ask(q, history=history)
+        said.append(ans)
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": ans.text}]
+    assert said[0].text.startswith("22432条")
+    assert not said[1].answered and "西城区2020年" in said[1].text  # the place is kept, the year is new
+    assert said[2].text.startswith("18198條")
+    assert said[3].text.startswith("419件")
+    assert said[4].text.startswith("昌平区更多") and "728件" in said[4].text

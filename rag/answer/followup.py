@@ -1,12 +1,13 @@
-"""Multi-turn: a follow-up (「那通州区呢？」, 「2023年呢？」) takes what it omits from the conversation."""
+"""Multi-turn: a follow-up (「那通州区呢？」, 「2023年呢？」, 「和昌平区比哪个多？」) takes what it
+omits from the conversation."""
 from __future__ import annotations
 
 import re
 
-from ..filters import ScopeDetector
-from .intent import metric_terms
+from ..filters import QueryScope, ScopeDetector
+from .intent import analyse, metric_terms
 
-_FILLER = re.compile(r"[那呢吗嘛的又再和与还有情况如何怎么样怎样是多少？?。，,！!\s]")
+_FILLER = re.compile(r"[那呢吗嘛的又再和与跟比还有情况如何怎么样怎样是多少哪个更多少？?。，,！!\s]")
 
 
 def _user_turns(history: list) -> list[str]:
@@ -24,38 +25,49 @@ def _user_turns(history: list) -> list[str]:
 
 
 def resolve(question: str, history: list, detector: ScopeDetector) -> str:
-    """The question made self-contained using the last user turn that was."""
-    turns = _user_turns(history)
-    if not turns:
+    """The question made self-contained, reading the conversation turn by turn."""
+    resolved: list[str] = []
+    for turn in _user_turns(history):
+        resolved.append(_resolve_one(turn, resolved, detector))
+    return _resolve_one(question, resolved, detector)
+
+
+def _resolve_one(question: str, earlier: list[str], detector: ScopeDetector) -> str:
+    if not earlier:
         return question
     cur = detector.detect(question)
     has_metric = bool(metric_terms(_FILLER.sub("", cur.content)))
     has_place = bool(cur.mentions or cur.unknown_regions)
     if has_metric and has_place:
         return question
-    for prev_q in reversed(turns):
-        prev = detector.detect(prev_q)
-        if not metric_terms(prev.content):
-            continue
-        if not has_metric:
-            # 「那恩阳区呢？」: the previous question, asked of the new place or year.
-            place = _places_of(cur) or ("" if cur.years else _places_of(prev))
-            year = _years_of(cur) or ("" if has_place else _years_of(prev))
-            return f"{place}{year}{prev.content.strip()}"
-        if not has_place:
-            # 「行政复议案件呢？」: the new metric, for the previous place and year.
-            place = _places_of(prev)
-            year = _years_of(cur) or _years_of(prev)
-            if place:
-                return f"{place}{year}{cur.content.strip()}"
-        break
-    return question
+    prev_q = next((q for q in reversed(earlier) if metric_terms(detector.detect(q).content)), None)
+    if prev_q is None:
+        return question
+    prev = detector.detect(prev_q)
+    metric = prev.content.strip()
+    if not has_metric and has_place and analyse(question).compare:
+        # 「和昌平区比哪个多？」: both places, the earlier metric, compared.
+        return f"{_places_of(prev)}{_years_of(prev)}和{_places_of(cur)}{_years_of(cur)}，{_ask_less(metric)}哪个更多？"
+    if not has_metric:
+        # 「那恩阳区呢？」/「2020年呢？」: the earlier question, for the new place or year.
+        place = _places_of(cur) or _places_of(prev)
+        year = _years_of(cur) or ("" if has_place else _years_of(prev))
+        return f"{place}{year}{metric}"
+    # 「受理依申请公开多少件？」: the new metric, for the earlier place and year.
+    place = _places_of(prev)
+    year = _years_of(cur) or _years_of(prev)
+    return f"{place}{year}{cur.content.strip()}" if place else question
 
 
-def _places_of(scope) -> str:
+def _ask_less(metric: str) -> str:
+    """「主动公开信息多少条？」 → 「主动公开信息」, to be asked as a comparison."""
+    return re.split(r"多少|几|是多少|有多少|[？?]", metric)[0].rstrip("共有是了的，, ")
+
+
+def _places_of(scope: QueryScope) -> str:
     names = [n for n, _ in scope.mentions] or list(scope.unknown_regions)
     return "和".join(names)
 
 
-def _years_of(scope) -> str:
+def _years_of(scope: QueryScope) -> str:
     return "".join(f"{y}年" for y in scope.years)
