@@ -61,7 +61,10 @@ def cmd_index(args) -> int:
 
 def _read_batch(path: str):
     """Yield (line_no, item-or-error) for a JSONL file of {"id", "question"}."""
-    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    try:
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    except OSError as exc:
+        raise RagError(f"无法读取批量问题文件 {path}：{exc.strerror}") from None
     with stream:
         for n, line in enumerate(stream, 1):
             if not line.strip():
@@ -75,23 +78,35 @@ def _read_batch(path: str):
                 yield n, exc
 
 
+def _run_batch(path: str, answer_one) -> int:
+    """One JSON line out per question line in, in order; a bad line gets an "error" line, not a gap."""
+    status = 0
+    for n, item in _read_batch(path):
+        if isinstance(item, Exception):
+            print(f"第 {n} 行无效：{item}", file=sys.stderr)
+            print(json.dumps({"id": None, "question": None, "error": f"第 {n} 行无效：{item}"},
+                             ensure_ascii=False), flush=True)
+            status = 1
+            continue
+        row = {"id": item.get("id"), "question": item["question"]}
+        try:
+            row.update(answer_one(str(item["question"])))
+        except QuestionError as exc:
+            print(f"第 {n} 行：{exc}", file=sys.stderr)
+            row.update(answer_one(None, error=str(exc)))
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    return status
+
+
 def cmd_search(args) -> int:
     assistant = _assistant(args)
     if args.batch:
-        status = 0
-        for n, item in _read_batch(args.batch):
-            if isinstance(item, Exception):
-                print(f"第 {n} 行无效：{item}", file=sys.stderr)
-                status = 1
-                continue
-            try:
-                passages = [p.as_dict() for p in assistant.search(str(item["question"]), args.k).passages]
-            except QuestionError as exc:
-                passages = []
-                print(f"第 {n} 行：{exc}", file=sys.stderr)
-            print(json.dumps({"id": item.get("id"), "question": item["question"], "passages": passages},
-                             ensure_ascii=False), flush=True)
-        return status
+        def search_one(question, error=None):
+            if error:
+                return {"passages": []}
+            return {"passages": [p.as_dict() for p in assistant.search(question, args.k).passages]}
+
+        return _run_batch(args.batch, search_one)
     if args.question is None:
         raise QuestionError("请提供问题，或使用 --batch FILE.jsonl。")
     result = assistant.search(args.question, args.k)
@@ -119,21 +134,15 @@ def _scope_note(scope) -> str:
 def cmd_ask(args) -> int:
     assistant = _assistant(args)
     if args.batch:
-        status = 0
-        for n, item in _read_batch(args.batch):
-            if isinstance(item, Exception):
-                print(f"第 {n} 行无效：{item}", file=sys.stderr)
-                status = 1
-                continue
-            try:
-                ans = assistant.ask(str(item["question"]), mode=args.mode).as_dict()
-            except QuestionError as exc:
-                ans = {"answer": str(exc), "answered": False, "citations": [], "mode": None, "latency_ms": 0}
-            citations = [{k: c[k] for k in CITATION_FIELDS} for c in ans["citations"]]
-            print(json.dumps({"id": item.get("id"), "question": item["question"], "answer": ans["answer"],
-                              "answered": ans["answered"], "citations": citations, "mode": ans["mode"],
-                              "latency_ms": ans["latency_ms"]}, ensure_ascii=False), flush=True)
-        return status
+        def ask_one(question, error=None):
+            if error:
+                return {"answer": error, "answered": False, "citations": [], "mode": None, "latency_ms": 0}
+            ans = assistant.ask(question, mode=args.mode).as_dict()
+            return {"answer": ans["answer"], "answered": ans["answered"],
+                    "citations": [{k: c[k] for k in CITATION_FIELDS} for c in ans["citations"]],
+                    "mode": ans["mode"], "latency_ms": ans["latency_ms"]}
+
+        return _run_batch(args.batch, ask_one)
     if args.question is None:
         raise QuestionError("请提供问题，或使用 --batch FILE.jsonl。")
     answer = assistant.ask(args.question, mode=args.mode)

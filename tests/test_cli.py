@@ -41,3 +41,19 @@ def test_index_reports_counts_and_unchanged_costs_nothing(built_settings):
 def test_empty_question_exits_nonzero_with_message(built_settings):
     out = run_rag("search", "   ", data_dir=built_settings.data_dir)
     assert out.returncode != 0 and "问题不能为空" in out.stderr
+
+
+def test_batch_keeps_one_output_line_per_input_line(built_settings, tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": 1, "question": "昌平区2024年共接收行政复议申请多少件？"}\n'
+                     'not json\n'
+                     '{"id": 3, "question": "   "}\n', encoding="utf-8")
+    out = run_rag("search", "--batch", str(batch), "--json", data_dir=built_settings.data_dir)
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(rows) == 3 and out.returncode == 1
+    assert rows[0]["passages"] and "error" in rows[1] and rows[2]["passages"] == []
+
+
+def test_missing_batch_file_is_a_clean_error(built_settings, tmp_path):
+    out = run_rag("ask", "--batch", str(tmp_path / "nope.jsonl"), data_dir=built_settings.data_dir)
+    assert out.returncode == 2 and "无法读取" in out.stderr and "Traceback" not in out.stderr
