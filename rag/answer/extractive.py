@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..bm25 import tokenize
@@ -22,7 +22,9 @@ from .intent import Intent
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _TAIL_BREAK = re.compile(r"[，,、；;。：:！？!?\n（(]|\d")
+# Calibrated on the gold set (answerable vs unanswerable questions; see the README):
 MIN_SUPPORT = 0.28
+MIN_SCORE = 2.0
 NEAR = 8  # characters before a number that say what it counts (审结80件, 问题77个)
 
 
@@ -75,6 +77,7 @@ def _question_numbers(question: str) -> set[float]:
 
 def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfFn | None = None) -> list[Pick]:
     weights = _weights(intent, idf)
+    plain = _weights(replace(intent, focus=()), idf)  # support: is the metric there at all, focus aside
     measure = asked_measure(question)
     asked = _question_numbers(question)
     top = max((p.score for p in passages), default=1.0) or 1.0
@@ -86,6 +89,7 @@ def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfF
         for a, b in sentence_spans(text, 0, len(text)):
             sentence = text[a:b]
             sent_cov = _coverage(sentence + heading, weights)
+            sent_plain = _coverage(sentence + heading, plain)
             prev_end, prev_clause = 0, 0
             for q in _quantities(sentence, measure):
                 if q.is_year or q.value in asked or q.number in asked:
@@ -105,7 +109,8 @@ def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfF
                 slots = sum(1.0 for w in (intent.predicate, intent.counted) if w and w in near)
                 score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots
                          + 0.6 * (passage.score / top) - 0.08 * rank)
-                support = 0.65 * own_cov + 0.35 * sent_cov
+                own_plain = max(_coverage(own, plain), 0.75 * _coverage(wide, plain))
+                support = 0.65 * own_plain + 0.35 * sent_plain
                 abs_q = Quantity(chunk.text[a + q.start:a + q.end], chunk.start + a + q.start,
                                  chunk.start + a + q.end, q.number, q.value, q.unit, q.approx, q.is_year,
                                  q.is_percent)
@@ -184,7 +189,7 @@ def best(question: str, intent: Intent, passages: list[Passage], exclude: set[in
     for pick in candidates(question, intent, passages, idf):
         if pick.quantity.start in exclude:
             continue
-        if pick.support < MIN_SUPPORT:
+        if pick.support < MIN_SUPPORT or pick.score < MIN_SCORE:
             return None
         return pick
     return None
