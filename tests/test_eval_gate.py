@@ -12,9 +12,9 @@ from evals.retrieval import load_questions
 from evals.runner import run_eval
 
 # raise these as the product improves; never lower one to pass
-GATE_STRICT = 0.91
-GATE_CITATION = 0.97
-GATE_REFUSAL = 0.95
+GATE_STRICT = 0.95
+GATE_CITATION = 0.98
+GATE_REFUSAL = 0.98  # issue target 1.0; measured 191/193 = 0.9896
 GATE_HIT5 = 0.99
 GATE_HIT1 = 0.95
 
