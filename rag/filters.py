@@ -68,8 +68,11 @@ class ScopeDetector:
                 short = _strip_suffix(part)
                 if len(short) >= 2:
                     self._entry(short)[1].add(e.doc_id)
-        self._order = sorted(self._names, key=len, reverse=True)
+        # One pattern, longest names first: at each position the longest name wins (北京市昌平区 over 北京市).
+        order = sorted(self._names, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, order))) if order else None
         self._known = set(self._names)
+        self._short_names = {e.doc_id: e.short_region for e in catalog}
         _register_places(tuple(sorted(self._known)))
 
     def _entry(self, name: str) -> tuple[set[str], set[str]]:
@@ -81,16 +84,14 @@ class ScopeDetector:
         parent_docs: set[str] = set()
         taken = [False] * len(q)
         found: list[tuple[int, str, set[str]]] = []
-        for name in self._order:  # longest first: 北京市昌平区 before 北京市
-            for m in re.finditer(re.escape(name), q):
-                if any(taken[m.start():m.end()]):
-                    continue
-                taken[m.start():m.end()] = [True] * (m.end() - m.start())
-                own, contained = self._names[name]
-                if own:
-                    self_hits.setdefault(name, set()).update(own)
-                    found.append((m.start(), name, own))
-                parent_docs |= contained
+        for m in (self._pattern.finditer(q) if self._pattern else ()):
+            name = m.group()
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            own, contained = self._names[name]
+            if own:
+                self_hits.setdefault(name, set()).update(own)
+                found.append((m.start(), name, own))
+            parent_docs |= contained
         unknown = tuple(u for u in _places(q) if u not in self._known and not _inside_known(u, q, self._known))
         region_docs: set[str] | None = None
         if self_hits:
@@ -117,7 +118,7 @@ class ScopeDetector:
         mentions = _ordered_mentions(found, year_docs)
         if not self_hits and parent_docs and not unknown:
             # Only a parent region (大兴区, 北京市): its own report is not in the corpus.
-            named = [n for n in self._order if n in q and self._names[n][1] and not self._names[n][0]]
+            named = [n for n in self._known if n in q and self._names[n][1] and not self._names[n][0]]
             unknown = (min(named, key=lambda n: len(self._names[n][1])),)  # the most specific one
         if unknown and not self_hits:
             return QueryScope((), regions, years, unknown, tuple(missing), content)
@@ -131,7 +132,7 @@ class ScopeDetector:
         return QueryScope(ordered, regions, years, unknown, tuple(missing), content, mentions)
 
     def _short(self, doc_id: str) -> str:
-        return next(e.short_region for e in self.catalog if e.doc_id == doc_id)
+        return self._short_names[doc_id]
 
 
 def _ordered_mentions(found, year_docs) -> tuple[tuple[str, tuple[str, ...]], ...]:

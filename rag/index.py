@@ -123,14 +123,15 @@ class VectorStore:
             if ids:
                 self.collection.delete(ids=ids)
 
-    def query(self, vector: np.ndarray, k: int, versions: list[str]) -> list[tuple[str, float]]:
+    def query(self, vector: np.ndarray, k: int, versions: list[str] | None) -> list[tuple[str, float]]:
+        """Nearest chunks; `versions=None` searches everything (callers drop ids they do not know)."""
         from llama_index.core.vector_stores import (FilterOperator, MetadataFilter, MetadataFilters,
                                                     VectorStoreQuery)
 
-        if not versions or k <= 0:
+        if versions == [] or k <= 0:
             return []
-        filters = MetadataFilters(filters=[MetadataFilter(key="doc_version", operator=FilterOperator.IN,
-                                                          value=versions)])
+        filters = None if versions is None else MetadataFilters(
+            filters=[MetadataFilter(key="doc_version", operator=FilterOperator.IN, value=versions)])
         res = self.store.query(VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k,
                                                 filters=filters))
         # llama-index reports exp(-cosine distance); turn it back into cosine similarity.
@@ -207,6 +208,14 @@ class ChunkIndex:
         self.search_texts = [to_simplified(c.text) for c in chunks]
         self.by_vector_id = {chunk_vector_id(c, manifest.doc_version(c.doc_id)): i
                              for i, c in enumerate(chunks)}
+        ordinal = {d: i for i, d in enumerate(manifest.docs)}
+        self._chunk_doc = np.array([ordinal[c.doc_id] for c in chunks], dtype=np.int32)
+        self._ordinal = ordinal
+
+    def doc_mask(self, doc_ids) -> np.ndarray:
+        """Which chunks belong to the given reports (vectorised: corpora may hold thousands)."""
+        wanted = [self._ordinal[d] for d in doc_ids if d in self._ordinal]
+        return np.isin(self._chunk_doc, wanted)
 
     def versions(self, doc_ids: list[str] | tuple[str, ...] | None = None) -> list[str]:
         assert self.manifest is not None

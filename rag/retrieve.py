@@ -57,7 +57,7 @@ class Retriever:
         if scope.empty or not self.index.chunks:
             return SearchResult([], scope)
         allowed = list(self.index.manifest.docs) if scope.doc_ids is None else list(scope.doc_ids)
-        mask = np.array([c.doc_id in allowed for c in self.index.chunks])
+        mask = self.index.doc_mask(allowed)
         if not mask.any():
             return SearchResult([], scope)
         n = max(k, CANDIDATES)
@@ -67,7 +67,7 @@ class Retriever:
         if method in ("bm25", "fused"):
             bm25 = np.where(mask, self.index.bm25.scores(question), -np.inf)
         if method in ("dense", "fused"):
-            dense = self._dense(question, n, allowed)
+            dense = self._dense(question, n, None if scope.doc_ids is None else allowed)
         ranked = self._fuse(bm25, dense, n, method)
         hint = kind_hint(question) if method == "fused" else None
         if hint:
@@ -81,9 +81,11 @@ class Retriever:
         ]
         return SearchResult(passages, scope)
 
-    def _dense(self, question: str, n: int, allowed: list[str]) -> dict[int, float]:
+    def _dense(self, question: str, n: int, allowed: list[str] | None) -> dict[int, float]:
         vec = self.index.embedder.embed([question])[0]
-        hits = self.index.vectors.query(vec, n, self.index.versions(allowed))
+        # The whole corpus needs no filter: ids of other versions (an interrupted build) are dropped below.
+        versions = None if allowed is None else self.index.versions(allowed)
+        hits = self.index.vectors.query(vec, n, versions)
         return {self.index.by_vector_id[i]: s for i, s in hits if i in self.index.by_vector_id}
 
     def _fuse(self, bm25: np.ndarray | None, dense: dict[int, float] | None, n: int,
