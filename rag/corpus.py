@@ -74,10 +74,9 @@ def load_catalog(seeds_dir: Path) -> list[CatalogEntry]:
 def report_path(seeds_dir: Path, entry: CatalogEntry) -> Path:
     """The report's file, refusing names that would leave the seeds directory."""
     base = Path(seeds_dir).resolve()
-    path = (base / entry.file).resolve()
-    if base not in path.parents:
+    if base not in (base / entry.file).resolve().parents:
         raise CorpusError(f"报告 {entry.doc_id} 的文件名 {entry.file!r} 指向 seeds 目录之外。", entry.file)
-    return path
+    return base / entry.file  # unresolved, so errors name the file the catalogue names
 
 
 def read_report_text(path: Path) -> tuple[str, bytes]:
@@ -141,6 +140,7 @@ def load_corpus(seeds_dir: Path) -> Corpus:
         try:
             reports.append(load_report(seeds_dir, entry))
         except CorpusError as exc:
+            exc.doc_id = entry.doc_id
             errors.append(exc)
     return Corpus(reports=reports, errors=errors, catalog=catalog)
 

@@ -21,9 +21,10 @@ class ConfigError(RagError):
 
 
 class CorpusError(RagError):
-    def __init__(self, message: str, path: str | None = None):
+    def __init__(self, message: str, path: str | None = None, doc_id: str | None = None):
         super().__init__(message)
         self.path = path
+        self.doc_id = doc_id  # the catalogue entry whose file failed, when known
 
 
 class IndexError_(RagError):  # noqa: N801 - avoid shadowing the builtin IndexError

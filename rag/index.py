@@ -237,7 +237,7 @@ class ChunkIndex:
                                 (old.generation + 1) if old else 1)
             kept: list[Chunk] = []
             todo: list[tuple[Chunk, str, str]] = []  # chunk, version, title
-            failed = {e.path for e in corpus.errors}
+            failed = {e.doc_id for e in corpus.errors if e.doc_id}
             loaded = {r.doc_id for r in corpus.reports}
             for r in corpus.reports:
                 prev = old.docs.get(r.doc_id) if old else None
@@ -259,8 +259,7 @@ class ChunkIndex:
             for doc_id, prev in (old.docs.items() if old else []):
                 if doc_id in loaded:
                     continue
-                entry = next((e for e in corpus.catalog if e.doc_id == doc_id), None)
-                if entry is not None and any(str(entry.file) in str(p) for p in failed if p):
+                if doc_id in failed:
                     manifest.docs[doc_id] = prev
                     kept.extend(c for c in old_chunks if c.doc_id == doc_id)
                 else:
@@ -272,6 +271,8 @@ class ChunkIndex:
                 self._write_generation(manifest, kept, progress)
             else:
                 manifest = old
+                # Vectors an interrupted run left behind go even when nothing else changed.
+                self.vectors.delete_except([old.doc_version(d) for d in old.docs])
             self._set(manifest, kept if manifest is not old else self.state.read_chunks(old.generation),
                       BM25Index.load(self.state.bm25_path(manifest.generation)))
         report.chunks = len(self.chunks)
