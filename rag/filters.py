@@ -73,7 +73,6 @@ class ScopeDetector:
         self._pattern = re.compile("|".join(map(re.escape, order))) if order else None
         self._known = set(self._names)
         self._short_names = {e.doc_id: e.short_region for e in catalog}
-        _register_places(tuple(sorted(self._known)))
 
     def _entry(self, name: str) -> tuple[set[str], set[str]]:
         return self._names.setdefault(name, (set(), set()))
@@ -171,34 +170,15 @@ def _years(q: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(found))
 
 
-@lru_cache(maxsize=1)
-def _pos_tagger():
-    """A private jieba instance, so the place names added here never change BM25 tokens.
-
-    It starts from a copy of the main dictionary instead of loading it from disk again.
-    """
-    import jieba
+def _places(q: str) -> list[str]:
+    """Place names jieba tags as ns that carry an administrative suffix."""
     import jieba.posseg
 
     from .bm25 import jieba_module
 
-    main = jieba_module().dt
-    private = jieba.Tokenizer()
-    private.FREQ, private.total, private.initialized = dict(main.FREQ), main.total, True
-    return jieba.posseg.POSTokenizer(private)
-
-
-@lru_cache(maxsize=8)
-def _register_places(names: tuple[str, ...]) -> None:
-    tagger = _pos_tagger()
-    for n in names:
-        tagger.tokenizer.add_word(n, freq=200000, tag="ns")
-
-
-def _places(q: str) -> list[str]:
-    """Place names jieba tags as ns that carry an administrative suffix."""
+    jieba_module()  # initialised and quiet
     out = []
-    for word, flag in _pos_tagger().cut(q):
+    for word, flag in jieba.posseg.cut(q):
         if flag == "ns" and word.endswith(_ADMIN_SUFFIX) and len(word) >= 3 and word not in _GENERIC:
             out.append(word)
     return out

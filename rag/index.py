@@ -55,13 +55,12 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 class VectorStore:
-    """Chroma (embedded or server) behind llama-index's ChromaVectorStore."""
+    """Chroma (embedded or server). Writes go through llama-index's ChromaVectorStore; queries call the
+    collection directly, because importing llama-index costs ~0.9 s of a fresh process's first answer."""
 
     def __init__(self, settings: Settings, collection: str):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         try:
             if settings.server_mode:
@@ -78,18 +77,25 @@ class VectorStore:
                      else f"Chroma 数据目录 {Path(settings.data_dir) / 'chroma'}")
             hint = "请确认服务已启动（chroma run）。" if settings.server_mode else REBUILD_HINT
             raise IndexError_(f"无法打开{where}：{type(exc).__name__}: {exc}。{hint}") from exc
-        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self._store = None
+
+    @property
+    def store(self):
+        """llama-index's view of the collection, for writing nodes."""
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        if self._store is None:
+            self._store = ChromaVectorStore(chroma_collection=self.collection)
+        return self._store
 
     def reset(self) -> None:
         """Drop and recreate this collection (server mode rebuild)."""
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         try:
             self._client.delete_collection(self._name)
         except Exception:  # not there yet
             log.debug("no collection to delete", exc_info=True)
         self.collection = self._client.get_or_create_collection(self._name, metadata={"hnsw:space": "cosine"})
-        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self._store = None
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
@@ -124,18 +130,14 @@ class VectorStore:
                 self.collection.delete(ids=ids)
 
     def query(self, vector: np.ndarray, k: int, versions: list[str] | None) -> list[tuple[str, float]]:
-        """Nearest chunks; `versions=None` searches everything (callers drop ids they do not know)."""
-        from llama_index.core.vector_stores import (FilterOperator, MetadataFilter, MetadataFilters,
-                                                    VectorStoreQuery)
-
+        """Nearest chunks as (vector id, cosine); `versions=None` searches everything
+        (callers drop ids they do not know, e.g. those an interrupted build left)."""
         if versions == [] or k <= 0:
             return []
-        filters = None if versions is None else MetadataFilters(
-            filters=[MetadataFilter(key="doc_version", operator=FilterOperator.IN, value=versions)])
-        res = self.store.query(VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k,
-                                                filters=filters))
-        # llama-index reports exp(-cosine distance); turn it back into cosine similarity.
-        return [(i, 1.0 + float(np.log(max(s, 1e-12)))) for i, s in zip(res.ids, res.similarities)]
+        where = None if versions is None else {"doc_version": {"$in": versions}}
+        res = self.collection.query(query_embeddings=[vector.tolist()], n_results=k, where=where,
+                                    include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
 
 def chunk_vector_id(chunk: Chunk, version: str) -> str:
