@@ -7,7 +7,6 @@ from typing import Iterator
 
 from .corpus import Corpus, load_catalog, load_corpus
 from .embeddings import Embedder
-from .errors import IndexError_
 from .filters import ScopeDetector
 from .index import BuildReport, ChunkIndex, Progress
 from .retrieve import Retriever, SearchResult
@@ -89,10 +88,7 @@ class Assistant:
         with self._lock:
             self._corpus = None
             index = self._index or ChunkIndex(self.settings, self._embedder)
-            try:
-                report = index.build(self.corpus, rebuild=rebuild, progress=progress or (lambda *a: None))
-            except IndexError_:
-                raise
+            report = index.build(self.corpus, rebuild=rebuild, progress=progress or (lambda *a: None))
             self._index, self._retriever = index, None
             return report
 

@@ -134,3 +134,14 @@ def test_a_conversation_carries_place_year_and_metric_forward(assistant):
     assert said[2].text.startswith("18198條")
     assert said[3].text.startswith("419件")
     assert said[4].text.startswith("昌平区更多") and "728件" in said[4].text
+
+
+def test_respectively_maps_numbers_to_their_items(assistant):
+    # 「案件总量和败诉率分别降低60%和75%」
+    assert assistant.ask("2023年长子营镇的败诉率比上一年降低了多少？").text.startswith("75%")
+    assert assistant.ask("2023年长子营镇案件总量比上一年降低了百分之多少？").text.startswith("60%")
+
+
+def test_numerals_inside_names_are_read_when_asked_for(assistant):
+    assert assistant.ask("昌平区2024年调整确立的“一办五组”格局中有几个组？").text.startswith("五组")
+    assert assistant.ask("昌平区2024年行政执法规范建设年专项行动有几大提升？").text.startswith("六大")

@@ -78,7 +78,7 @@ def _question_numbers(question: str) -> set[float]:
 def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfFn | None = None) -> list[Pick]:
     weights = _weights(intent, idf)
     plain = _weights(replace(intent, focus=()), idf)  # support: is the metric there at all, focus aside
-    measure = asked_measure(question)
+    measures = asked_measures(question)
     asked = _question_numbers(question)
     top = max((p.score for p in passages), default=1.0) or 1.0
     picks: list[Pick] = []
@@ -91,7 +91,9 @@ def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfF
             sent_cov = _coverage(sentence + heading, weights)
             sent_plain = _coverage(sentence + heading, plain)
             prev_end, prev_clause = 0, 0
-            for q in _quantities(sentence, measure):
+            quantities = _quantities(sentence, measures)
+            respective = _respective(sentence, quantities)
+            for q in quantities:
                 if q.is_year or q.value in asked or q.number in asked:
                     prev_end = prev_clause = q.end
                     continue
@@ -100,12 +102,16 @@ def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfF
                     clause_start = prev_clause  # 「50批次3.2萬餘人」: adjacent numbers share their words
                 prev_clause = clause_start
                 tail = _tail(sentence, q.end)
-                own = sentence[clause_start:q.start] + q.text + tail
-                wide = sentence[_clause_start(sentence, q.start, 0):q.start] + q.text + tail
+                if q.start in respective:  # 「A和B分别…X和Y」: each number owns its item only
+                    own = wide = near = respective[q.start]
+                    extra = _extra_share(own, weights)
+                else:
+                    own = sentence[clause_start:q.start] + q.text + tail
+                    wide = sentence[_clause_start(sentence, q.start, 0):q.start] + q.text + tail
+                    near = sentence[max(clause_start, q.start - NEAR):q.start] + tail
+                    extra = _extra_share(sentence[clause_start:q.start], weights)
                 own_cov = max(_coverage(own, weights), 0.75 * _coverage(wide, weights))
-                unit_fit = _unit_fit(q, intent.units, measure)
-                extra = _extra_share(sentence[clause_start:q.start], weights)
-                near = sentence[max(clause_start, q.start - NEAR):q.start] + tail
+                unit_fit = _unit_fit(q, intent.units, measures)
                 slots = sum(1.0 for w in (intent.predicate, intent.counted) if w and w in near)
                 score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots
                          + 0.6 * (passage.score / top) - 0.08 * rank)
@@ -118,6 +124,28 @@ def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfF
                 prev_end = q.end
     picks.sort(key=lambda p: -p.score)
     return picks
+
+
+_RESPECTIVE = re.compile(r"分别(?:为|是|达到?|达|有)?")
+_CLAUSE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def _respective(sentence: str, quantities: list[Quantity]) -> dict[int, str]:
+    """「案件总量和败诉率分别降低60%和75%」: the n-th number after 分别 belongs to the n-th item before it."""
+    from .intent import split_items
+
+    owned: dict[int, str] = {}
+    for m in _RESPECTIVE.finditer(sentence):
+        start = _clause_start(sentence, m.start(), 0)
+        end_m = _CLAUSE_END.search(sentence, m.end())
+        end = end_m.start() if end_m else len(sentence)
+        items = [i for i in split_items(sentence[start:m.start()]) if i]
+        after = [q for q in quantities if m.end() <= q.start < end and not q.is_year]
+        if len(items) >= 2 and len(after) == len(items):
+            verb = sentence[m.end():after[0].start]
+            for item, q in zip(items, after):
+                owned[q.start] = item + verb + q.text
+    return owned
 
 
 def _clause_start(sentence: str, start: int, prev_end: int) -> int:
@@ -134,8 +162,8 @@ def _tail(sentence: str, end: int) -> str:
     return sentence[end:m.start() if m else len(sentence)][:24]
 
 
-def _unit_fit(q: Quantity, units: tuple[str, ...], measure: str | None = None) -> float:
-    if measure and q.text.rstrip().endswith(tuple(_measure_forms(measure))):
+def _unit_fit(q: Quantity, units: tuple[str, ...], measures: tuple[str, ...] = ()) -> float:
+    if measures and q.text.rstrip().endswith(measures):
         return 1.0
     if not units:
         return 0.0
@@ -149,29 +177,29 @@ def _unit_fit(q: Quantity, units: tuple[str, ...], measure: str | None = None) -
     return -1.0
 
 
-_ASK_MEASURE = re.compile(r"第?几\s*(个|大|条|届|批|级|项|类|种|期|轮|家|名|座|所|支|套|位|组|块|板块|方面)")
+_ASK_MEASURE = re.compile(r"第?几\s*(个|大|条|届|批|级|项|类|种|期|轮|家|名|座|所|支|套|位|组|块|板块|方面)"
+                          r"([\u4e00-\u9fff])?")
+_NOT_A_MEASURE = set("的是了和与在中有为")
 
 
-def asked_measure(question: str) -> str | None:
-    """The measure of a 「几X」 question (几大提升 → 大, 第几届 → 届, 几个组 → 个)."""
+def asked_measures(question: str) -> tuple[str, ...]:
+    """The measures of a 「几X」 question: 几大提升 → (大,), 第几届 → (届,), 几个组 → (个, 组)."""
     m = _ASK_MEASURE.search(to_simplified(question))
-    return m.group(1) if m else None
+    if not m:
+        return ()
+    nxt = m.group(2)
+    # 「几个组」 may be written 「五组」: the noun after 个 can be the measure itself.
+    return (m.group(1), nxt) if m.group(1) == "个" and nxt and nxt not in _NOT_A_MEASURE else (m.group(1),)
 
 
-def _measure_forms(measure: str) -> set[str]:
-    from ..corpus import to_simplified as _s  # noqa: F401  (Traditional texts are simplified before matching)
-
-    return {measure}
-
-
-def _quantities(sentence: str, measure: str | None) -> list[Quantity]:
+def _quantities(sentence: str, measures: tuple[str, ...]) -> list[Quantity]:
     """Numbers in a sentence; for 「几X」 questions also numerals used as names (六大提升, 第三批)."""
     found = find_quantities(sentence)
-    if measure:
+    for measure in measures:
         for q in find_counted(sentence, measure):
             if not any(q.start < f.end and f.start < q.end for f in found):
                 found.append(q)
-        found.sort(key=lambda q: q.start)
+    found.sort(key=lambda q: q.start)
     return found
 
 

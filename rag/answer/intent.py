@@ -17,11 +17,11 @@ FRAME_WORDS = frozenset(
     "多少 几 几个 哪些 哪个 哪一个 哪 谁 什么 是否 是 有 了 的 共 共计 一共 总共 总计 累计 分别 各 各自 "
     "多 更 更多 更少 较多 较少 最多 最少 相比 比较 对比 还是 数量 数目 次数 人数 个数 件数 总数 规模 "
     "情况 多大 如何 怎样 怎么样 报告 年度 全年 全区 全镇 请 请问 说明 呢 吗 那 那么 又 和 与 及 以及 "
-    "达到 达 约 大约 中 里 里面 其中 该 这 这个 当年 今年 去年 为 占".split()
+    "达到 达 约 大约 中 里 里面 其中 该 这 这个 当年 今年 为 占 百分 百分之 一年 上一年 上年".split()
 )
 _UNIT_AFTER_ASK = re.compile(r"(?:多少|几)\s*(?:个)?\s*(人次|家次|户次|件次|场次|批次|项次|万元|亿元|个百分点|"
                              r"[件次项名家人份条场期批篇本卷座户天元位所处类部套台辆起宗支张亩吨周个])")
-_PERCENT_WORDS = ("率", "比例", "比重", "占比", "百分比", "百分之几", "百分点", "同比", "增长了多少", "下降了多少",
+_PERCENT_WORDS = ("率", "比例", "比重", "占比", "百分比", "百分之几", "百分之多少", "百分点", "同比", "增长了多少", "下降了多少",
                   "降低了多少", "提高了多少", "提升了多少")
 _MONEY_WORDS = ("多少钱", "资金", "金额", "经费", "费用", "奖励", "预算", "万元", "亿元", "减免", "罚款", "处罚金")
 _COMPARE = re.compile(r"(哪个|哪一个|哪个区|哪家|谁|哪里|哪边).{0,30}(更多|更少|较多|较少|多|少|高|低|大|小)"
@@ -140,6 +140,11 @@ def split_parts(content: str) -> list[str]:
         return [content]
     # A piece that names its own measure (多少家次) stands alone; others share the tail (开展了几次).
     return [p if expected_units(p) else p + tail for p in pieces]
+
+
+def split_items(text: str) -> list[str]:
+    """「案件总量和败诉率」 → [案件总量, 败诉率]."""
+    return [p.strip(" 的") for p in _split_on_conjunctions(text)]
 
 
 def _split_on_conjunctions(text: str) -> list[str]:
