@@ -19,8 +19,11 @@ _GENERIC = {
     "各镇", "社区", "园区", "辖区", "城区", "市区", "郊区", "新区", "示范区", "街区", "片区", "景区", "校区",
     "地区", "山区", "农村", "县区", "区县", "市县", "乡镇", "街乡", "城市", "省市", "区级", "市级", "镇级",
     "全省", "各省", "自贸区", "开发区", "保税区", "功能区", "集聚区", "试验区", "该区", "此区", "哪个区",
-    "哪个市", "哪个镇", "哪区", "两区", "三区", "各街道", "各乡镇", "街道", "中国", "全国",
+    "哪个市", "哪个镇", "哪区", "两区", "三区", "各街道", "各乡镇", "街道", "中国", "全国", "城市", "镇街",
+    "北京城", "首都", "国家", "中央", "全省", "延时", "上门",
 }
+_PLACE_CONTEXT = re.compile(r"\s*(?:(?:19|20)\d{2}年|[二〇零一三四五六七八九]{4}年|和|与|及|、|，|,|的)")
+_PLACE_JOINERS = {"和", "与", "及", "、", "，", ","}
 _PLAN_WORDS = ("安排", "计划", "打算", "工作重点", "下一步", "明年", "将要", "部署", "思路")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CN_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})\s*年")
@@ -79,70 +82,72 @@ class ScopeDetector:
 
     def detect(self, question: str) -> QueryScope:
         q = to_simplified(question)
-        self_hits: dict[str, set[str]] = {}
-        parent_docs: set[str] = set()
         taken = [False] * len(q)
-        found: list[tuple[int, str, set[str]]] = []
+        found: list[tuple[int, int, str, set[str]]] = []  # start, end, name, docs it names
+        parent_docs: set[str] = set()
         for m in (self._pattern.finditer(q) if self._pattern else ()):
-            name = m.group()
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
-            own, contained = self._names[name]
+            own, contained = self._names[m.group()]
             if own:
-                self_hits.setdefault(name, set()).update(own)
-                found.append((m.start(), name, own))
+                found.append((m.start(), m.end(), m.group(), own))
             parent_docs |= contained
         unknown = tuple(u for u in _places(q) if u not in self._known and not _inside_known(u, q, self._known))
-        region_docs: set[str] | None = None
-        if self_hits:
-            region_docs = set().union(*self_hits.values())
-        elif parent_docs:
-            region_docs = parent_docs
-        regions = tuple(sorted({self._short(d) for d in (region_docs or ())}))
-
-        years = _years(q)
+        year_hits = _year_hits(q)
+        years = tuple(dict.fromkeys(y for _, y in year_hits))
         content = "".join(ch for ch, t in zip(q, taken) if not t)
         content = _CN_YEAR.sub("", _YEAR.sub("", content)).strip() or q
-        year_docs: set[str] | None = None
-        missing: list[int] = []
-        if years:
-            plans = any(w in q for w in _PLAN_WORDS)
-            year_docs = set()
-            pool = [e for e in self.catalog if region_docs is None or e.doc_id in region_docs]
-            for y in years:
-                hit = {e.doc_id for e in pool if e.year == y or (plans and e.year == y - 1)}
-                if not hit:
-                    missing.append(y)
-                year_docs |= hit
+        plans = any(w in q for w in _PLAN_WORDS)
 
-        mentions = _ordered_mentions(found, year_docs)
-        if not self_hits and parent_docs and not unknown:
-            # Only a parent region (大兴区, 北京市): its own report is not in the corpus.
-            named = [n for n in self._known if n in q and self._names[n][1] and not self._names[n][0]]
-            unknown = (min(named, key=lambda n: len(self._names[n][1])),)  # the most specific one
-        if unknown and not self_hits:
-            return QueryScope((), regions, years, unknown, tuple(missing), content)
-        docs: set[str] | None = None
-        for s in (region_docs, year_docs):
-            if s is not None:
-                docs = s if docs is None else docs & s
-        if missing and region_docs is not None and len(self_hits) <= 1:
-            docs = set()  # e.g. 昌平区2019年: the one report named does not cover it
-        ordered = None if docs is None else tuple(e.doc_id for e in self.catalog if e.doc_id in docs)
-        return QueryScope(ordered, regions, years, unknown, tuple(missing), content, mentions)
+        def covering(docs, ys) -> set[str]:
+            if not ys:
+                return set(docs)
+            return {e.doc_id for e in self.catalog if e.doc_id in docs
+                    and any(e.year == y or (plans and e.year == y - 1) for y in ys)}
+
+        missing: list[int] = []
+        if not found:
+            if parent_docs and not unknown:
+                # Only a parent region (大兴区, 北京市): its own report is not in the corpus.
+                named = [n for n in self._known if n in q and self._names[n][1] and not self._names[n][0]]
+                unknown = (min(named, key=lambda n: len(self._names[n][1])),)  # the most specific one
+            regions = tuple(sorted({self._short(d) for d in parent_docs}))
+            if unknown:
+                return QueryScope((), regions, years, unknown, (), content)
+            docs = covering([e.doc_id for e in self.catalog], years)
+            if years and not docs:
+                missing = list(years)
+            ordered = None if not years else tuple(e.doc_id for e in self.catalog if e.doc_id in docs)
+            return QueryScope(ordered, (), years, (), tuple(missing), content)
+
+        # A year written against a place (西城区2023年, 2020年的通州区) is that place's; years written
+        # elsewhere (2024年，昌平区和恩阳区…) apply to every place that has none of its own.
+        own_years: list[list[int]] = [[] for _ in found]
+        shared: list[int] = []
+        for pos, y in year_hits:
+            end = pos + len(str(y)) + 1
+            after = [i for i, f in enumerate(found) if f[1] <= pos and _only_glue(q[f[1]:pos])]
+            before = [i for i, f in enumerate(found) if f[0] >= end and _only_glue(q[end:f[0]])]
+            owner = after[-1:] or before[:1]
+            (own_years[owner[0]] if owner else shared).append(y)
+        mentions: list[tuple[str, tuple[str, ...]]] = []
+        seen: set[tuple[str, ...]] = set()
+        all_docs: set[str] = set()
+        for (_, _, name, own), ys in zip(found, own_years):
+            ys = ys or shared
+            docs = tuple(sorted(covering(own, ys)))
+            if not docs:
+                missing.extend(y for y in ys if y not in missing)
+                continue
+            all_docs.update(docs)
+            if docs not in seen:
+                seen.add(docs)
+                mentions.append((name, docs))
+        regions = tuple(sorted({self._short(d) for _, _, _, own in found for d in own}))
+        ordered = tuple(e.doc_id for e in self.catalog if e.doc_id in all_docs)
+        return QueryScope(ordered, regions, years, unknown, tuple(missing), content, tuple(mentions))
 
     def _short(self, doc_id: str) -> str:
         return self._short_names[doc_id]
-
-
-def _ordered_mentions(found, year_docs) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """One entry per distinct report named, in the order the question names them."""
-    out, seen = [], set()
-    for _, name, docs in sorted(found, key=lambda x: x[0]):
-        keep = tuple(sorted(d for d in docs if year_docs is None or d in year_docs))
-        if keep and keep not in seen:
-            seen.add(keep)
-            out.append((name, keep))
-    return tuple(out)
 
 
 def _admin_parts(region: str) -> list[str]:
@@ -163,22 +168,34 @@ def _inside_known(place: str, q: str, known: set[str]) -> bool:
     return any(place in k and k in q for k in known)
 
 
-def _years(q: str) -> tuple[int, ...]:
-    found = [int(m.group(1)) for m in _YEAR.finditer(q)]
-    for m in _CN_YEAR.finditer(q):
-        found.append(int("".join(_CN_DIGIT[c] for c in m.group(1))))
-    return tuple(dict.fromkeys(found))
+def _only_glue(between: str) -> bool:
+    """Nothing but 的 or spaces between a place and a year: they belong together."""
+    return len(between) <= 2 and all(ch in "的 \u3000" for ch in between)
+
+
+def _year_hits(q: str) -> list[tuple[int, int]]:
+    """(position, year) for every year the question writes, 2024年 or 二〇二四年."""
+    hits = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(q)]
+    hits += [(m.start(), int("".join(_CN_DIGIT[c] for c in m.group(1)))) for m in _CN_YEAR.finditer(q)]
+    return sorted(hits)
 
 
 def _places(q: str) -> list[str]:
-    """Place names jieba tags as ns that carry an administrative suffix."""
+    """Place names jieba tags as ns: with an administrative suffix (海淀区), or bare (深圳, 朝阳) where
+    a place stands in a question: at its start, before a year, or beside 和/与/、."""
     import jieba.posseg
 
     from .bm25 import jieba_module
 
     jieba_module()  # initialised and quiet
     out = []
+    pos = 0
     for word, flag in jieba.posseg.cut(q):
-        if flag == "ns" and word.endswith(_ADMIN_SUFFIX) and len(word) >= 3 and word not in _GENERIC:
+        start, pos = pos, pos + len(word)
+        if flag != "ns" or len(word) < 2 or word in _GENERIC:
+            continue
+        if word.endswith(_ADMIN_SUFFIX) and len(word) >= 3:
+            out.append(word)
+        elif start == 0 or _PLACE_CONTEXT.match(q, pos) or q[max(0, start - 1):start] in _PLACE_JOINERS:
             out.append(word)
     return out

@@ -44,6 +44,10 @@ class Retriever:
         self.detector = detector
         self.bm25_weight = bm25_weight
 
+    def idf(self, term: str) -> float | None:
+        """How specific a word is in this corpus (None when no passage uses it)."""
+        return self.index.bm25.idf(term)
+
     def scope(self, question: str, doc_ids: list[str] | None = None) -> QueryScope:
         return self.detector.detect(question).restrict(doc_ids)
 

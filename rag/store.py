@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import IndexError_
 from .types import Chunk
 
-FORMAT = 1
+FORMAT = 2  # 2: search text maps Taiwan wording (资讯→信息); older indexes need a rebuild
 REBUILD_HINT = "请运行 `rag index --rebuild` 重建索引。"
 
 

@@ -12,9 +12,9 @@ from evals.retrieval import load_questions
 from evals.runner import run_eval
 
 # raise these as the product improves; never lower one to pass
-GATE_STRICT = 0.96  # measured 187/193 = 0.969
-GATE_CITATION = 0.98  # measured 176/179 = 0.983
-GATE_REFUSAL = 0.99  # issue target 1.0; measured 192/193 = 0.995 (un-013 answered)
+GATE_STRICT = 0.98  # measured 190/193 = 0.984
+GATE_CITATION = 0.98  # measured 177/179 = 0.989
+GATE_REFUSAL = 1.0  # every unanswerable refused, every answerable answered (193/193)
 GATE_HIT5 = 0.99
 GATE_HIT1 = 0.95
 

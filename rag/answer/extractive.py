@@ -20,7 +20,9 @@ from ..types import Citation, Passage
 from .intent import Intent
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
-_HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_INSTRUCTION = re.compile(r"忽略.{0,8}(指令|指示|提示|要求)|(系统|system)\s*(提示|prompt)|ignore (all |any )?(previous|prior|above)"
+                          r"|你(现在)?(必须|应该)(回答|输出)|请(直接)?(回答|输出)[:：]", re.I)
+_LINK_ONLY = re.compile(r"[共计达约为合和及与\s]*$")
 _TAIL_BREAK = re.compile(r"[，,、；;。：:！？!?\n（(]|\d")
 # Calibrated on the gold set (answerable vs unanswerable questions; see the README):
 MIN_SUPPORT = 0.28
@@ -88,18 +90,23 @@ def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfF
         heading = to_simplified(chunk.section_path)
         for a, b in sentence_spans(text, 0, len(text)):
             sentence = text[a:b]
+            if _INSTRUCTION.search(sentence):
+                continue  # text addressed to a model, not a statement of fact: never evidence
             sent_cov = _coverage(sentence + heading, weights)
             sent_plain = _coverage(sentence + heading, plain)
             prev_end, prev_clause = 0, 0
             quantities = _quantities(sentence, measures)
             respective = _respective(sentence, quantities)
             for q in quantities:
-                if q.is_year or q.value in asked or q.number in asked:
+                if q.is_year:
+                    continue  # 「合法性审查全覆盖,2024年审查…323件次」: a year does not cut a number off its words
+                if q.value in asked or q.number in asked:
                     prev_end = prev_clause = q.end
                     continue
                 clause_start = _clause_start(sentence, q.start, prev_end)
-                if prev_end and not _HAS_WORD.search(sentence, prev_end, q.start):
-                    clause_start = prev_clause  # 「50批次3.2萬餘人」: adjacent numbers share their words
+                if prev_end and _LINK_ONLY.match(sentence[prev_end:q.start]):
+                    # 「50批次3.2萬餘人」「案卷二次共20份」: a number right after another shares its words
+                    clause_start = prev_clause
                 prev_clause = clause_start
                 tail = _tail(sentence, q.end)
                 if q.start in respective:  # 「A和B分别…X和Y」: each number owns its item only
@@ -107,7 +114,8 @@ def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfF
                     extra = _extra_share(own, weights)
                 else:
                     own = sentence[clause_start:q.start] + q.text + tail
-                    wide = sentence[_clause_start(sentence, q.start, 0):q.start] + q.text + tail
+                    # All the words since the previous number (「坚持合法性审查全覆盖,2024年审查…323件次」).
+                    wide = sentence[min(prev_end, clause_start):q.start] + q.text + tail
                     near = sentence[max(clause_start, q.start - NEAR):q.start] + tail
                     extra = _extra_share(sentence[clause_start:q.start], weights)
                 own_cov = max(_coverage(own, weights), 0.75 * _coverage(wide, weights))
@@ -232,7 +240,7 @@ def relevant_sentences(intent: Intent, passages: list[Passage], idf: IdfFn | Non
         chunk = passage.chunk
         text = to_simplified(chunk.text)
         heading = to_simplified(chunk.section_path)
-        spans = sentence_spans(text, 0, len(text))
+        spans = [(a, b) for a, b in sentence_spans(text, 0, len(text)) if not _INSTRUCTION.search(text[a:b])]
         if not spans:
             continue
         cov, a, b = max((_coverage(text[a:b] + heading, weights), a, b) for a, b in spans)

@@ -7,9 +7,6 @@ import re
 from ..filters import QueryScope, ScopeDetector
 from .intent import analyse, metric_terms
 
-_FILLER = re.compile(r"[那呢吗嘛的又再和与跟比还有情况如何怎么样怎样是多少哪个更多少？?。，,！!\s]")
-
-
 def _user_turns(history: list) -> list[str]:
     out = []
     for turn in history or []:
@@ -36,7 +33,7 @@ def _resolve_one(question: str, earlier: list[str], detector: ScopeDetector) -> 
     if not earlier:
         return question
     cur = detector.detect(question)
-    has_metric = bool(metric_terms(_FILLER.sub("", cur.content)))
+    has_metric = bool(metric_terms(cur.content))  # 「那恩阳区呢」 has none; 「和解呢」 has 和解
     has_place = bool(cur.mentions or cur.unknown_regions)
     if has_metric and has_place:
         return question
@@ -45,9 +42,15 @@ def _resolve_one(question: str, earlier: list[str], detector: ScopeDetector) -> 
         return question
     prev = detector.detect(prev_q)
     metric = prev.content.strip()
-    if not has_metric and has_place and analyse(question).compare:
+    compare = analyse(question).compare
+    if not has_metric and has_place and compare:
         # 「和昌平区比哪个多？」: both places, the earlier metric, compared.
         return f"{_places_of(prev)}{_years_of(prev)}和{_places_of(cur)}{_years_of(cur)}，{_ask_less(metric)}哪个更多？"
+    if not has_metric and not has_place and compare:
+        # 「哪个更多？」 after asking about two places in turn: compare the last two.
+        places = _recent_places(earlier, detector)
+        if len(places) >= 2:
+            return f"{places[-2]}和{places[-1]}，{_ask_less(metric)}{question}"
     if not has_metric:
         # 「那恩阳区呢？」/「2020年呢？」: the earlier question, for the new place or year.
         place = _places_of(cur) or _places_of(prev)
@@ -59,9 +62,23 @@ def _resolve_one(question: str, earlier: list[str], detector: ScopeDetector) -> 
     return f"{place}{year}{cur.content.strip()}" if place else question
 
 
+def _recent_places(earlier: list[str], detector: ScopeDetector) -> list[str]:
+    """Distinct places (with their years) of the earlier turns, oldest first."""
+    out: list[str] = []
+    for q in earlier:
+        scope = detector.detect(q)
+        place = _places_of(scope)
+        if place and scope.mentions:
+            named = f"{place}{_years_of(scope)}"
+            if named in out:
+                out.remove(named)
+            out.append(named)
+    return out
+
+
 def _ask_less(metric: str) -> str:
     """「主动公开信息多少条？」 → 「主动公开信息」, to be asked as a comparison."""
-    return re.split(r"多少|几|是多少|有多少|[？?]", metric)[0].rstrip("共有是了的，, ")
+    return re.split(r"多少|几|[？?]", metric)[0].rstrip("共有是了的，, ")
 
 
 def _places_of(scope: QueryScope) -> str:

@@ -25,7 +25,9 @@ _PERCENT_WORDS = ("率", "比例", "比重", "占比", "百分比", "百分之�
                   "降低了多少", "提高了多少", "提升了多少")
 _MONEY_WORDS = ("多少钱", "资金", "金额", "经费", "费用", "奖励", "预算", "万元", "亿元", "减免", "罚款", "处罚金")
 _COMPARE = re.compile(r"(哪个|哪一个|哪个区|哪家|谁|哪里|哪边).{0,30}(更多|更少|较多|较少|多|少|高|低|大|小)"
-                      r"|(更多|更少|较多|较少)的?是|相比.{0,10}(多|少|高|低)|对比|比较")
+                      r"|(更多|更少|较多|较少)的?是|相比.{0,10}(多|少|高|低)|对比|比较"
+                      r"|比.{0,16}?(多|少|高|低).{0,6}?(多少|几)")
+_DIFFERENCE = re.compile(r"比.{0,16}?(多|少|高|低).{0,6}?(多少|几)|相差|差多少|差距|差额")
 _LESS = re.compile(r"(更少|较少|少|低|小)(?!于)")
 _MULTI = re.compile(r"分别|各(是|有|为)多少|各自")
 _CONJUNCTIONS = frozenset(["、", "，", ",", "；", ";", "以及", "和", "与", "及", "跟", "同"])
@@ -46,6 +48,7 @@ class Intent:
     compare: bool = False
     prefer_less: bool = False
     multi: bool = False
+    difference: bool = False  # 「比…多多少」「相差多少」: state the gap too
 
 
 def expected_units(q: str) -> tuple[str, ...]:
@@ -66,7 +69,7 @@ def expected_units(q: str) -> tuple[str, ...]:
 
 def metric_terms(q: str) -> tuple[str, ...]:
     toks = [t for t in tokenize(q) if len(t) > 1 and t not in FRAME_WORDS and not t.isdigit()
-            and not t.startswith(("多少", "几"))]
+            and not t.startswith(("多少", "几")) and t not in _MEASURE_TOKENS]
     return tuple(dict.fromkeys(toks))
 
 
@@ -82,11 +85,12 @@ def asks_for_number(question: str) -> bool:
 def analyse(question: str) -> Intent:
     q = to_simplified(question)
     compare = bool(_COMPARE.search(q))
-    prefer_less = compare and bool(_LESS.search(q)) and not re.search(r"更多|较多|最多", q)
+    unasked = q.replace("多少", "")  # the 少 of 多少 is not 「fewer」
+    prefer_less = compare and bool(_LESS.search(unasked)) and not re.search(r"更多|较多|最多", unasked)
     terms = metric_terms(q)
     predicate, counted = ask_slots(q)
     return Intent(expected_units(q), terms, focus_weights(q, terms), predicate, counted, compare, prefer_less,
-                  bool(_MULTI.search(q)))
+                  bool(_MULTI.search(q)), compare and bool(_DIFFERENCE.search(q)))
 
 
 _MEASURE_TOKENS = frozenset("个 件 项 名 家 人 次 份 条 场 期 批 篇 本 卷 座 户 天 元 位 所 处 类 部 套 台 辆 起 宗 支 张 "
@@ -124,6 +128,11 @@ def focus_weights(q: str, terms: tuple[str, ...]) -> tuple[float, ...]:
         d = min(max(a - (i + len(t)), i - b, 0) for a, b in asks)
         out.append(1.0 + FOCUS_BOOST * math.exp(-d / FOCUS_SPAN))
     return tuple(out)
+
+
+def asks_several(question: str) -> bool:
+    """「代理案件多少件，审结多少件？」: more than one 多少/几 asks for more than one number."""
+    return len(re.findall(r"多少|几", to_simplified(question))) >= 2
 
 
 def split_parts(content: str) -> list[str]:

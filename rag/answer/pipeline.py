@@ -6,6 +6,7 @@ from its own passages with its own citation, and comparisons are computed here.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Iterator
@@ -15,11 +16,10 @@ from ..filters import QueryScope
 from ..types import Answer, Citation, Passage
 from . import extractive
 from .followup import resolve
-from .intent import Intent, analyse, asks_for_number, split_parts
+from .intent import Intent, analyse, asks_for_number, asks_several, split_parts
 from .question import clean_question_with_notice
 
 log = logging.getLogger(__name__)
-TOP_K = 5
 
 
 @dataclass
@@ -53,39 +53,53 @@ def stream_answer(assistant, question: str, history: list, *, doc_ids=None, mode
     retriever = assistant.retriever
     asked = resolve(question, history, retriever.detector)
     scope = retriever.scope(asked, doc_ids)
+    top_k = assistant.settings.top_k
     clock.lap("prepare")
     use_llm = (mode == "llm") or (mode is None and assistant.settings.llm_configured)
+    notices = [notice, _scope_notice(scope), f"理解为：{asked}" if asked != question else None]
 
     def extractive_answer() -> Answer:
-        ans = _extractive(retriever, question, asked, scope, clock)
-        ans.notice = _join(notice, ans.notice)
+        return _extractive(retriever, question, asked, scope, clock, top_k)
+
+    def finish(ans: Answer) -> Answer:
+        ans.question = question
+        ans.notice = _join(*notices, ans.notice)
+        clock.lap("answer")
+        ans.timings = {**clock.timings, **ans.timings}
         return ans
 
     if scope.empty:
-        ans = _refuse_scope(question, scope, assistant)
-    elif use_llm:
+        yield finish(_refuse_scope(question, scope, assistant))
+        return
+    if use_llm:
         from .llm_answer import stream_with_llm
 
-        passages = _passages_for(retriever, asked, scope)
+        passages = _passages_for(retriever, asked, scope, top_k)
         clock.lap("retrieve")
-        llm = assistant.llm
-        for partial in stream_with_llm(llm, asked, passages, history, fallback=extractive_answer):
-            partial.question = question
-            partial.timings = dict(clock.timings)
-            yield partial
+        final = None
+        for final in stream_with_llm(assistant.llm, asked, passages, history, fallback=extractive_answer):
+            final.question = question
+            yield final
+        if final is not None:
+            yield finish(final)
         return
-    else:
-        ans = extractive_answer()
-        if ans.text and ans.answered:
-            # Extractive answers are ready at once; stream the lead first so UIs show it immediately.
-            lead = ans.text.split("\n", 1)[0]
-            yield Answer(question, lead, ans.answered, [], ans.mode, None, None, dict(clock.timings))
-    ans.question = question
-    if asked != question:
-        ans.notice = _join(ans.notice, f"理解为：{asked}")
-    clock.lap("answer")
-    ans.timings = dict(clock.timings)
-    yield ans
+    ans = extractive_answer()
+    if ans.text and ans.answered:
+        # Extractive answers are ready at once; stream the lead first so UIs show it immediately.
+        lead = ans.text.split("\n", 1)[0]
+        yield Answer(question, lead, ans.answered, [], ans.mode, None, None, dict(clock.timings))
+    yield finish(ans)
+
+
+def _scope_notice(scope: QueryScope) -> str | None:
+    """Places or years the question names that the corpus lacks, when other parts can still be answered."""
+    if scope.empty:
+        return None
+    if scope.unknown_regions:
+        return f"报告中未找到{'、'.join(scope.unknown_regions)}的报告，以下只就其余地区作答"
+    if scope.missing_years:
+        return f"报告中未找到{'、'.join(f'{y}年' for y in scope.missing_years)}的对应报告，以下只就其余部分作答"
+    return None
 
 
 def _join(*notes: str | None) -> str | None:
@@ -93,35 +107,37 @@ def _join(*notes: str | None) -> str | None:
     return "；".join(parts) if parts else None
 
 
-def _passages_for(retriever, question: str, scope: QueryScope) -> list[Passage]:
+def _passages_for(retriever, question: str, scope: QueryScope, top_k: int) -> list[Passage]:
     if len(scope.mentions) >= 2:  # one share of the passages per place named
         out: list[Passage] = []
         for _, docs in scope.mentions:
             sub = QueryScope(docs, content=scope.content)
             out.extend(retriever.search(question, 3, scope=sub).passages)
         return out
-    return retriever.search(question, TOP_K, scope=scope).passages
+    return retriever.search(question, top_k, scope=scope).passages
 
 
-def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: _Clock) -> Answer:
+def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: _Clock, top_k: int) -> Answer:
     intent = analyse(scope.content or asked)
-    if len(scope.mentions) >= 2:
+    idf = retriever.idf
+    if len(scope.mentions) >= 2 or (intent.compare and scope.unknown_regions):
         parts = []
         for name, docs in scope.mentions:
             sub = QueryScope(docs, content=scope.content)
-            passages = retriever.search(asked, TOP_K, scope=sub).passages
-            parts.append(Part(name, extractive.best(asked, intent, passages, idf=retriever.index.bm25.idf), passages))
+            passages = retriever.search(asked, top_k, scope=sub).passages
+            parts.append(Part(name, extractive.best(asked, intent, passages, idf=idf), passages))
+        parts += [Part(name, None, []) for name in scope.unknown_regions]
         clock.lap("retrieve")
         return _compose_by_place(question, intent, parts)
-    passages = retriever.search(asked, TOP_K, scope=scope).passages
+    passages = retriever.search(asked, top_k, scope=scope).passages
     clock.lap("retrieve")
     if not asks_for_number(asked):
-        return _describe(question, scope, intent, passages, retriever.index.bm25.idf)
-    if intent.multi:
+        return _describe(question, scope, intent, passages, idf)
+    if intent.multi or asks_several(scope.content or asked):
         sub_questions = split_parts(scope.content or asked)
         if len(sub_questions) >= 2:
-            return _compose_multi(question, passages, sub_questions, retriever.index.bm25.idf)
-    pick = extractive.best(asked, intent, passages, idf=retriever.index.bm25.idf)
+            return _compose_multi(question, passages, sub_questions, idf)
+    pick = extractive.best(asked, intent, passages, idf=idf)
     if pick is None:
         return _refuse_metric(question, scope, passages)
     cite = pick.citation()
@@ -166,22 +182,38 @@ def _compose_by_place(question: str, intent: Intent, parts: list[Part]) -> Answe
         return Answer(question, f"报告中未找到{'、'.join(missing)}与此问题对应的数字。", False, [], "extractive")
     citations, lines, values = _cite_all([p.pick for p in found])
     stated = "，".join(f"{p.label}{v}" for p, v in zip(found, values))
-    lead = stated
-    if intent.compare and len(found) >= 2:
-        ordered = sorted(found, key=lambda p: p.pick.quantity.value, reverse=not intent.prefer_less)
-        a, b = ordered[0], ordered[1]
-        word = "更少" if intent.prefer_less else "更多"
-        if a.pick.quantity.value == b.pick.quantity.value:
-            lead = f"两者相同：{stated}"
-        else:
-            lead = f"{a.label}{word}：{stated}"
-        units = {p.pick.quantity.unit for p in found}
-        if len(units) > 1:
-            lines.append("注意：两份报告的统计口径（单位）不同，比较仅供参考。")
+    lead, answered = stated, True
+    if intent.compare and missing:
+        lead, answered = f"无法比较：报告中未找到{'、'.join(missing)}的对应数字。已找到：{stated}", False
+    elif intent.compare and len(found) >= 2:
+        lead = _comparison_lead(question, intent, found, stated)
     text = lead + "。\n" + "\n".join(lines)
-    if missing:
+    if missing and not intent.compare:
         text += f"\n报告中未找到{'、'.join(missing)}的对应数字。"
-    return Answer(question, text, True, citations, "extractive")
+    return Answer(question, text, answered, citations, "extractive")
+
+
+def _comparison_lead(question: str, intent: Intent, found: list[Part], stated: str) -> str:
+    """The comparison, computed here; numbers of different kinds (a % and a count) are not ranked."""
+    qs = [p.pick.quantity for p in found]
+    if len({q.is_percent for q in qs}) > 1:
+        return f"两者口径不同（比例与数量），无法直接比较：{stated}"
+    ordered = sorted(found, key=lambda p: p.pick.quantity.value, reverse=not intent.prefer_less)
+    a, b = ordered[0], ordered[1]
+    qa, qb = a.pick.quantity, b.pick.quantity
+    if qa.value == qb.value:
+        return f"两者相同：{stated}"
+    q = to_simplified(question)
+    word = ("更低" if intent.prefer_less else "更高") if re.search(r"高|低", q) else \
+        ("更少" if intent.prefer_less else "更多")
+    lead = f"{a.label}{word}：{stated}"
+    if intent.difference and qa.unit == qb.unit:
+        gap = abs(qa.value - qb.value)
+        unit = "个百分点" if qa.is_percent else qa.unit
+        lead += f"，相差{gap:g}{unit}"
+    if qa.unit != qb.unit:
+        lead += "（两份报告的统计口径或单位不同，比较仅供参考）"
+    return lead
 
 
 def _describe(question: str, scope: QueryScope, intent: Intent, passages: list[Passage], idf) -> Answer:

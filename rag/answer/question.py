@@ -7,6 +7,7 @@ import unicodedata
 from ..errors import QuestionError
 
 MAX_QUESTION_CHARS = 500
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\ufeff]")
 
 
@@ -27,6 +28,8 @@ def clean_question_with_notice(question: str | bytes | None,
     q = re.sub(r"\s+", " ", q).strip()
     if not q:
         raise QuestionError("问题不能为空。")
+    if not _WORD.search(q):
+        raise QuestionError("问题中没有可识别的文字，请用中文描述要查询的内容。")
     notice = None
     if len(q) > max_chars:
         q = q[:max_chars]
