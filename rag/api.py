@@ -50,6 +50,12 @@ class Assistant:
     @property
     def index(self) -> ChunkIndex:
         with self._lock:
+            if self._index is not None and self._index.is_stale():
+                # A `rag index` in another process switched generations: follow it, so a running
+                # chat never queries vectors that build has just deleted.
+                log.info("index changed on disk; reloading")
+                self._index.load()
+                self._retriever = None
             if self._index is None:
                 index = ChunkIndex(self.settings, self._embedder)
                 if index.exists():
@@ -67,8 +73,9 @@ class Assistant:
     @property
     def retriever(self) -> Retriever:
         with self._lock:
+            index = self.index  # may have reloaded (and dropped the old retriever)
             if self._retriever is None:
-                self._retriever = Retriever(self.index, ScopeDetector(self.catalog))
+                self._retriever = Retriever(index, ScopeDetector(self.catalog))
             return self._retriever
 
     @property

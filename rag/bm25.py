@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import IndexError_
+from .store import REBUILD_HINT
 
 _KEEP = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
 # Function words that only add noise to question matching.
@@ -68,7 +69,7 @@ class BM25Index:
             size = int((path / "size").read_text())
             model = bm25s.BM25.load(str(path), show_progress=False) if size else None
         except (OSError, ValueError) as exc:
-            raise IndexError_(f"BM25 索引 {path} 缺失或已损坏（{type(exc).__name__}）。请运行 `rag index --rebuild`。") from None
+            raise IndexError_(f"BM25 索引 {path} 缺失或已损坏（{type(exc).__name__}）。{REBUILD_HINT}") from None
         return cls(model, size)
 
     def idf(self, term: str) -> float | None:

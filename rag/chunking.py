@@ -56,11 +56,6 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def search_text(chunk: Chunk, report: Report) -> str:
-    """Simplified text of a chunk (for BM25 and answer matching)."""
-    return normalise_space(report.search_text[chunk.start:chunk.end])
-
-
 def embedding_text(chunk: Chunk, title: str) -> str:
     """What is embedded: report title and heading path, then the Simplified text."""
     path = to_simplified(chunk.section_path)

@@ -3,37 +3,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import time
 from pathlib import Path
 
 from .errors import QuestionError, RagError
+from .progress import console_progress
 from .settings import Settings
 
 
 # The batch output contract other tools rely on: exactly these names.
 CITATION_FIELDS = ("doc_id", "title", "section", "text", "start", "end")
-
-
-def _progress_printer():
-    """A one-line progress display on stderr for long work."""
-    last = {"t": 0.0}
-
-    def show(stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done not in (0, total) and now - last["t"] < 0.2:
-            return
-        last["t"] = now
-        label = {"embed": "计算向量", "bm25": "建立关键词索引"}.get(stage, stage)
-        width = 30
-        filled = int(width * done / total) if total else width
-        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
 
 
 def _settings(args) -> Settings:
@@ -43,14 +22,14 @@ def _settings(args) -> Settings:
 def _assistant(args):
     from .api import Assistant
 
-    return Assistant(_settings(args), progress=_progress_printer())
+    return Assistant(_settings(args), progress=console_progress())
 
 
 def cmd_index(args) -> int:
     from .api import Assistant
 
     assistant = Assistant(_settings(args))
-    report = assistant.build_index(rebuild=args.rebuild, progress=_progress_printer())
+    report = assistant.build_index(rebuild=args.rebuild, progress=console_progress())
     for err in report.errors:
         print(f"错误：{err}", file=sys.stderr)
     print(f"索引完成：新增 {len(report.added)}，更新 {len(report.replaced)}，删除 {len(report.removed)}，"
@@ -71,8 +50,8 @@ def _read_batch(path: str):
                 continue
             try:
                 item = json.loads(line)
-                if not isinstance(item, dict) or "question" not in item:
-                    raise ValueError("缺少 question 字段")
+                if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                    raise ValueError("缺少字符串类型的 question 字段")
                 yield n, item
             except ValueError as exc:
                 yield n, exc
@@ -166,7 +145,8 @@ def cmd_eval(args) -> int:
 def cmd_chat(args) -> int:
     from ui.app import launch
 
-    return launch(_settings(args), host=args.host, port=args.port)
+    settings = _settings(args)
+    return launch(settings, host=args.host or settings.chat_host, port=args.port or settings.chat_port)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -200,8 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("chat", help="启动网页聊天界面（Gradio）")
-    s.add_argument("--host", default=os.environ.get("RAG_HOST", "127.0.0.1"))
-    s.add_argument("--port", type=int, default=int(os.environ.get("RAG_PORT", "7860")))
+    s.add_argument("--host", default=None, help="监听地址（默认 RAG_HOST 或 127.0.0.1）")
+    s.add_argument("--port", type=int, default=None, help="端口（默认 RAG_PORT 或 7860）")
     s.set_defaults(func=cmd_chat)
     return p
 

@@ -1,8 +1,8 @@
 """Embedders: one small interface, an offline USE adapter and an OpenAI adapter.
 
-`LlamaEmbedding` wraps any of them as a llama-index embedding, for code that
-wants llama-index's interface; the index itself calls `embed` directly so it
-can batch and count the work it does.
+`as_llama_embedding` wraps any of them as a llama-index embedding: index builds
+embed through it; queries call `embed` directly (one short text, no llama-index
+import on the hot path of a fresh process).
 """
 from __future__ import annotations
 

@@ -38,5 +38,3 @@ class QuestionError(RagError):
 class LLMError(RagError):
     pass
 
-
-IndexCorruptError = IndexError_

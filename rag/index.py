@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 import threading
 import time
 from contextlib import contextmanager
@@ -20,16 +19,15 @@ from typing import Callable
 import numpy as np
 
 from .bm25 import BM25Index
-from .chunking import chunk_report, embedding_text, search_text
+from .chunking import chunk_report, embedding_text
 from .corpus import Corpus, load_corpus, to_simplified
-from .embeddings import Embedder, make_embedder
+from .embeddings import Embedder, as_llama_embedding, make_embedder
 from .errors import CorpusError, IndexError_
 from .settings import Settings
 from .store import REBUILD_HINT, DocState, Manifest, StateDir
 from .types import Chunk
 
 log = logging.getLogger(__name__)
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -160,11 +158,12 @@ class ChunkIndex:
         self.state = StateDir(Path(settings.data_dir) / state)
         self._vectors: VectorStore | None = None
         self._open_lock = threading.Lock()
+        self._llama_embedding = None
+        self._stamp: int | None = None
         self.manifest: Manifest | None = None
         self.chunks: list[Chunk] = []
         self.bm25: BM25Index | None = None
         self.titles: dict[str, str] = {}
-        self.search_texts: list[str] = []
 
     # ---- reading -------------------------------------------------------
     @property
@@ -188,6 +187,13 @@ class ChunkIndex:
         thread.start()
         return thread
 
+    @property
+    def llama_embedding(self):
+        """The embedder as a llama-index embedding: what the build embeds chunks through."""
+        if self._llama_embedding is None:
+            self._llama_embedding = as_llama_embedding(self.embedder)
+        return self._llama_embedding
+
     def exists(self) -> bool:
         return self.state.manifest_path.exists()
 
@@ -204,10 +210,20 @@ class ChunkIndex:
         self._set(manifest, chunks, bm25)
         return self
 
+    def manifest_stamp(self) -> int | None:
+        try:
+            return self.state.manifest_path.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def is_stale(self) -> bool:
+        """Another process (`rag index`) switched the live generation since this one was read."""
+        return self.manifest is not None and self.manifest_stamp() != self._stamp
+
     def _set(self, manifest: Manifest, chunks: list[Chunk], bm25: BM25Index) -> None:
+        self._stamp = self.manifest_stamp()
         self.manifest, self.chunks, self.bm25 = manifest, chunks, bm25
         self.titles = {d: s.title for d, s in manifest.docs.items()}
-        self.search_texts = [to_simplified(c.text) for c in chunks]
         self.by_vector_id = {chunk_vector_id(c, manifest.doc_version(c.doc_id)): i
                              for i, c in enumerate(chunks)}
         ordinal = {d: i for i, d in enumerate(manifest.docs)}
@@ -302,7 +318,8 @@ class ChunkIndex:
         progress("embed", 0, total)
         for i in range(0, total, batch):
             part = todo[i:i + batch]
-            vecs = self.embedder.embed([embedding_text(c, to_simplified(title)) for c, _, title in part])
+            texts = [embedding_text(c, to_simplified(title)) for c, _, title in part]
+            vecs = np.asarray(self.llama_embedding.get_text_embedding_batch(texts), dtype=np.float32)
             self.vectors.add([c for c, _, _ in part], [v for _, v, _ in part], vecs)
             done += len(part)
             progress("embed", done, total)
@@ -360,4 +377,4 @@ def search_text_for_bm25(chunk: Chunk) -> str:
     return to_simplified(chunk.section_path + "\n" + chunk.text)
 
 
-__all__ = ["ChunkIndex", "BuildReport", "search_text"]
+__all__ = ["ChunkIndex", "BuildReport", "VectorStore"]

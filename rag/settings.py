@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError
@@ -22,6 +22,8 @@ class Settings:
     openai_base_url: str | None = None
     llm_timeout: float = 30.0
     llm_retries: int = 1
+    chat_host: str = "127.0.0.1"  # loopback unless told otherwise
+    chat_port: int = 7860
     chunk_tokens: int = 400  # section budget before splitting at sentence boundaries
     top_k: int = 5
 
@@ -53,15 +55,16 @@ class Settings:
             values["openai_base_url"] = env["OPENAI_BASE_URL"].strip()
         if env.get("RAG_LLM_MODEL"):
             values["llm_model"] = env["RAG_LLM_MODEL"].strip()
+        if env.get("RAG_HOST"):
+            values["chat_host"] = env["RAG_HOST"].strip()
+        if env.get("RAG_PORT"):
+            values["chat_port"] = _int(env, "RAG_PORT")
         if env.get("RAG_LLM_TIMEOUT"):
             values["llm_timeout"] = _float(env, "RAG_LLM_TIMEOUT")
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
         settings.validate()
         return settings
-
-    def with_(self, **changes) -> "Settings":
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def validate(self) -> None:
         if self.embedding != "use" and not self.embedding.startswith("openai:"):

@@ -36,7 +36,8 @@ def _no_network(monkeypatch):
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch, tmp_path):
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RAG_LLM_MODEL", "RAG_EMBEDDING", "CHROMA_HOST",
-                 "CHROMA_PORT", "RAG_SEEDS_DIR", "RAG_AUTH"):
+                 "CHROMA_PORT", "RAG_SEEDS_DIR", "RAG_AUTH", "RAG_LLM_TIMEOUT", "RAG_HOST", "RAG_PORT",
+                 "RAG_EVAL_REPORTS_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
 

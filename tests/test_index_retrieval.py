@@ -130,3 +130,15 @@ def test_corrupt_manifest_names_the_rebuild_command(built_settings, tmp_path, em
     (data / "state" / "manifest.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(IndexError_, match="rag index --rebuild"):
         ChunkIndex(Settings(seeds_dir=built_settings.seeds_dir, data_dir=data), embedder).load()
+
+
+def test_a_running_assistant_follows_a_rebuild_by_another_process(seeds_copy, tmp_path, embedder):
+    settings = _settings(seeds_copy, tmp_path)
+    ChunkIndex(settings, embedder).build()
+    running = Assistant(settings, embedder=embedder)
+    assert running.ask("西城区2023年办复各级建议、提案多少件？").text.startswith("575件")
+    path = seeds_copy / "xicheng-2023.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("提案575件", "提案999件"), encoding="utf-8")
+    ChunkIndex(settings, embedder).build()  # as `rag index` would, in another process
+    ans = running.ask("西城区2023年办复各级建议、提案多少件？")
+    assert ans.text.startswith("999件") and ans.citations[0].text.find("999件") >= 0

@@ -81,8 +81,11 @@ def test_chat_listens_on_loopback_by_default(monkeypatch):
     from rag.cli import build_parser
     from ui.app import launch
 
+    from rag.settings import Settings
+
     monkeypatch.delenv("RAG_HOST", raising=False)
-    assert build_parser().parse_args(["chat"]).host == "127.0.0.1"
+    assert build_parser().parse_args(["chat"]).host is None  # → Settings.chat_host
+    assert Settings.from_env().chat_host == "127.0.0.1"
     assert inspect.signature(launch).parameters["host"].default == "127.0.0.1"
 
 

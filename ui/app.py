@@ -218,7 +218,7 @@ def launch(settings=None, host: str = "127.0.0.1", port: int = 7860) -> int:
     """Start the web UI (blocking) for `rag chat`; returns an exit code."""
     _quiet_gradio_env()
     from rag.api import Assistant
-    from rag.cli import _progress_printer
+    from rag.progress import console_progress
 
     root = logging.getLogger()
     if not root.handlers:
@@ -234,7 +234,7 @@ def launch(settings=None, host: str = "127.0.0.1", port: int = 7860) -> int:
             return 2
         if auth is None:
             log.warning("监听 %s（非本机地址）但未设置 RAG_AUTH=用户名:密码，任何能访问该地址的人都可以使用本服务。", host)
-    assistant = Assistant(settings, progress=_progress_printer())
+    assistant = Assistant(settings, progress=console_progress())
     try:
         print("正在加载索引（首次运行会先建立索引）…", file=sys.stderr, flush=True)
         assistant.retriever  # opens the index, building it first when there is none

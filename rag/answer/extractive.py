@@ -244,9 +244,11 @@ def relevant_sentences(intent: Intent, passages: list[Passage], idf: IdfFn | Non
         if not spans:
             continue
         cov, a, b = max((_coverage(text[a:b] + heading, weights), a, b) for a, b in spans)
-        out.append((cov, Citation(chunk.doc_id, passage.title, chunk.section_path, chunk.text[a:b].strip(),
-                                  chunk.start + a, chunk.start + a + len(chunk.text[a:b].strip()),
-                                  passage.score, chunk.text)))
+        raw = chunk.text[a:b]
+        a += len(raw) - len(raw.lstrip())  # the quote's offsets must match its stripped text
+        quote_text = raw.strip()
+        out.append((cov, Citation(chunk.doc_id, passage.title, chunk.section_path, quote_text,
+                                  chunk.start + a, chunk.start + a + len(quote_text), passage.score, chunk.text)))
         if len(out) == limit:
             break
     return out
@@ -262,7 +264,3 @@ def state_value(pick: Pick) -> str:
 def quote(pick: Pick) -> str:
     c = pick.passage.chunk
     return c.text[pick.sent_start - c.start:pick.sent_end - c.start].strip()
-
-
-def terms_of(text: str) -> list[str]:
-    return [t for t in tokenize(text) if len(t) > 1]
