@@ -18,10 +18,9 @@ from ..numbers import Quantity, find_counted, find_quantities, units_compatible
 from ..sections import sentence_spans
 from ..types import Citation, Passage
 from .intent import Intent
+from .safety import is_instruction
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
-_INSTRUCTION = re.compile(r"忽略.{0,8}(指令|指示|提示|要求)|(系统|system)\s*(提示|prompt)|ignore (all |any )?(previous|prior|above)"
-                          r"|你(现在)?(必须|应该)(回答|输出)|请(直接)?(回答|输出)[:：]", re.I)
 _LINK_ONLY = re.compile(r"[共计达约为合和及与\s]*$")
 _TAIL_BREAK = re.compile(r"[，,、；;。：:！？!?\n（(]|\d")
 # Calibrated on the gold set (answerable vs unanswerable questions; see the README):
@@ -90,7 +89,7 @@ def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfF
         heading = to_simplified(chunk.section_path)
         for a, b in sentence_spans(text, 0, len(text)):
             sentence = text[a:b]
-            if _INSTRUCTION.search(sentence):
+            if is_instruction(sentence):
                 continue  # text addressed to a model, not a statement of fact: never evidence
             sent_cov = _coverage(sentence + heading, weights)
             sent_plain = _coverage(sentence + heading, plain)
@@ -240,7 +239,7 @@ def relevant_sentences(intent: Intent, passages: list[Passage], idf: IdfFn | Non
         chunk = passage.chunk
         text = to_simplified(chunk.text)
         heading = to_simplified(chunk.section_path)
-        spans = [(a, b) for a, b in sentence_spans(text, 0, len(text)) if not _INSTRUCTION.search(text[a:b])]
+        spans = [(a, b) for a, b in sentence_spans(text, 0, len(text)) if not is_instruction(text[a:b])]
         if not spans:
             continue
         cov, a, b = max((_coverage(text[a:b] + heading, weights), a, b) for a, b in spans)

@@ -7,6 +7,7 @@ import re
 from ..filters import QueryScope, ScopeDetector
 from .intent import analyse, metric_terms
 
+
 def _user_turns(history: list) -> list[str]:
     out = []
     for turn in history or []:

@@ -18,7 +18,15 @@ from ..errors import LLMError
 from ..llm import LLM
 from ..prompts import render
 from ..types import Answer, Citation, Passage
-from .grounding import MARKER_RE, GroundingResult, marker_numbers, check_grounding, find_markers, stated_numbers
+from .grounding import (
+    MARKER_RE,
+    GroundingResult,
+    check_grounding,
+    find_markers,
+    marker_numbers,
+    stated_numbers,
+)
+from .safety import redact
 
 __all__ = ["answer_with_llm", "stream_with_llm", "build_prompt", "UNVERIFIED_NOTICE", "unavailable_notice"]
 
@@ -46,7 +54,7 @@ def format_passages(passages: Sequence[Passage]) -> str:
         head = f"[{i}] 《{p.title}》"
         if p.chunk.section_path:
             head += f" › {p.chunk.section_path}"
-        blocks.append(f"{head}\n{p.chunk.text.strip()}")
+        blocks.append(f"{head}\n{redact(p.chunk.text).strip()}")
     return "\n\n".join(blocks)
 
 
@@ -128,14 +136,15 @@ def _fallback(fallback: Fallback, notice: str, started: float) -> Answer:
 def _ground(llm: LLM, question: str, passages: Sequence[Passage], history: Sequence[dict] | None,
             system: str, reply: str, fallback: Fallback, started: float) -> Answer:
     """Check `reply`; repair once; the grounded Answer or the fallback with a notice."""
-    result = check_grounding(reply, passages, question)
+    evidence = [redact(p.chunk.text) for p in passages]  # numbers only an instruction holds prove nothing
+    result = check_grounding(reply, evidence, question)
     if not result.ok:
         prompt = build_prompt(question, passages, history, feedback=_repair_feedback(reply, result))
         try:
             reply = llm.complete(system, prompt)
         except LLMError as err:
             return _fallback(fallback, unavailable_notice(err), started)
-        result = check_grounding(reply, passages, question)
+        result = check_grounding(reply, evidence, question)
         if not result.ok:
             return _fallback(fallback, UNVERIFIED_NOTICE, started)
     return _llm_answer(question, reply, passages, llm.model, started, cited=result.cited)
