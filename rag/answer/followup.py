@@ -2,7 +2,6 @@
 omits from the conversation."""
 from __future__ import annotations
 
-import re
 
 from ..filters import QueryScope, ScopeDetector
 from .intent import analyse, metric_terms
@@ -46,12 +45,12 @@ def _resolve_one(question: str, earlier: list[str], detector: ScopeDetector) -> 
     compare = analyse(question).compare
     if not has_metric and has_place and compare:
         # 「和昌平区比哪个多？」: both places, the earlier metric, compared.
-        return f"{_places_of(prev)}{_years_of(prev)}和{_places_of(cur)}{_years_of(cur)}，{_ask_less(metric)}哪个更多？"
+        return f"{_places_of(prev)}{_years_of(prev)}和{_places_of(cur)}{_years_of(cur)}，{_unasked(metric)}，哪个更多？"
     if not has_metric and not has_place and compare:
         # 「哪个更多？」 after asking about two places in turn: compare the last two.
         places = _recent_places(earlier, detector)
         if len(places) >= 2:
-            return f"{places[-2]}和{places[-1]}，{_ask_less(metric)}{question}"
+            return f"{places[-2]}和{places[-1]}，{_unasked(metric)}，{question}"
     if not has_metric:
         # 「那恩阳区呢？」/「2020年呢？」: the earlier question, for the new place or year.
         place = _places_of(cur) or _places_of(prev)
@@ -77,9 +76,9 @@ def _recent_places(earlier: list[str], detector: ScopeDetector) -> list[str]:
     return out
 
 
-def _ask_less(metric: str) -> str:
-    """「主动公开信息多少条？」 → 「主动公开信息」, to be asked as a comparison."""
-    return re.split(r"多少|几|[？?]", metric)[0].rstrip("共有是了的，, ")
+def _unasked(metric: str) -> str:
+    """「主动公开信息多少条？」 without its closing punctuation, to be asked again as a comparison."""
+    return metric.rstrip("？?。！! ")
 
 
 def _places_of(scope: QueryScope) -> str:

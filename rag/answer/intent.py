@@ -130,6 +130,16 @@ def focus_weights(q: str, terms: tuple[str, ...]) -> tuple[float, ...]:
     return tuple(out)
 
 
+def per_part_question(content: str) -> str:
+    """「…哪个办理的政协提案更多？」 asked of one place at a time: 「办理的政协提案多少？」."""
+    q = to_simplified(content)
+    q = re.sub(r"(哪个区|哪一个|哪个|哪家|谁|哪里|哪边)的?", "", q)
+    q = re.sub(r"更多|更少|较多|较少|更高|更低|相比|比较|对比|是否|还是", "", q)
+    q = re.sub(r"比(多|少|高|低)?", "", q)
+    q = re.sub(r"^[，,、和与及\s]+|[，,、和与及\s]+$", "", q.strip("？?。！! "))
+    return q if re.search(r"多少|几", q) else q + "多少？"
+
+
 def asks_several(question: str) -> bool:
     """「代理案件多少件，审结多少件？」: more than one 多少/几 asks for more than one number."""
     return len(re.findall(r"多少|几", to_simplified(question))) >= 2

@@ -16,7 +16,7 @@ from ..filters import QueryScope
 from ..types import Answer, Citation, Passage
 from . import extractive
 from .followup import resolve
-from .intent import Intent, analyse, asks_for_number, asks_several, split_parts
+from .intent import Intent, analyse, asks_for_number, asks_several, per_part_question, split_parts
 from .question import clean_question_with_notice
 
 log = logging.getLogger(__name__)
@@ -121,11 +121,13 @@ def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: 
     intent = analyse(scope.content or asked)
     idf = retriever.idf
     if len(scope.mentions) >= 2 or (intent.compare and scope.unknown_regions):
+        single = per_part_question(scope.content or asked)
+        single_intent = analyse(single)
         parts = []
         for name, docs in scope.mentions:
             sub = QueryScope(docs, content=scope.content)
             passages = retriever.search(asked, top_k, scope=sub).passages
-            parts.append(Part(name, extractive.best(asked, intent, passages, idf=idf), passages))
+            parts.append(Part(name, extractive.best(single, single_intent, passages, idf=idf), passages))
         parts += [Part(name, None, []) for name in scope.unknown_regions]
         clock.lap("retrieve")
         return _compose_by_place(question, intent, parts)
