@@ -24,9 +24,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Part:
-    label: str  # the place (comparisons) or the sub-question (multi-value)
+    label: str  # what the number is of: a place (comparisons) or an item (「分别」)
     pick: extractive.Pick | None
-    passages: list[Passage]
 
 
 class _Clock:
@@ -127,8 +126,8 @@ def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: 
         for name, docs in scope.mentions:
             sub = QueryScope(docs, content=scope.content)
             passages = retriever.search(asked, top_k, scope=sub).passages
-            parts.append(Part(name, extractive.best(single, single_intent, passages, idf=idf), passages))
-        parts += [Part(name, None, []) for name in scope.unknown_regions]
+            parts.append(Part(name, extractive.best(single, single_intent, passages, idf=idf)))
+        parts += [Part(name, None) for name in scope.unknown_regions]
         clock.lap("retrieve")
         return _compose_by_place(question, intent, parts)
     passages = retriever.search(asked, top_k, scope=scope).passages
@@ -148,18 +147,25 @@ def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: 
 
 
 def _compose_multi(question: str, passages: list[Passage], sub_questions: list[str], idf) -> Answer:
-    picks: list[extractive.Pick] = []
+    parts: list[Part] = []
     used: set[int] = set()
     for sq in sub_questions:
         pick = extractive.best(sq, analyse(sq), passages, exclude=used, idf=idf)
         if pick is not None:
-            picks.append(pick)
+            parts.append(Part(_item_label(sq), pick))
             used.add(pick.quantity.start)
-    if not picks:
+    if not parts:
         return _refuse_metric(question, None, passages)
-    citations, lines, values = _cite_all(picks)
-    text = "；".join(values) + "。\n" + "\n".join(lines)
+    citations, lines, values = _cite_all([p.pick for p in parts])
+    text = "；".join(f"{p.label}{v}" for p, v in zip(parts, values)) + "。\n" + "\n".join(lines)
     return Answer(question, text, True, citations, "extractive")
+
+
+def _item_label(sub_question: str) -> str:
+    """「审结多少件？」 → 「审结」: what the part's number is of, said before it."""
+    label = re.split(r"多少|几", sub_question)[0]
+    label = label.strip("，,。？?！! ").removesuffix("了").removesuffix("是").removesuffix("有").removesuffix("共")
+    return f"{label}：" if label else ""
 
 
 def _cite_all(picks: list[extractive.Pick]) -> tuple[list[Citation], list[str], list[str]]:
