@@ -132,7 +132,9 @@ def cmd_ask(args) -> int:
     if answer.notice:
         print(f"\n（{answer.notice}）")
     for i, c in enumerate(answer.citations, 1):
-        print(f"\n[{i}] {c.title} · {c.section}\n    「{c.text}」（第 {c.start}–{c.end} 字）")
+        print(f"\n[{i}] {c.title} · {c.section}（第 {c.start}–{c.end} 字）")
+        if c.text not in answer.text:  # quoted already in the answer above
+            print(f"    「{c.text}」")
     return 0
 
 
