@@ -13,6 +13,7 @@ from typing import Iterator
 
 from ..corpus import to_simplified
 from ..filters import QueryScope
+from ..retrieve import kind_hint
 from ..types import Answer, Citation, Passage
 from . import extractive
 from .followup import resolve
@@ -133,7 +134,7 @@ def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: 
     passages = retriever.search(asked, top_k, scope=scope).passages
     clock.lap("retrieve")
     if not asks_for_number(asked):
-        return _describe(question, scope, intent, passages, idf)
+        return _describe(question, asked, scope, intent, passages, idf)
     if intent.multi or asks_several(scope.content or asked):
         sub_questions = split_parts(scope.content or asked)
         if len(sub_questions) >= 2:
@@ -224,10 +225,20 @@ def _comparison_lead(question: str, intent: Intent, found: list[Part], stated: s
     return lead
 
 
-def _describe(question: str, scope: QueryScope, intent: Intent, passages: list[Passage], idf) -> Answer:
-    """A question that wants a passage (哪些举措 / 什么荣誉): quote the best sentences, each cited."""
-    found = [(cov, c) for cov, c in extractive.relevant_sentences(intent, passages, idf)
-             if cov >= extractive.MIN_SUPPORT]
+def _describe(question: str, asked: str, scope: QueryScope, intent: Intent, passages: list[Passage],
+              idf) -> Answer:
+    """A question that wants a passage (哪些举措 / 什么荣誉): quote the best sentences, each cited.
+
+    A question about a whole part of the reports (安排 / 不足 / 第一责任人) gets those passages whole.
+    """
+    kind = kind_hint(asked)
+    whole = [p for p in passages if kind and p.chunk.kind == kind][:4]
+    if whole:
+        found = [(1.0, Citation(p.chunk.doc_id, p.title, p.chunk.section_path, p.chunk.text, p.chunk.start,
+                                p.chunk.end, p.score, p.chunk.text)) for p in whole]
+    else:
+        found = [(cov, c) for cov, c in extractive.relevant_sentences(intent, passages, idf)
+                 if cov >= extractive.MIN_SUPPORT]
     if not found:
         return _refuse_metric(question, scope, passages)
     citations = sorted((c for _, c in found), key=lambda c: (c.doc_id, c.start))  # reading order
