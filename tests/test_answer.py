@@ -182,3 +182,11 @@ def test_which_is_more_after_two_places_compares_them(assistant):
 def test_punctuation_only_is_not_a_question(assistant):
     with pytest.raises(QuestionError, match="没有可识别的文字"):
         assistant.ask("？？？")
+
+
+def test_questions_about_plans_quote_the_plan_passages_whole(assistant):
+    ans = assistant.ask("昌平区2025年有什么工作安排？")
+    assert ans.answered and len(ans.citations) == 4
+    report = assistant.reports()["changping-2024"]
+    for c in ans.citations:
+        assert c.section.startswith("四、2025年法治政府建设工作主要安排") and report.text[c.start:c.end] == c.text
