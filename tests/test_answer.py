@@ -190,3 +190,12 @@ def test_questions_about_plans_quote_the_plan_passages_whole(assistant):
     report = assistant.reports()["changping-2024"]
     for c in ans.citations:
         assert c.section.startswith("四、2025年法治政府建设工作主要安排") and report.text[c.start:c.end] == c.text
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("昌平区2024年合法性审查了多少件次文件？", "323件次"),  # the topic clause before the year belongs to 323
+    ("2020年通州区代理的区政府应诉案件中审结了多少件？", "80件"),  # the verb beside 多少 decides
+    ("2024年恩阳区评查行政执法案卷后，一共纠正了多少个执法不规范问题？", "77个"),  # and the counted thing
+])
+def test_the_words_beside_the_question_word_pick_the_number(assistant, question, lead):
+    assert assistant.ask(question).text.startswith(lead)

@@ -12,7 +12,7 @@ from evals.retrieval import load_questions
 from evals.runner import run_eval
 
 # raise these as the product improves; never lower one to pass
-GATE_STRICT = 0.98  # measured 191/193 = 0.990
+GATE_STRICT = 0.99  # measured 192/193 = 0.995
 GATE_CITATION = 0.99  # measured 178/179 = 0.994
 GATE_REFUSAL = 1.0  # every unanswerable refused, every answerable answered (193/193)
 GATE_HIT5 = 0.99

@@ -26,7 +26,6 @@ _TAIL_BREAK = re.compile(r"[，,、；;。：:！？!?\n（(]|\d")
 # Calibrated on the gold set (answerable vs unanswerable questions; see the README):
 MIN_SUPPORT = 0.28
 MIN_SCORE = 2.0
-NEAR = 8  # characters before a number that say what it counts (审结80件, 问题77个)
 
 
 @dataclass(frozen=True)
@@ -109,17 +108,17 @@ def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfF
                 prev_clause = clause_start
                 tail = _tail(sentence, q.end)
                 if q.start in respective:  # 「A和B分别…X和Y」: each number owns its item only
-                    own = wide = near = respective[q.start]
+                    own = wide = respective[q.start]
                     extra = _extra_share(own, weights)
                 else:
                     own = sentence[clause_start:q.start] + q.text + tail
                     # All the words since the previous number (「坚持合法性审查全覆盖,2024年审查…323件次」).
                     wide = sentence[min(prev_end, clause_start):q.start] + q.text + tail
-                    near = sentence[max(clause_start, q.start - NEAR):q.start] + tail
                     extra = _extra_share(sentence[clause_start:q.start], weights)
                 own_cov = max(_coverage(own, weights), 0.75 * _coverage(wide, weights))
                 unit_fit = _unit_fit(q, intent.units, measures)
-                slots = sum(1.0 for w in (intent.predicate, intent.counted) if w and w in near)
+                # The question's verb (审结) and counted thing (问题) among the number's own words.
+                slots = sum(1.0 for w in (intent.predicate, intent.counted) if w and w in own)
                 score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots
                          + 0.6 * (passage.score / top) - 0.08 * rank)
                 own_plain = max(_coverage(own, plain), 0.75 * _coverage(wide, plain))

@@ -98,21 +98,29 @@ _MEASURE_TOKENS = frozenset("个 件 项 名 家 人 次 份 条 场 期 批 篇
 
 
 def ask_slots(q: str) -> tuple[str | None, str | None]:
-    """Chinese quantity questions read [predicate] 多少/几 [measure] [counted thing]."""
+    """Chinese quantity questions read [predicate] 多少/几 [measure] [counted thing].
+
+    The predicate is the verb right before the question word (审结了多少件); a noun there
+    (「政策文件多少」) names the metric, which the coverage scores already weigh.
+    """
+    import jieba.posseg
+
     from ..bm25 import jieba_module
 
-    toks = [t for t in jieba_module().cut(q) if t.strip()]
-    at = next((i for i, t in enumerate(toks) if t.startswith(("多少", "几"))), None)
+    jieba_module()
+    toks = [(w, f) for w, f in jieba.posseg.cut(q) if w.strip()]
+    at = next((i for i, (w, _) in enumerate(toks) if w.startswith(("多少", "几"))), None)
     if at is None:
         return None, None
-    predicate = next((t for t in reversed(toks[:at]) if len(t) > 1 and t not in FRAME_WORDS
-                      and re.search(r"[\u4e00-\u9fff]", t)), None)
+    before = next(((w, f) for w, f in reversed(toks[:at]) if len(w) > 1 and w not in FRAME_WORDS
+                   and re.search(r"[\u4e00-\u9fff]", w)), None)
+    predicate = before[0] if before and before[1].startswith("v") else None
     counted = None
-    for t in toks[at + 1:]:
-        if re.fullmatch(r"[，,。？?！!；;、]", t):
+    for w, _ in toks[at + 1:]:
+        if re.fullmatch(r"[，,。？?！!；;、]", w):
             break
-        if len(t) > 1 and t not in FRAME_WORDS and t not in _MEASURE_TOKENS:
-            counted = t
+        if len(w) > 1 and w not in FRAME_WORDS and w not in _MEASURE_TOKENS:
+            counted = w
     return predicate, counted
 
 
