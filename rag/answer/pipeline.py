@@ -267,7 +267,10 @@ def _refuse_scope(question: str, scope: QueryScope, assistant) -> Answer:
 
 def _refuse_metric(question: str, scope: QueryScope | None, passages: list[Passage]) -> Answer:
     what = (scope.content if scope and scope.content else question).strip("？?。 ")
-    text = f"报告中未找到与「{what}」对应的内容。以下是最接近的段落，供参考。"
+    metric = re.split(r"(?:共|一共|有|是)?(?:多少|几)", what)[0].strip("，,的 ")  # 「办理法律援助案件多少件」→ 办理法律援助案件
+    what = metric if len(metric) >= 2 else what
+    where = "、".join(scope.regions) if scope and scope.regions else ""
+    text = f"报告中未找到{where}「{what}」的相关内容。以下是最接近的段落，供参考。"
     citations = [Citation(p.chunk.doc_id, p.title, p.chunk.section_path, p.chunk.text, p.chunk.start,
                           p.chunk.end, p.score, p.chunk.text) for p in passages[:2]]
     return Answer(question, text, False, citations, "extractive")
