@@ -35,28 +35,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from rag.answer.grounding import MARKER_RE
+from rag.corpus import to_simplified
 from rag.numbers import Quantity, find_counted, find_quantities, parse_quantity, same_value
 
 _CATALOG = Path(__file__).resolve().parent.parent / "seeds" / "catalog.json"
-_CITE_MARK = re.compile(r"[\[【［]\s*\d+(?:\s*[,，、\-–]\s*\d+)*\s*[\]】］]")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _WS = re.compile(r"\s+")
 
 
 # --- normalisation ----------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc  # imported lazily: building the converter costs ~100 ms
-
-    return opencc.OpenCC("t2s")
-
-
 @lru_cache(maxsize=4096)
 def normalize_text(s: str) -> str:
     """For containment checks: NFKC (full-width -> ASCII), Traditional -> Simplified, no whitespace."""
     s = unicodedata.normalize("NFKC", s or "")
-    return _WS.sub("", _t2s().convert(s))
+    return _WS.sub("", to_simplified(s))
 
 
 # --- gold helpers -----------------------------------------------------------
@@ -110,7 +104,7 @@ def answer_quantities(answer_text: str, question: str | dict, measures: Sequence
     if isinstance(question, dict):
         question = question.get("question", "")
     in_question = find_quantities(question or "")
-    text = _CITE_MARK.sub(lambda m: " " * len(m.group()), answer_text or "")
+    text = MARKER_RE.sub(lambda m: " " * len(m.group()), answer_text or "")
     found = [q for q in find_quantities(text) if not q.is_year]
     for measure in measures:
         for q in find_counted(text, measure):

@@ -71,8 +71,8 @@ def _coverage(text: str, weights: dict[str, float]) -> float:
 
 
 def _question_numbers(question: str) -> set[float]:
-    return {q.value for q in find_quantities(question) if not q.is_year} | \
-           {q.number for q in find_quantities(question) if not q.is_year}
+    stated = [q for q in find_quantities(question) if not q.is_year]
+    return {q.value for q in stated} | {q.number for q in stated}
 
 
 def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfFn | None = None) -> list[Pick]:

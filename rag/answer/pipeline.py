@@ -107,13 +107,15 @@ def _join(*notes: str | None) -> str | None:
     return "；".join(parts) if parts else None
 
 
+def _search_place(retriever, question: str, scope: QueryScope, docs, k: int) -> list[Passage]:
+    """Passages of one place the question names, ranked by the question's content words."""
+    return retriever.search(question, k, scope=QueryScope(docs, content=scope.content)).passages
+
+
 def _passages_for(retriever, question: str, scope: QueryScope, top_k: int) -> list[Passage]:
     if len(scope.mentions) >= 2:  # one share of the passages per place named
-        out: list[Passage] = []
-        for _, docs in scope.mentions:
-            sub = QueryScope(docs, content=scope.content)
-            out.extend(retriever.search(question, 3, scope=sub).passages)
-        return out
+        return [p for _, docs in scope.mentions
+                for p in _search_place(retriever, question, scope, docs, 3)]
     return retriever.search(question, top_k, scope=scope).passages
 
 
@@ -125,8 +127,7 @@ def _extractive(retriever, question: str, asked: str, scope: QueryScope, clock: 
         single_intent = analyse(single)
         parts = []
         for name, docs in scope.mentions:
-            sub = QueryScope(docs, content=scope.content)
-            passages = retriever.search(asked, top_k, scope=sub).passages
+            passages = _search_place(retriever, asked, scope, docs, top_k)
             parts.append(Part(name, extractive.best(single, single_intent, passages, idf=idf)))
         parts += [Part(name, None) for name in scope.unknown_regions]
         clock.lap("retrieve")
