@@ -54,7 +54,8 @@ def _agg_cells(a) -> list[str]:
 
 def summary_table(result) -> str:
     lines = [SUMMARY_HEAD]
-    for name, a in [*result.by_category.items(), ("**overall**", result.overall)]:
+    splits = [(f"overall ({s} half)", a) for s, a in getattr(result, "by_split", {}).items()]
+    for name, a in [*result.by_category.items(), *splits, ("**overall**", result.overall)]:
         lines.append("| " + " | ".join([name, str(a.n), *_agg_cells(a), pct(a.hit1), pct(a.hit5),
                                          num(a.mrr, ".3f"), num(a.p50_ms), num(a.p95_ms)]) + " |")
     return "\n".join(lines)
@@ -138,6 +139,7 @@ def to_json(meta: dict, result=None, retrieval_scores=None, modes=None) -> dict:
     if result is not None:
         data["overall"] = _plain(result.overall)
         data["categories"] = _plain(result.by_category)
+        data["splits"] = _plain(getattr(result, "by_split", {}))
         data["failures"] = [{"id": r.id, "failed": r.failed_checks} for r in result.failures]
         data["rows"] = _plain(result.rows)
     if retrieval_scores is not None:

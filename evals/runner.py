@@ -53,6 +53,7 @@ class Row:
     rank: int | None = None  # 1-based rank of the first passage holding gold evidence
     latency_ms: float | None = None
     refuse: bool = False
+    split: str = "dev"  # "dev": rules are shaped on it; "test": held out, only reported
 
     @property
     def failed_checks(self) -> list[str]:
@@ -106,6 +107,7 @@ class EvalResult:
     overall: Aggregate
     by_category: dict[str, Aggregate] = field(default_factory=dict)
     answers: bool = True  # False: retrieval only
+    by_split: dict[str, Aggregate] = field(default_factory=dict)
 
     @property
     def failures(self) -> list[Row]:
@@ -115,9 +117,10 @@ class EvalResult:
         return [r.id for r in self.rows if check in r.failed_checks]
 
 
-def _ask(assistant, question: str, mode: str) -> dict:
+def _ask(assistant, question: str, mode: str, history: list[str] | None = None) -> dict:
+    turns = [{"role": "user", "content": h} for h in history or []]
     try:
-        return assistant.ask(question, mode=mode).as_dict()
+        return assistant.ask(question, turns, mode=mode).as_dict()
     except RagError as exc:  # e.g. QuestionError: scored as an unanswered question
         return {"answer": f"错误：{exc}", "answered": False, "citations": []}
 
@@ -140,10 +143,10 @@ def run_eval(assistant, questions: list[dict], mode: str = "extractive", *, answ
             _ask(assistant, questions[0]["question"], mode)
     for i, q in enumerate(questions):
         row = Row(q["id"], q.get("category", "?"), q["question"], {k: v for k, v in q.items() if k != "question"},
-                  refuse=bool(q.get("refuse")))
+                  refuse=bool(q.get("refuse")), split=q.get("split", "dev"))
         if answers:
             t0 = time.perf_counter()
-            ans = _ask(assistant, q["question"], mode)
+            ans = _ask(assistant, q["question"], mode, q.get("history"))
             row.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
             row.answer, row.answered = ans.get("answer") or "", bool(ans.get("answered"))
             row.strict, row.lenient = strict_correct(q, ans), lenient_correct(q, ans)
@@ -155,10 +158,13 @@ def run_eval(assistant, questions: list[dict], mode: str = "extractive", *, answ
         if progress:
             progress(i + 1, len(questions))
     groups: dict[str, list[Row]] = {}
+    splits: dict[str, list[Row]] = {}
     for r in rows:
         groups.setdefault(r.category, []).append(r)
+        splits.setdefault(r.split, []).append(r)
     return EvalResult(mode, rows, Aggregate.of(rows, retrieval),
-                      {c: Aggregate.of(rs, retrieval) for c, rs in groups.items()}, answers)
+                      {c: Aggregate.of(rs, retrieval) for c, rs in groups.items()}, answers,
+                      {s: Aggregate.of(splits[s], retrieval) for s in ("dev", "test") if s in splits})
 
 
 def mode_ablation(assistant, questions: list[dict], done: EvalResult | None) -> list[tuple]:

@@ -73,10 +73,11 @@ def gold_quantity(value: Any, unit: str = "") -> Quantity:
 
 
 def gold_values(gold: dict) -> list[Quantity]:
-    if "values" in gold:
-        return [gold_quantity(v["value"], v.get("unit", "")) for v in gold["values"]]
+    """The answer's number(s): a gold's own `value` (a total, a ranking's winner) over its parts' `values`."""
     if "value" in gold:
         return [gold_quantity(gold["value"], gold.get("unit", ""))]
+    if "values" in gold:
+        return [gold_quantity(v["value"], v.get("unit", "")) for v in gold["values"]]
     return []
 
 
@@ -192,6 +193,44 @@ def refusal_correct(gold: dict, answer: dict) -> bool:
     return not answered if gold.get("refuse") else answered
 
 
+_YES = re.compile(r"^(是|有|对|yes\b|会|超过了|达到了)", re.I)
+_NO = re.compile(r"^(否|没有|不是|不|未|no\b|没)", re.I)
+
+
+def yes_no_of(text: str) -> str | None:
+    """「是。…」「没有。…」「Yes. …」: the polarity an answer leads with."""
+    lead = normalize_text(text).lstrip("「【[（(")
+    if _NO.match(lead):
+        return "no"
+    if _YES.match(lead):
+        return "yes"
+    return None
+
+
+def contains_all(gold: dict, text: str) -> bool:
+    """Every `contains` item (alternatives split by |) appears in the answer (Simplified, no spaces)."""
+    t = normalize_text(text)
+    return all(any(normalize_text(alt) in t for alt in item.split("|")) for item in gold.get("contains", []))
+
+
+def _states(text: str, want: Quantity) -> bool:
+    return any(same_value(q, want) for q in find_quantities(MARKER_RE.sub(" ", text)) if not q.is_year)
+
+
+def _ranking_strict(gold: dict, text: str) -> bool:
+    """The winner is the first place the answer's first line names, with its value."""
+    first = normalize_text(text.split("\n", 1)[0])
+    own = _names_for(gold["place"])
+    others = sorted({normalize_text(a) for aliases in _catalog().values() for a in aliases if a}
+                    - set(own), key=len, reverse=True)
+    pos = _first_pos(first, own)
+    other = _first_pos(first, [o for o in others if not any(o in n for n in own)])
+    if pos < 0 or (0 <= other < pos):
+        return False
+    want = gold_values(gold)
+    return not want or _states(first, want[0])
+
+
 def strict_correct(gold: dict, answer: dict) -> bool:
     if gold.get("refuse"):
         return refusal_correct(gold, answer)
@@ -200,6 +239,14 @@ def strict_correct(gold: dict, answer: dict) -> bool:
     text = _answer_text(answer)
     if "entity" in gold:
         return _comparison_strict(gold, text)
+    if "place" in gold:
+        return _ranking_strict(gold, text)
+    if "yesno" in gold:
+        want = [gold_quantity(gold["value"], gold.get("unit", ""))] if "value" in gold else []
+        return yes_no_of(text) == gold["yesno"] and all(_states(text, w) for w in want) and contains_all(gold, text)
+    if "contains" in gold:
+        want = gold_values(gold) if "value" in gold else []
+        return contains_all(gold, text) and all(_states(text, w) for w in want)
     want = gold_values(gold)
     stated = answer_quantities(text, gold.get("question", ""), gold_measures(gold))
     if not want or not stated or not same_value(stated[0], want[0]):
@@ -213,6 +260,11 @@ def lenient_correct(gold: dict, answer: dict) -> bool:
     if not answer.get("answered"):
         return False
     text = _answer_text(answer)
+    if "place" in gold or "yesno" in gold or "contains" in gold:
+        # Lenient: the right facts are in the answer, whatever it leads with.
+        want = gold_values(gold)
+        return contains_all(gold, text) and all(_states(text, w) for w in want) and \
+            ("place" not in gold or _first_pos(normalize_text(text), _names_for(gold["place"])) >= 0)
     stated = answer_quantities(text, gold.get("question", ""), gold_measures(gold))
     want = gold_values(gold)
     if "entity" in gold:

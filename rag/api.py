@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Iterator
 
 from .corpus import Corpus, load_catalog, load_corpus
@@ -11,7 +12,8 @@ from .filters import ScopeDetector
 from .index import BuildReport, ChunkIndex, Progress
 from .retrieve import Retriever, SearchResult
 from .settings import Settings
-from .types import Answer, CatalogEntry, Report
+from .question import QuestionParser, clean_question
+from .types import Answer, CatalogEntry, Fact, Report
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,7 @@ class Assistant:
         self._retriever: Retriever | None = None
         self._catalog: list[CatalogEntry] | None = None
         self._corpus: Corpus | None = None
+        self._parser = None
 
     # ---- components, opened on first use -------------------------------
     @property
@@ -99,23 +102,55 @@ class Assistant:
             self._index, self._retriever = index, None
             return report
 
+    @property
+    def parser(self) -> QuestionParser:
+        """The question parser for the live catalogue and index vocabulary (rebuilt when either changes)."""
+        with self._lock:
+            retriever = self.retriever
+            if self._parser is None or self._parser[0] is not retriever:
+                from .question.normalise import Vocabulary
+
+                vocab = Vocabulary(retriever.index.bm25.vocabulary) if retriever.index.bm25 else None
+                self._parser = (retriever, QuestionParser(retriever.detector, vocab))
+            return self._parser[1]
+
+    def parse(self, question: str, history: list | None = None, *, doc_ids: list[str] | None = None):
+        """The question as understood: scope, metric, shape, what a follow-up carried (a ParsedQuestion)."""
+        return self.parser.parse(question, history, doc_ids)
+
+    def _context(self):
+        from .answer.context import AnswerContext
+
+        return AnswerContext(self.retriever, self.catalog, self.index.fact_table, self.settings.top_k)
+
     # ---- questions ------------------------------------------------------
     def search(self, question: str, k: int = 5, *, doc_ids: list[str] | None = None,
                method: str = "fused", use_filters: bool = True) -> SearchResult:
-        from .answer.question import clean_question
-
         question = clean_question(question)
         return self.retriever.search(question, k, doc_ids=doc_ids, method=method, use_filters=use_filters)
 
     def ask(self, question: str, history: list | None = None, *, doc_ids: list[str] | None = None,
             mode: str | None = None) -> Answer:
-        from .answer.pipeline import answer_question
-
-        return answer_question(self, question, history or [], doc_ids=doc_ids, mode=mode)
+        final = None
+        for final in self.ask_stream(question, history, doc_ids=doc_ids, mode=mode):
+            pass
+        return final
 
     def ask_stream(self, question: str, history: list | None = None, *, doc_ids: list[str] | None = None,
                    mode: str | None = None) -> Iterator[Answer]:
         """Yields partial Answers (growing text); the last one is final."""
         from .answer.pipeline import stream_answer
 
-        yield from stream_answer(self, question, history or [], doc_ids=doc_ids, mode=mode)
+        started = time.perf_counter()
+        pq = self.parse(question, history, doc_ids=doc_ids)
+        use_llm = (mode == "llm") or (mode is None and self.settings.llm_configured)
+        yield from stream_answer(pq, self._context(), history=history or [], use_llm=use_llm,
+                                 llm=lambda: self.llm, texts=lambda: {d: r.text for d, r in self.reports().items()},
+                                 started=started)
+
+    # ---- the facts table ------------------------------------------------
+    def facts(self, metric: str | None = None, regions: list[str] | None = None, years: list[int] | None = None,
+              kinds: list[str] | None = None) -> list[Fact]:
+        """Every figure the reports state, filtered; each Fact carries its sentence and offsets (`.citation`)."""
+        table = self.index.fact_table()
+        return table.select(metric, regions, years, kinds)

@@ -45,6 +45,11 @@ class BM25Index:
         self.size = size
         self._vocab = set(model.vocab_dict) if model is not None else set()
 
+    @property
+    def vocabulary(self) -> set[str]:
+        """The corpus's words (jieba search-mode tokens, lower-cased)."""
+        return self._vocab
+
     @classmethod
     def build(cls, texts: list[str]) -> "BM25Index":
         import bm25s

@@ -23,6 +23,9 @@ from .chunking import chunk_report, embedding_text
 from .corpus import Corpus, load_corpus, to_simplified
 from .embeddings import Embedder, as_llama_embedding, make_embedder
 from .errors import CorpusError, IndexError_
+from .facts.match import FactTable
+from .facts.store import FactStore, fact_collection_name
+from .facts.sync import sync_facts
 from .settings import Settings
 from .store import REBUILD_HINT, DocState, Manifest, StateDir
 from .types import Chunk
@@ -40,6 +43,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     errors: list[CorpusError] = field(default_factory=list)
     embedded: int = 0  # texts sent to the embedder
+    facts: int = 0  # facts extracted and stored
     chunks: int = 0
     seconds: float = 0.0
 
@@ -69,6 +73,7 @@ class VectorStore:
                 path.mkdir(parents=True, exist_ok=True)
                 client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
             self._client, self._name = client, collection
+            self.name = collection
             self.collection = client.get_or_create_collection(collection, metadata={"hnsw:space": "cosine"})
         except Exception as exc:  # chromadb raises many types for a bad store
             where = (f"Chroma 服务 {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
@@ -76,6 +81,10 @@ class VectorStore:
             hint = "请确认服务已启动（chroma run）。" if settings.server_mode else REBUILD_HINT
             raise IndexError_(f"无法打开{where}：{type(exc).__name__}: {exc}。{hint}") from exc
         self._store = None
+
+    def sibling(self, name: str):
+        """Another collection of the same Chroma (the facts live beside the chunks)."""
+        return self._client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
 
     @property
     def store(self):
@@ -164,6 +173,8 @@ class ChunkIndex:
         self.chunks: list[Chunk] = []
         self.bm25: BM25Index | None = None
         self.titles: dict[str, str] = {}
+        self._facts: tuple[int | None, FactTable] | None = None
+        self._facts_lock = threading.Lock()
 
     # ---- reading -------------------------------------------------------
     @property
@@ -186,6 +197,22 @@ class ChunkIndex:
         thread = threading.Thread(target=work, name="rag-warm-up", daemon=True)
         thread.start()
         return thread
+
+    @property
+    def facts_store(self) -> FactStore:
+        """The facts collection, in the same Chroma (embedded or server) as the chunk vectors."""
+        vectors = self.vectors
+        return FactStore(vectors.sibling(fact_collection_name(vectors.name)), self.embedder)
+
+    def fact_table(self) -> FactTable:
+        """The live facts in memory (loaded once per generation)."""
+        with self._facts_lock:
+            stamp = self.manifest.generation if self.manifest else None
+            if self._facts is None or self._facts[0] != stamp:
+                facts, vectors = self.facts_store.load(self.versions())
+                self._facts = (stamp, FactTable(facts, vectors, self.embedder,
+                                                self.bm25.idf if self.bm25 else None))
+            return self._facts[1]
 
     @property
     def llama_embedding(self):
@@ -283,6 +310,8 @@ class ChunkIndex:
                 else:
                     report.removed.append(doc_id)
             report.embedded = self._embed_and_store(todo, progress)
+            report.facts = sync_facts(self.facts_store, corpus.reports, kept,
+                                      {d: manifest.doc_version(d) for d in manifest.docs}, progress)
             order = {d: i for i, d in enumerate(manifest.docs)}
             kept.sort(key=lambda c: (order[c.doc_id], c.start))
             if report.changed or old is None or rebuild:
@@ -291,6 +320,7 @@ class ChunkIndex:
                 manifest = old
                 # Vectors an interrupted run left behind go even when nothing else changed.
                 self.vectors.delete_except([old.doc_version(d) for d in old.docs])
+                self.facts_store.delete_except([old.doc_version(d) for d in old.docs])
             self._set(manifest, kept if manifest is not old else self.state.read_chunks(old.generation),
                       BM25Index.load(self.state.bm25_path(manifest.generation)))
         report.chunks = len(self.chunks)
@@ -334,6 +364,7 @@ class ChunkIndex:
         self.state.commit(manifest)
         progress("bm25", len(chunks), len(chunks))
         self.vectors.delete_except([manifest.doc_version(d) for d in manifest.docs])
+        self.facts_store.delete_except([manifest.doc_version(d) for d in manifest.docs])
 
     def _reset_vectors(self) -> None:
         import shutil

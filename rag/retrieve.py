@@ -14,22 +14,6 @@ METHODS = ("dense", "bm25", "fused")
 BM25_WEIGHT = 0.7
 CANDIDATES = 30
 KIND_BONUS = 0.25  # added to the fused score of chunks of the section kind the question asks about
-_KIND_HINTS = (
-    ("下一年安排", ("安排", "计划", "打算", "工作重点", "下一步", "明年", "思路")),
-    ("不足", ("不足", "问题与", "短板", "薄弱")),
-    ("第一责任人", ("第一责任人", "主要负责人", "主要负责同志", "主要领导")),
-)
-
-
-def kind_hint(question: str) -> str | None:
-    """The section kind a question asks about (plans vs achievements), if it says."""
-    from .corpus import to_simplified
-
-    q = to_simplified(question)
-    for kind, words in _KIND_HINTS:
-        if any(w in q for w in words):
-            return kind
-    return None
 
 
 @dataclass(frozen=True)
@@ -53,7 +37,8 @@ class Retriever:
 
     def search(self, question: str, k: int = 5, *, doc_ids: list[str] | None = None,
                method: str = "fused", use_filters: bool = True,
-               scope: QueryScope | None = None) -> SearchResult:
+               scope: QueryScope | None = None, kind: str | None = None) -> SearchResult:
+        """`kind`: the report part the (parsed) question asks about; its chunks rank higher."""
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}")
         if scope is None:
@@ -73,7 +58,7 @@ class Retriever:
         if method in ("dense", "fused"):
             dense = self._dense(question, n, None if scope.doc_ids is None else allowed)
         ranked = self._fuse(bm25, dense, n, method)
-        hint = kind_hint(question) if method == "fused" else None
+        hint = kind if method == "fused" else None
         if hint:
             ranked = sorted(((i, s + (KIND_BONUS if self.index.chunks[i].kind == hint else 0.0))
                              for i, s in ranked), key=lambda x: -x[1])

@@ -116,9 +116,9 @@ class Citation:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Answer:
-    """What the assistant says, with the citations that prove it."""
+    """What the assistant says, with the citations that prove it. Frozen: changed only by `replace`."""
 
     question: str
     text: str
@@ -128,6 +128,8 @@ class Answer:
     model: str | None = None
     notice: str | None = None  # fallback / truncation notices shown to the user
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds
+    chart: tuple[dict, ...] = ()  # comparisons and rankings: one row per place (place, year, value, unit…)
+    shape: str = "value"  # the question's shape, as understood
 
     def as_dict(self) -> dict:
         return {
@@ -140,4 +142,46 @@ class Answer:
             "notice": self.notice,
             "latency_ms": round(sum(self.timings.values()), 1) if self.timings else None,
             "timings": {k: round(v, 1) for k, v in self.timings.items()},
+            "shape": self.shape,
+            "chart": list(self.chart),
         }
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One figure a report states: what it is of, its value in base units, and the sentence that says it."""
+
+    doc_id: str
+    region: str
+    year: int  # the year the figure is for (上年 figures: the report's year - 1; plans: the year planned)
+    kind: str  # section kind: 成效 | 不足 | 第一责任人 | 下一年安排 | 概述 | 其他
+    metric: str  # the words the number belongs to, as written
+    metric_simplified: str
+    value: float  # base units: 1949.39万元 → 19493900.0 元; 48.2% → 48.2
+    unit: str  # 件, 元, %, 个百分点… ("" when none)
+    as_written: str  # 1949.39万元
+    approx: bool  # 余 / 多 / 近 / 以上
+    period: str  # "current" | "previous" (去年/上年) | "target" (a plan's figure)
+    text: str  # the sentence, original script
+    start: int  # the sentence's offsets into the original report
+    end: int
+    value_start: int  # the number's own offsets
+    value_end: int
+    section: str = ""
+    title: str = ""
+    own: str = ""  # the words the number owns (Simplified), what metric matching reads
+    wide: str = ""
+
+    @property
+    def fact_id(self) -> str:
+        return f"{self.doc_id}:{self.value_start}-{self.value_end}"
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(self.doc_id, self.title, self.section, self.text, self.start, self.end)
+
+    def as_dict(self) -> dict:
+        return {"doc_id": self.doc_id, "region": self.region, "year": self.year, "kind": self.kind,
+                "metric": self.metric, "value": self.value, "unit": self.unit, "as_written": self.as_written,
+                "approx": self.approx, "period": self.period, "text": self.text, "start": self.start,
+                "end": self.end, "section": self.section, "title": self.title}

@@ -17,7 +17,7 @@ from ..corpus import to_simplified
 from ..numbers import Quantity, find_counted, find_quantities, units_compatible
 from ..sections import sentence_spans
 from ..types import Citation, Passage
-from .intent import Intent
+from ..question.metric import Intent
 from .safety import is_instruction
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
@@ -38,6 +38,7 @@ class Pick:
     sent_end: int
     score: float
     support: float  # share of metric words found around the number and in its sentence
+    lead: str = ""  # the words before the number in its clause (Simplified): 上年 figures say so here
 
     def citation(self) -> Citation:
         c = self.passage.chunk
@@ -70,16 +71,77 @@ def _coverage(text: str, weights: dict[str, float]) -> float:
     return sum(w for t, w in weights.items() if t in text) / total
 
 
-def _question_numbers(question: str) -> set[float]:
-    stated = [q for q in find_quantities(question) if not q.is_year]
-    return {q.value for q in stated} | {q.number for q in stated}
+@dataclass(frozen=True)
+class NumberWords:
+    """A number in a sentence and the words it owns: what the number is *of*.
+
+    `own`: from the clause break (or previous number) to the number, plus the words right after its unit;
+    `wide`: all words since the previous number; `lead`: the words before it in its clause.
+    Shared by the answerer (scoring candidates) and the facts table (a fact's metric words).
+    """
+
+    quantity: Quantity  # offsets relative to the sentence
+    own: str
+    wide: str
+    lead: str
+    respective: bool
 
 
-def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfFn | None = None) -> list[Pick]:
-    weights = _weights(intent, idf)
-    plain = _weights(replace(intent, focus=()), idf)  # support: is the metric there at all, focus aside
-    measures = asked_measures(question)
-    asked = _question_numbers(question)
+def number_words(sentence: str, measures: tuple[str, ...] = (), skip: set[float] = frozenset()) -> list[NumberWords]:
+    out: list[NumberWords] = []
+    prev_end, prev_clause = 0, 0
+    quantities = _quantities(sentence, measures)
+    respective = _respective(sentence, quantities)
+    for q in quantities:
+        if q.is_year:
+            continue  # 「合法性审查全覆盖,2024年审查…323件次」: a year does not cut a number off its words
+        if q.value in skip or q.number in skip:
+            prev_end = prev_clause = q.end
+            continue
+        clause_start = _clause_start(sentence, q.start, prev_end)
+        if prev_end and _LINK_ONLY.match(sentence[prev_end:q.start]):
+            # 「50批次3.2萬餘人」「案卷二次共20份」: a number right after another shares its words
+            clause_start = prev_clause
+        prev_clause = clause_start
+        tail = _tail(sentence, q.end)
+        if q.start in respective:  # 「A和B分别…X和Y」: each number owns its item only
+            own = wide = lead = respective[q.start]
+        else:
+            own = sentence[clause_start:q.start] + q.text + tail
+            # All the words since the previous number (「坚持合法性审查全覆盖,2024年审查…323件次」).
+            wide = sentence[min(prev_end, clause_start):q.start] + q.text + tail
+            lead = sentence[clause_start:q.start]
+        out.append(NumberWords(q, own, wide, lead, q.start in respective))
+        prev_end = q.end
+    return out
+
+
+def score_number(nw: NumberWords, sentence_and_heading: str, intent: Intent, measures: tuple[str, ...],
+                 weights: dict[str, float], plain: dict[str, float], retrieval: float = 0.0,
+                 rank: int = 0) -> tuple[float, float]:
+    """(score, support) of one number for a question: the one scoring rule of answers and facts."""
+    sent_cov = _coverage(sentence_and_heading, weights)
+    sent_plain = _coverage(sentence_and_heading, plain)
+    extra = _extra_share(nw.lead if not nw.respective else nw.own, weights)
+    own_cov = max(_coverage(nw.own, weights), 0.75 * _coverage(nw.wide, weights))
+    unit_fit = _unit_fit(nw.quantity, intent.units, measures)
+    # The question's verb (审结) and counted thing (问题) among the number's own words.
+    slots = sum(1.0 for w in (intent.predicate, intent.counted) if w and w in nw.own)
+    score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots
+             + 0.6 * retrieval - 0.08 * rank)
+    own_plain = max(_coverage(nw.own, plain), 0.75 * _coverage(nw.wide, plain))
+    return score, 0.65 * own_plain + 0.35 * sent_plain
+
+
+def question_weights(intent: Intent, idf: IdfFn | None) -> tuple[dict[str, float], dict[str, float]]:
+    """(weights with focus, plain weights): how much each metric word of the question counts."""
+    return _weights(intent, idf), _weights(replace(intent, focus=()), idf)
+
+
+def candidates(intent: Intent, passages: list[Passage], idf: IdfFn | None = None) -> list[Pick]:
+    weights, plain = question_weights(intent, idf)  # plain: is the metric there at all, focus aside
+    measures = intent.measures
+    asked = set(intent.numbers)
     top = max((p.score for p in passages), default=1.0) or 1.0
     picks: list[Pick] = []
     for rank, passage in enumerate(passages):
@@ -90,44 +152,14 @@ def candidates(question: str, intent: Intent, passages: list[Passage], idf: IdfF
             sentence = text[a:b]
             if is_instruction(sentence):
                 continue  # text addressed to a model, not a statement of fact: never evidence
-            sent_cov = _coverage(sentence + heading, weights)
-            sent_plain = _coverage(sentence + heading, plain)
-            prev_end, prev_clause = 0, 0
-            quantities = _quantities(sentence, measures)
-            respective = _respective(sentence, quantities)
-            for q in quantities:
-                if q.is_year:
-                    continue  # 「合法性审查全覆盖,2024年审查…323件次」: a year does not cut a number off its words
-                if q.value in asked or q.number in asked:
-                    prev_end = prev_clause = q.end
-                    continue
-                clause_start = _clause_start(sentence, q.start, prev_end)
-                if prev_end and _LINK_ONLY.match(sentence[prev_end:q.start]):
-                    # 「50批次3.2萬餘人」「案卷二次共20份」: a number right after another shares its words
-                    clause_start = prev_clause
-                prev_clause = clause_start
-                tail = _tail(sentence, q.end)
-                if q.start in respective:  # 「A和B分别…X和Y」: each number owns its item only
-                    own = wide = respective[q.start]
-                    extra = _extra_share(own, weights)
-                else:
-                    own = sentence[clause_start:q.start] + q.text + tail
-                    # All the words since the previous number (「坚持合法性审查全覆盖,2024年审查…323件次」).
-                    wide = sentence[min(prev_end, clause_start):q.start] + q.text + tail
-                    extra = _extra_share(sentence[clause_start:q.start], weights)
-                own_cov = max(_coverage(own, weights), 0.75 * _coverage(wide, weights))
-                unit_fit = _unit_fit(q, intent.units, measures)
-                # The question's verb (审结) and counted thing (问题) among the number's own words.
-                slots = sum(1.0 for w in (intent.predicate, intent.counted) if w and w in own)
-                score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots
-                         + 0.6 * (passage.score / top) - 0.08 * rank)
-                own_plain = max(_coverage(own, plain), 0.75 * _coverage(wide, plain))
-                support = 0.65 * own_plain + 0.35 * sent_plain
+            for nw in number_words(sentence, measures, asked):
+                q = nw.quantity
+                score, support = score_number(nw, sentence + heading, intent, measures, weights, plain,
+                                              passage.score / top, rank)
                 abs_q = Quantity(chunk.text[a + q.start:a + q.end], chunk.start + a + q.start,
                                  chunk.start + a + q.end, q.number, q.value, q.unit, q.approx, q.is_year,
                                  q.is_percent)
-                picks.append(Pick(abs_q, passage, chunk.start + a, chunk.start + b, score, support))
-                prev_end = q.end
+                picks.append(Pick(abs_q, passage, chunk.start + a, chunk.start + b, score, support, nw.lead))
     picks.sort(key=lambda p: -p.score)
     return picks
 
@@ -138,7 +170,7 @@ _CLAUSE_END = re.compile(r"[。；;！？!?\n]")
 
 def _respective(sentence: str, quantities: list[Quantity]) -> dict[int, str]:
     """「案件总量和败诉率分别降低60%和75%」: the n-th number after 分别 belongs to the n-th item before it."""
-    from .intent import split_items
+    from ..question.metric import split_items
 
     owned: dict[int, str] = {}
     for m in _RESPECTIVE.finditer(sentence):
@@ -183,21 +215,6 @@ def _unit_fit(q: Quantity, units: tuple[str, ...], measures: tuple[str, ...] = (
     return -1.0
 
 
-_ASK_MEASURE = re.compile(r"第?几\s*(个|大|条|届|批|级|项|类|种|期|轮|家|名|座|所|支|套|位|组|块|板块|方面)"
-                          r"([\u4e00-\u9fff])?")
-_NOT_A_MEASURE = set("的是了和与在中有为")
-
-
-def asked_measures(question: str) -> tuple[str, ...]:
-    """The measures of a 「几X」 question: 几大提升 → (大,), 第几届 → (届,), 几个组 → (个, 组)."""
-    m = _ASK_MEASURE.search(to_simplified(question))
-    if not m:
-        return ()
-    nxt = m.group(2)
-    # 「几个组」 may be written 「五组」: the noun after 个 can be the measure itself.
-    return (m.group(1), nxt) if m.group(1) == "个" and nxt and nxt not in _NOT_A_MEASURE else (m.group(1),)
-
-
 def _quantities(sentence: str, measures: tuple[str, ...]) -> list[Quantity]:
     """Numbers in a sentence; for 「几X」 questions also numerals used as names (六大提升, 第三批)."""
     found = find_quantities(sentence)
@@ -217,11 +234,11 @@ def _extra_share(context: str, weights: dict[str, float]) -> float:
     return sum(1 for t in words if t not in weights) / len(words)
 
 
-def best(question: str, intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(),
-         idf: IdfFn | None = None) -> Pick | None:
+def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(),
+         idf: IdfFn | None = None, accept: Callable[[Pick], bool] | None = None) -> Pick | None:
     """The best supported number, or None when the passages do not hold the asked fact."""
-    for pick in candidates(question, intent, passages, idf):
-        if pick.quantity.start in exclude:
+    for pick in candidates(intent, passages, idf):
+        if pick.quantity.start in exclude or (accept is not None and not accept(pick)):
             continue
         if pick.support < MIN_SUPPORT or pick.score < MIN_SCORE:
             return None

@@ -11,6 +11,7 @@ In the returned Answer the markers are renumbered in order of first use, so
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from time import perf_counter
 from typing import Callable, Iterator, Sequence
 
@@ -128,8 +129,8 @@ def _llm_answer(question: str, reply: str, passages: Sequence[Passage], model: s
 
 def _fallback(fallback: Fallback, notice: str, started: float) -> Answer:
     answer = fallback()
-    answer.notice = f"{notice} {answer.notice}" if answer.notice else notice
-    answer.timings = {**answer.timings, "llm": (perf_counter() - started) * 1000}
+    answer = replace(answer, notice=f"{notice} {answer.notice}" if answer.notice else notice,
+                     timings={**answer.timings, "llm": (perf_counter() - started) * 1000})
     return answer
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..bm25 import tokenize
 from ..corpus import to_simplified
+from ..numbers import find_quantities
 
 # Words that frame a question but name no metric.
 FRAME_WORDS = frozenset(
@@ -49,6 +50,8 @@ class Intent:
     prefer_less: bool = False
     multi: bool = False
     difference: bool = False  # 「比…多多少」「相差多少」: state the gap too
+    measures: tuple[str, ...] = ()  # 「几大提升」 → (大,): numerals used as names count for it
+    numbers: tuple[float, ...] = ()  # numbers the question itself states (never the answer)
 
 
 def expected_units(q: str) -> tuple[str, ...]:
@@ -89,8 +92,10 @@ def analyse(question: str) -> Intent:
     prefer_less = compare and bool(_LESS.search(unasked)) and not re.search(r"更多|较多|最多", unasked)
     terms = metric_terms(q)
     predicate, counted = ask_slots(q)
+    stated = [n for n in find_quantities(q) if not n.is_year]
     return Intent(expected_units(q), terms, focus_weights(q, terms), predicate, counted, compare, prefer_less,
-                  bool(_MULTI.search(q)), compare and bool(_DIFFERENCE.search(q)))
+                  bool(_MULTI.search(q)), compare and bool(_DIFFERENCE.search(q)), asked_measures(q),
+                  tuple(sorted({n.value for n in stated} | {n.number for n in stated})))
 
 
 _MEASURE_TOKENS = frozenset("个 件 项 名 家 人 次 份 条 场 期 批 篇 本 卷 座 户 天 元 位 所 处 类 部 套 台 辆 起 宗 支 张 "
@@ -187,3 +192,20 @@ def _split_on_conjunctions(text: str) -> list[str]:
             cur += tok
     pieces.append(cur)
     return pieces
+
+
+_ASK_MEASURE = re.compile(r"第?几\s*(个|大|条|届|批|级|项|类|种|期|轮|家|名|座|所|支|套|位|组|块|板块|方面)"
+                          r"([\u4e00-\u9fff])?")
+_NOT_A_MEASURE = set("的是了和与在中有为")
+
+
+def asked_measures(question: str) -> tuple[str, ...]:
+    """The measures of a 「几X」 question: 几大提升 → (大,), 第几届 → (届,), 几个组 → (个, 组)."""
+    m = _ASK_MEASURE.search(to_simplified(question))
+    if not m:
+        return ()
+    nxt = m.group(2)
+    # 「几个组」 may be written 「五组」: the noun after 个 can be the measure itself.
+    return (m.group(1), nxt) if m.group(1) == "个" and nxt and nxt not in _NOT_A_MEASURE else (m.group(1),)
+
+

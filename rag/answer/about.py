@@ -1,0 +1,68 @@
+"""Questions about the reports themselves, answered from the catalogue (and the title line when the
+report has one, as the citation)."""
+from __future__ import annotations
+
+import re
+
+from ..question import ParsedQuestion
+from ..types import Answer, CatalogEntry, Citation
+from .context import AnswerContext
+
+_LEVELS = {"province": "省级", "city": "市级", "district": "区级", "county": "县级", "town": "乡镇（街道）级",
+           "department": "部门"}
+
+
+def _province(e: CatalogEntry) -> str:
+    """The province when the region's full name does not start with it (巴中市 → 四川省)."""
+    parent = e.parent or ""
+    m = re.match(r".+?省", parent)
+    return "" if not m or e.region.startswith(m.group()) else f"{m.group()}"
+
+
+def issuer_of(entry: CatalogEntry) -> str:
+    """「巴中市恩阳区人民政府关于…的报告」 → 巴中市恩阳区人民政府; otherwise the region's government."""
+    m = re.match(r"(.+?(?:人民政府|办公室|委员会|司法局|局|厅|委|办))(?:关于|\d{4}年)", entry.title)
+    return m.group(1) if m else f"{entry.region}人民政府"
+
+
+def _title_citation(ctx: AnswerContext, entry: CatalogEntry, text: str | None) -> list[Citation]:
+    if not text:
+        return []
+    at = text.find(entry.title[:12])
+    if at < 0:
+        return []
+    end = text.find("\n", at)
+    end = len(text) if end < 0 else end
+    return [Citation(entry.doc_id, entry.title, "", text[at:end], at, end)]
+
+
+def about_answer(pq: ParsedQuestion, ctx: AnswerContext, texts=None) -> Answer:
+    """`texts`: doc_id → report text, for citing a title line (optional)."""
+    texts = texts or {}
+    docs = [d for _, ds in pq.scope.mentions for d in ds] or list(pq.scope.doc_ids or ())
+    entries = [e for e in ctx.catalog if e.doc_id in docs] if docs else list(ctx.catalog)
+    field = pq.about
+    if field == "coverage":
+        lines = [f"{i}. {e.title}（{_province(e)}{e.region}，{_LEVELS.get(e.level, e.level)}，{e.year}年"
+                 f"{'，繁体' if e.script == 'traditional' else ''}）" for i, e in enumerate(ctx.catalog, 1)]
+        years = [e.year for e in ctx.catalog]
+        head = (f"本库收录{len(lines)}份报告，覆盖{min(years)}—{max(years)}年：" if lines else "本库尚未收录报告。")
+        return Answer(pq.text, head + "\n" + "\n".join(lines), bool(lines), [], "extractive")
+    out, cites = [], []
+    for e in entries:
+        if field == "parent":
+            out.append(f"{e.short_region}隶属{e.parent}（全称：{e.region}）" if e.parent else f"{e.region}：目录中没有上级行政区的记录")
+        elif field == "published":
+            out.append(f"《{e.title}》的发布日期是{e.published}" if e.published
+                       else f"《{e.title}》：目录中没有记录发布日期（报告所述年度为{e.year}年）")
+        elif field == "issuer":
+            out.append(f"《{e.title}》由{issuer_of(e)}发布")
+        elif field == "title":
+            out.append(f"{e.short_region}的报告标题是《{e.title}》")
+        elif field == "year":
+            out.append(f"《{e.title}》是{e.region}{e.year}年度的报告")
+        elif field == "level":
+            out.append(f"{e.region}是{_LEVELS.get(e.level, e.level)}行政区，上级为{e.parent or '（未记录）'}")
+        cites += _title_citation(ctx, e, texts.get(e.doc_id))
+    answered = not (field == "published" and all(not e.published for e in entries))
+    return Answer(pq.text, "；".join(out) + "。", answered, cites, "extractive")

@@ -1,0 +1,184 @@
+"""Answers across reports: comparisons of named places, rankings over every report in scope, totals.
+
+Every value keeps its own citation; reports that do not state the metric are named as such; only values
+of one kind (counts with counts, rates with rates) are ranked or added, computed here, never guessed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..corpus import to_simplified
+from ..numbers import units_compatible
+from ..question import ParsedQuestion
+from ..types import Answer, Citation
+from . import extractive
+from .context import AnswerContext
+from .single import metric_words, value_pick
+from .wording import evidence_line, fmt_number, place_year, say
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One place's value for the asked metric, and the sentence that states it."""
+
+    place: str
+    year: int | None
+    value: float
+    unit: str
+    is_percent: bool
+    as_written: str
+    citation: Citation
+
+    def chart_row(self) -> dict:
+        return {"place": self.place, "year": self.year, "value": self.value, "unit": self.unit,
+                "as_written": self.as_written, "doc_id": self.citation.doc_id}
+
+
+def _from_pick(place: str, year: int | None, pick) -> Figure:
+    q = pick.quantity
+    return Figure(place, year, q.value, q.unit, q.is_percent, extractive.state_value(pick), pick.citation())
+
+
+def _comparable(a: Figure, b: Figure) -> bool:
+    return a.is_percent == b.is_percent and units_compatible(a.unit, b.unit)
+
+
+def _same_kind(a: Figure, b: Figure) -> bool:
+    """Rankable together: rates with rates, money with money, counts with counts (件 / 件次 / 份 alike)."""
+    return a.is_percent == b.is_percent and (a.unit == "元") == (b.unit == "元")
+
+
+def per_place(pq: ParsedQuestion, ctx: AnswerContext) -> tuple[list[Figure], list[str]]:
+    """Each named place's figure (one search per place), and the places whose reports lack it."""
+    metric = pq.parts[0].metric if pq.parts else pq.metric
+    found, missing = [], []
+    for name, docs in pq.scope.mentions:
+        passages = ctx.search_docs(pq, docs)
+        pick = value_pick(pq, passages, ctx, metric)
+        if pick is None:
+            missing.append(name)
+        else:
+            e = ctx.entry(pick.passage.chunk.doc_id)
+            found.append(_from_pick(name, e.year if e else None, pick))
+    return found, missing + list(pq.scope.unknown_regions)
+
+
+def _cite(figures: list[Figure], lang: str) -> tuple[list[Citation], list[str], list[str]]:
+    citations: list[Citation] = []
+    lines, marked = [], []
+    for f in figures:
+        idx = next((i for i, c in enumerate(citations) if (c.doc_id, c.start) == (f.citation.doc_id, f.citation.start)), None)
+        if idx is None:
+            citations.append(f.citation)
+            idx = len(citations) - 1
+            lines.append(evidence_line(idx + 1, f.citation.text, lang))
+        marked.append(f"{f.as_written}[{idx + 1}]")
+    return citations, lines, marked
+
+
+def _word(pq: ParsedQuestion, less: bool) -> str:
+    q = to_simplified(pq.resolved)
+    high = any(w in q for w in ("高", "低", "率", "比例"))
+    return say(("lowest" if less else "highest") if high else ("least" if less else "most"), pq.language)
+
+
+def compare_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    found, missing = per_place(pq, ctx)
+    if not found:
+        return Answer(pq.text, f"{say('not_found', pq.language)}{'、'.join(missing)}与此问题对应的数字。", False, [],
+                      "extractive")
+    citations, lines, marked = _cite(found, pq.language)
+    stated = "，".join(f"{f.place}{m}" for f, m in zip(found, marked))
+    lead, answered = stated, True
+    if pq.metric.compare and missing:
+        lead, answered = f"无法比较：报告中未找到{'、'.join(missing)}的对应数字。已找到：{stated}", False
+    elif pq.metric.compare and len(found) >= 2:
+        lead = comparison_lead(pq, found, stated)
+    text = lead + "。\n" + "\n".join(lines)
+    if missing and not pq.metric.compare:
+        text += f"\n报告中未找到{'、'.join(missing)}的对应数字。"
+    return Answer(pq.text, text, answered, citations, "extractive", chart=tuple(f.chart_row() for f in found))
+
+
+def comparison_lead(pq: ParsedQuestion, found: list[Figure], stated: str) -> str:
+    """The comparison, computed here; numbers of different kinds (a % and a count) are not ranked."""
+    if not all(_comparable(found[0], f) for f in found[1:]):
+        return f"两者口径不同（比例与数量），无法直接比较：{stated}"
+    ordered = sorted(found, key=lambda f: f.value, reverse=not pq.metric.prefer_less)
+    a, b = ordered[0], ordered[1]
+    if a.value == b.value:
+        return f"两者相同：{stated}"
+    word = _word(pq, pq.metric.prefer_less).replace("最", "更")
+    lead = f"{a.place}{word}：{stated}"
+    if pq.metric.difference and a.unit == b.unit:
+        unit = "个百分点" if a.is_percent else a.unit
+        lead += f"，相差{fmt_number(abs(a.value - b.value))}{unit}"
+    if a.unit != b.unit:
+        lead += "（两份报告的统计口径或单位不同，比较仅供参考）"
+    return lead
+
+
+def sum_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    found, missing = per_place(pq, ctx)
+    if not found:
+        return Answer(pq.text, f"{say('not_found', pq.language)}{'、'.join(missing)}与此问题对应的数字。", False, [],
+                      "extractive")
+    citations, lines, marked = _cite(found, pq.language)
+    parts = " + ".join(f"{f.place}{m}" for f, m in zip(found, marked))
+    chart = tuple(f.chart_row() for f in found)
+    if missing:
+        text = f"无法合计：报告中未找到{'、'.join(missing)}的对应数字。已找到：{parts}。\n" + "\n".join(lines)
+        return Answer(pq.text, text, False, citations, "extractive", chart=chart)
+    if not all(_comparable(found[0], f) for f in found[1:]) or found[0].is_percent:
+        text = f"各报告的数字口径不同（或为比例），不能直接相加：{parts}。\n" + "\n".join(lines)
+        return Answer(pq.text, text, True, citations, "extractive", chart=chart)
+    total = sum(f.value for f in found)
+    unit = found[0].unit if found[0].unit != "元" else "元"
+    lead = f"{say('total', pq.language)}{fmt_number(total)}{unit}：{parts}"
+    if any(f.as_written.endswith(("余件", "多件")) or "余" in f.as_written for f in found):
+        lead += "（含约数，合计为约数）"
+    return Answer(pq.text, lead + "。\n" + "\n".join(lines), True, citations, "extractive", chart=chart)
+
+
+def rank_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    """「哪个地方…最多」: each report's best fact for the metric (the facts table), ranked in code."""
+    docs = list(pq.scope.doc_ids) if pq.scope.doc_ids is not None else [e.doc_id for e in ctx.catalog]
+    metric = pq.parts[0].metric if pq.parts else pq.metric
+    matches = ctx.fact_table().best_per_report(metric, docs, metric_text=metric_words(pq))
+    entries = {e.doc_id: e for e in ctx.catalog}
+    figures = []
+    for m in matches:
+        if m.fact is not None:
+            f = m.fact
+            figures.append((m.score, Figure(entries[f.doc_id].short_region if f.doc_id in entries else f.region,
+                                            f.year, f.value, f.unit, f.unit == "%", f.as_written, f.citation)))
+    unstated = [place_year(entries[m.doc_id].short_region, entries[m.doc_id].year, pq.language)
+                for m in matches if m.fact is None and m.doc_id in entries]
+    if not figures:
+        text = f"{say('not_found', pq.language)}「{metric_words(pq)}」的相关数字（查找了{len(docs)}份报告）。"
+        return Answer(pq.text, text, False, [], "extractive")
+    ref = max(figures, key=lambda x: x[0])[1]
+    same = [f for _, f in figures if _same_kind(f, ref)]
+    other = [f for _, f in figures if not _same_kind(f, ref)]
+    same.sort(key=lambda f: f.value, reverse=pq.descending)
+    citations, lines, marked = _cite(same + other, pq.language)
+    top = same[0]
+    ranked = "；".join(f"{i}. {place_year(f.place, f.year, pq.language)}{m}"
+                      for i, (f, m) in enumerate(zip(same, marked), 1))
+    if len(same) == 1:
+        lead = f"只有{top.place}的报告写明此项：{marked[0]}" if pq.language != "en" else \
+            f"Only {top.place} states it: {marked[0]}"
+    else:
+        lead = f"{top.place}{_word(pq, not pq.descending)}：{marked[0]}" if pq.language != "en" else \
+            f"{top.place} has {_word(pq, not pq.descending)}: {marked[0]}"
+        lead += f"\n{say('ranking', pq.language)}：{ranked}"
+    units = sorted({f.unit for f in same})
+    if len(units) > 1:
+        lead += f"\n（各报告的计数单位不同：{'、'.join(u or '无' for u in units)}，排序仅供参考）"
+    if other:
+        lead += "\n" + "；".join(f"{place_year(f.place, f.year, pq.language)}{m}（{say('not_comparable', pq.language)}）"
+                                for f, m in zip(other, marked[len(same):]))
+    if unstated:
+        lead += f"\n{say('unstated', pq.language)}：{'、'.join(unstated)}"
+    text = lead + "\n" + "\n".join(lines)
+    return Answer(pq.text, text, True, citations, "extractive", chart=tuple(f.chart_row() for f in same))

@@ -1,0 +1,215 @@
+"""Answers from one scope of passages: a value, several values (分别), a list or description, refusals."""
+from __future__ import annotations
+
+import re
+
+from ..corpus import to_simplified
+from ..facts.extract import is_previous_year
+from ..question import ParsedQuestion
+from ..question import vocab
+from ..types import Answer, Citation, Passage
+from . import extractive
+from .context import AnswerContext, passage_citation
+from .wording import evidence_line, fmt_number, say
+
+_CHANGE_PHRASE = re.compile(r"(同比|比上年|较上年|比去年|较去年|比上一年|较上一年|与上年相比|与去年相比)?[^，,。；;]{0,6}?"
+                            r"(增长|增加|上升|提高|提升|下降|减少|降低|下滑)了?(约)?[0-9.]+(%|个百分点|件|人|次|家|个|项|条)?")
+
+
+def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, metric=None, exclude=frozenset()):
+    """The asked number among the passages: the year asked, so a 上年 figure only when the question asks for
+    the year before (and otherwise only when the report gives no figure of its own year)."""
+    metric = metric or pq.metric
+    if pq.period == "previous":
+        return extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=lambda p: is_previous_year(p.lead))
+    pick = extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=lambda p: not is_previous_year(p.lead))
+    return pick or extractive.best(metric, passages, exclude=exclude, idf=ctx.idf)
+
+
+def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    passages = ctx.search(pq)
+    pick = value_pick(pq, passages, ctx)
+    if pick is None:
+        return refuse_metric(pq, passages)
+    cite = pick.citation()
+    lead = extractive.state_value(pick)
+    if pq.premise:
+        lead = premise_lead(pq, extractive.quote(pick), lead)
+    elif pq.period == "previous":
+        lead += f"（{pq.scope.years[0]}年的数字，见{_year_of(ctx, pick)}年报告中的上年数据）" if pq.scope.years else ""
+    return Answer(pq.text, f"{lead}。\n{evidence_line(1, extractive.quote(pick), pq.language)}", True, [cite],
+                  "extractive")
+
+
+def _year_of(ctx: AnswerContext, pick) -> int | str:
+    e = ctx.entry(pick.passage.chunk.doc_id)
+    return e.year if e else ""
+
+
+def change_phrase(sentence: str) -> str | None:
+    """「同比增长48.2%」: how the sentence says the figure moved, if it does."""
+    m = _CHANGE_PHRASE.search(to_simplified(sentence))
+    return sentence[m.start():m.end()] if m else None
+
+
+def direction_of(phrase: str | None) -> str | None:
+    if not phrase:
+        return None
+    p = to_simplified(phrase)
+    up = any(w in p for w in vocab.UP_WORDS)
+    down = any(w in p for w in vocab.DOWN_WORDS)
+    return "up" if up and not down else "down" if down and not up else None
+
+
+def premise_lead(pq: ParsedQuestion, sentence: str, value: str) -> str:
+    """「为什么…下降了」 when the report says it rose: say what the report does say."""
+    phrase = change_phrase(sentence)
+    said = direction_of(phrase)
+    asked = "增长" if pq.premise == "up" else "下降"
+    if said and said != pq.premise:
+        return f"报告并未说{asked}：报告写明{phrase}（{value}）" if pq.language != "en" else \
+            f"The premise is not what the report says: it states {phrase} ({value})"
+    if said is None:
+        return f"报告没有说明{asked}及其原因，只写明{value}" if pq.language != "en" else \
+            f"The report does not say it changed that way; it states {value}"
+    return f"报告写明{phrase}（{value}），但没有说明原因" if pq.language != "en" else \
+        f"The report states {phrase} ({value}) but gives no reason"
+
+
+def multi_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    passages = ctx.search(pq)
+    picks, used = [], set()
+    for part in pq.parts:
+        pick = value_pick(pq, passages, ctx, part.metric, used)
+        if pick is not None:
+            picks.append((part.label, pick))
+            used.add(pick.quantity.start)
+    if not picks:
+        return refuse_metric(pq, passages)
+    citations, lines, values = cite_all([p for _, p in picks], pq.language)
+    text = "；".join(f"{label}{v}" for (label, _), v in zip(picks, values)) + "。\n" + "\n".join(lines)
+    return Answer(pq.text, text, True, citations, "extractive")
+
+
+def cite_all(picks: list, lang: str = "zh") -> tuple[list[Citation], list[str], list[str]]:
+    """One citation per distinct sentence; values carry the marker of theirs."""
+    citations: list[Citation] = []
+    lines, values = [], []
+    for pick in picks:
+        cite = pick.citation()
+        idx = next((i for i, c in enumerate(citations) if (c.doc_id, c.start) == (cite.doc_id, cite.start)), None)
+        if idx is None:
+            citations.append(cite)
+            idx = len(citations) - 1
+            lines.append(evidence_line(idx + 1, extractive.quote(pick), lang))
+        values.append(f"{extractive.state_value(pick)}[{idx + 1}]")
+    return citations, lines, values
+
+
+def list_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    """A question that wants a passage (哪些举措 / 什么荣誉 / 存在哪些不足): the report's own items, cited.
+
+    A question about a whole part of the reports (安排 / 不足 / 第一责任人) gets those passages whole.
+    """
+    passages = ctx.search(pq)
+    whole = ctx.part(pq) if pq.kind and len(pq.scope.doc_ids or ()) <= 3 and pq.scope.doc_ids else \
+        [p for p in passages if pq.kind and p.chunk.kind == pq.kind][:4]
+    if whole:
+        found = [(1.0, passage_citation(p)) for p in whole]
+    else:
+        found = [(cov, c) for cov, c in extractive.relevant_sentences(pq.metric, passages, ctx.idf)
+                 if cov >= extractive.MIN_SUPPORT]
+    if not found:
+        return refuse_metric(pq, passages)
+    citations = sorted((c for _, c in found), key=lambda c: (c.doc_id, c.start))  # reading order
+    lines = [f"{i}. 「{c.text}」[{i}]" for i, c in enumerate(citations, 1)]
+    return Answer(pq.text, say("related", pq.language) + "\n" + "\n".join(lines), True, citations, "extractive")
+
+
+def refuse_scope(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    catalog, scope = ctx.catalog, pq.scope
+    held = "、".join(f"{e.short_region}（{e.year}年）" for e in catalog)
+    if scope.unknown_regions:
+        place = "、".join(scope.unknown_regions)
+        inside = [e for e in catalog if any(to_simplified(u).rstrip("市区县镇") in to_simplified(e.region)
+                                            for u in scope.unknown_regions)]
+        hint = (f"（本库中与之相关的只有{'、'.join(e.short_region for e in inside)}的报告，"
+                f"其数字不能代表{place}整体。）") if inside else ""
+        text = f"报告中未找到{place}的相关内容：本库只收录{held}的报告。{hint}"
+    elif scope.missing_years:
+        years = "、".join(f"{y}年" for y in scope.missing_years)
+        who = "、".join(scope.regions) if scope.regions else "所选报告"
+        text = f"报告中未找到{who}{years}的数据：本库收录的是{held}的报告。"
+    else:
+        text = "报告中未找到相关内容：所选报告范围内没有与问题对应的报告。"
+    if pq.language == "en":
+        text = f"Not found in the reports. {text}"
+    return Answer(pq.text, text, False, [], "extractive")
+
+
+def metric_words(pq: ParsedQuestion) -> str:
+    what = pq.content.strip("？?。 ")
+    metric = re.split(r"(?:共|一共|有|是)?(?:多少|几)", what)[0].strip("，,的 ")  # 「办理法律援助案件多少件」→ 办理法律援助案件
+    return metric if len(metric) >= 2 else what
+
+
+def refuse_metric(pq: ParsedQuestion, passages: list[Passage]) -> Answer:
+    where = "、".join(pq.scope.regions) if pq.scope.regions else ""
+    text = f"{say('not_found', pq.language)}{where}「{metric_words(pq)}」的相关内容。{say('nearest', pq.language)}"
+    return Answer(pq.text, text, False, [passage_citation(p) for p in passages[:2]], "extractive")
+
+
+_CHANGE_WORD = re.compile(r"增长|增加|上升|提高|提升|下降|减少|降低|下滑|回落|多了|少了")
+
+
+def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    """「比去年少了几件」「增长了多少」: the change the report states, else computed from its 上年 figure,
+    else what it does state (a rate alone is said to be a rate, never turned into a count)."""
+    passages = ctx.search(pq)
+    picks = [p for p in extractive.candidates(pq.metric, passages, ctx.idf)[:10] if p.support >= extractive.MIN_SUPPORT]
+    wants_rate = "%" in pq.metric.units
+    for pick in picks:
+        if _CHANGE_WORD.search(pick.lead[-8:]) and pick.quantity.is_percent == wants_rate:
+            return Answer(pq.text, f"{extractive.state_value(pick)}。\n{evidence_line(1, extractive.quote(pick), pq.language)}",
+                          True, [pick.citation()], "extractive")
+    now = extractive.best(pq.metric, passages, idf=ctx.idf, accept=lambda p: not is_previous_year(p.lead))
+    before = extractive.best(pq.metric, passages, idf=ctx.idf, accept=lambda p: is_previous_year(p.lead))
+    if now and before and now.quantity.unit == before.quantity.unit and now.quantity.is_percent == before.quantity.is_percent:
+        gap = now.quantity.value - before.quantity.value
+        word = "增加" if gap > 0 else "减少"
+        unit = "个百分点" if now.quantity.is_percent else now.quantity.unit
+        citations, lines, values = cite_all([now, before], pq.language)
+        text = (f"{word}{abs(gap):g}{unit}（本年{values[0]}，上年{values[1]}）。\n" + "\n".join(lines))
+        return Answer(pq.text, text, True, citations, "extractive")
+    for pick in picks:
+        phrase = change_phrase(extractive.quote(pick))
+        if phrase:
+            text = (f"报告只写明{phrase}，没有给出上一年的具体数字，无法算出差值。\n"
+                    f"{evidence_line(1, extractive.quote(pick), pq.language)}")
+            return Answer(pq.text, text, True, [pick.citation()], "extractive")
+    return value_answer(pq, ctx) if now else refuse_metric(pq, passages)
+
+
+def items_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    """A total or difference of several items of one report: each item's figure cited, the sum computed."""
+    passages = ctx.search(pq, k=ctx.top_k + 3)
+    picks, used = [], set()
+    for part in pq.parts:
+        pick = value_pick(pq, passages, ctx, part.metric, used)
+        if pick is None:
+            return refuse_metric(pq, passages)
+        picks.append((part.label, pick))
+        used.add(pick.quantity.start)
+    qs = [p.quantity for _, p in picks]
+    citations, lines, values = cite_all([p for _, p in picks], pq.language)
+    stated = [f"{label}{v}" for (label, _), v in zip(picks, values)]
+    if len({q.is_percent for q in qs}) > 1 or not all(q.unit == qs[0].unit or not q.unit or not qs[0].unit for q in qs):
+        return Answer(pq.text, f"各项口径不同，不能直接计算：{'，'.join(stated)}。\n" + "\n".join(lines), True,
+                      citations, "extractive")
+    unit = "个百分点" if qs[0].is_percent and pq.aggregate == "difference" else qs[0].unit
+    if pq.aggregate == "difference":
+        gap = qs[0].value - qs[1].value
+        lead = f"{'多' if gap >= 0 else '少'}{fmt_number(abs(gap))}{unit}：{stated[0]}，{stated[1]}"
+    else:
+        lead = f"{say('total', pq.language)}{fmt_number(sum(q.value for q in qs))}{unit}：{' + '.join(stated)}"
+    return Answer(pq.text, lead + "。\n" + "\n".join(lines), True, citations, "extractive")

@@ -1,0 +1,94 @@
+"""Yes/no questions: lead with 是/否 (or 有/没有), then the figure and its sentence; every test in code."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..corpus import to_simplified
+from ..question import ParsedQuestion
+from ..types import Answer
+from . import extractive
+from .across import _comparable, compare_answer, per_place
+from .context import AnswerContext
+from .single import change_phrase, direction_of, refuse_metric, value_pick
+from .wording import evidence_line, fmt_number, say
+
+_ASKS_UP = re.compile(r"多|增|高|上升|提升|提高|超过|涨")
+_ASKS_DOWN = re.compile(r"少|减|降|低|下滑|回落")
+_OP_WORDS = {">": "超过", ">=": "达到", "<": "低于", "<=": "不超过", "=": "等于"}
+
+
+def _words(pq: ParsedQuestion) -> tuple[str, str]:
+    if pq.language == "en":
+        return "Yes", "No"
+    q = to_simplified(pq.resolved)
+    return ("有", "没有") if re.search(r"有没有|有无|有吗", q) else ("是", "否")
+
+
+def yesno_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    yes, no = _words(pq)
+    if len(pq.scope.mentions) >= 2:
+        return _two_places(pq, ctx, yes, no)
+    passages = ctx.search(pq)
+    if pq.threshold is not None:
+        # The threshold's number may well be the report's own figure: it is a candidate here.
+        pick = value_pick(pq, passages, ctx, replace(pq.metric, numbers=()))
+        if pick is None:
+            return refuse_metric(pq, passages)
+        q, t = pick.quantity, pq.threshold
+        value = extractive.state_value(pick)
+        if q.is_percent != (t.unit == "%"):
+            lead = f"无法直接判断：报告给出的是{value}，与问题中的{t.text}口径不同"
+            return Answer(pq.text, f"{lead}。\n{evidence_line(1, extractive.quote(pick), pq.language)}", True,
+                          [pick.citation()], "extractive")
+        verdict = yes if t.holds(q.value) else no
+        approx = "（报告为约数）" if q.approx and abs(q.value - t.value) / max(t.value, 1) < 0.1 else ""
+        lead = f"{verdict}。报告写明{value}{approx}（问题中的标准：{_OP_WORDS[t.op]}{fmt_number(t.value)}{t.unit}）" \
+            if pq.language != "en" else f"{verdict}. The report states {value} (threshold: {t.op} {fmt_number(t.value)}{t.unit})"
+        return Answer(pq.text, f"{lead}。\n{evidence_line(1, extractive.quote(pick), pq.language)}", True,
+                      [pick.citation()], "extractive")
+    if pq.aggregate == "change" or re.search(r"比.{0,6}(上年|去年|上一年|前一年|同期)", to_simplified(pq.resolved)):
+        return _changed(pq, ctx, passages, yes, no)
+    found = [(cov, c) for cov, c in extractive.relevant_sentences(pq.metric, passages, ctx.idf)
+             if cov >= extractive.MIN_SUPPORT]
+    if not found:
+        return refuse_metric(pq, passages)
+    cov, cite = max(found, key=lambda x: x[0])
+    return Answer(pq.text, f"{yes}。报告写明：\n{evidence_line(1, cite.text, pq.language)}", True, [cite], "extractive")
+
+
+def _changed(pq, ctx, passages, yes, no) -> Answer:
+    """「比上一年多吗」「是否增长」: the direction the report states for the figure."""
+    q = to_simplified(pq.resolved)
+    asks = "up" if _ASKS_UP.search(q.split("比")[-1]) else "down" if _ASKS_DOWN.search(q.split("比")[-1]) else None
+    for pick in extractive.candidates(pq.metric, passages, ctx.idf)[:8]:
+        if pick.support < extractive.MIN_SUPPORT:
+            break
+        sentence = extractive.quote(pick)
+        phrase = change_phrase(sentence)
+        said = direction_of(phrase)
+        if said is None:
+            continue
+        verdict = yes if asks is None or said == asks else no
+        lead = f"{verdict}。报告写明{phrase}" if pq.language != "en" else f"{verdict}. The report states {phrase}"
+        return Answer(pq.text, f"{lead}。\n{evidence_line(1, sentence, pq.language)}", True, [pick.citation()],
+                      "extractive")
+    pick = value_pick(pq, passages, ctx)
+    if pick is None:
+        return refuse_metric(pq, passages)
+    text = (f"报告写明{extractive.state_value(pick)}，但没有给出与上一年的比较，无法判断。\n"
+            f"{evidence_line(1, extractive.quote(pick), pq.language)}")
+    return Answer(pq.text, text, False, [pick.citation()], "extractive")
+
+
+def _two_places(pq, ctx, yes, no) -> Answer:
+    """「昌平比恩阳多吗」: the first place named against the second."""
+    found, missing = per_place(pq, ctx)
+    base = compare_answer(pq, ctx)
+    if missing or len(found) < 2 or not _comparable(found[0], found[1]):
+        return base
+    q = to_simplified(pq.resolved)
+    less = bool(_ASKS_DOWN.search(q.split(found[1].place)[-1] if found[1].place in q else q))
+    first, second = found[0].value, found[1].value
+    verdict = yes if (first < second if less else first > second) else no
+    return Answer(pq.text, f"{verdict}。{base.text}", True, base.citations, "extractive", chart=base.chart)

@@ -1,0 +1,6 @@
+"""Understanding a question once: `QuestionParser.parse(text, history)` → `ParsedQuestion`."""
+from .clean import MAX_QUESTION_CHARS, clean_question, clean_question_with_notice
+from .parse import SHAPES, ParsedQuestion, Part, QuestionParser, Threshold
+
+__all__ = ["QuestionParser", "ParsedQuestion", "Part", "Threshold", "SHAPES", "clean_question",
+           "clean_question_with_notice", "MAX_QUESTION_CHARS"]

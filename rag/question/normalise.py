@@ -1,0 +1,189 @@
+"""Any wording to the reports' wording: English terms, pinyin place names, homophone typos, spoken fillers.
+
+Each step returns the rewritten text and the rewrites it made, so the answer can say what it understood.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..corpus import to_simplified
+from ..types import CatalogEntry
+from . import vocab
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_AUX_START = re.compile(r"^\s*(did|does|do|is|was|were|are|has|have|had|can|could)\b", re.I)
+_PLACE_SUFFIX_EN = {"district": "区", "county": "县", "town": "镇", "township": "镇", "city": "市",
+                    "province": "省", "subdistrict": "街道", "street": "街道", "qu": "区", "xian": "县",
+                    "zhen": "镇", "shi": "市"}
+_SUFFIX_PINYIN = ("qu", "xian", "zhen", "shi", "sheng", "jiedao", "xiang")
+# Characters that make a window a question or function word, never a typo of a report word.
+_NEVER_TYPO = set("哪几多少什么吗呢怎谁是有的了在和与及吧啊年月日个件次项")
+
+
+def language_of(text: str) -> str:
+    """「zh」 when the question is mostly Chinese characters, 「en」 when mostly Latin words."""
+    cjk = len(_CJK.findall(text))
+    latin = sum(len(w) for w in _ASCII_WORD.findall(text))
+    return "en" if latin > 3 * cjk and latin >= 6 else "zh"
+
+
+@lru_cache(maxsize=1)
+def glossary() -> tuple[tuple[re.Pattern, str], ...]:
+    """English domain terms → the reports' words (rag/question/glossary.tsv), longest first."""
+    rows = []
+    for line in (Path(__file__).with_name("glossary.tsv")).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        en, _, zh = line.partition("\t")
+        rows.append((en.strip().lower(), zh.strip()))
+    rows.sort(key=lambda r: -len(r[0]))
+    return tuple((re.compile(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", re.I), zh) for en, zh in rows)
+
+
+def translate_english(text: str) -> str:
+    """Glossary terms to Chinese, years to 「2024年」, yes/no openers to 吗; other English words dropped."""
+    yes_no = bool(_AUX_START.match(text))
+    text = re.sub(r"\b(in|for|during|of)\s+((?:19|20)\d{2})\b", r" \2年 ", text, flags=re.I)
+    text = re.sub(r"(?<![0-9])((?:19|20)\d{2})(?![0-9年])", r"\1年", text)
+    for pattern, zh in glossary():
+        text = pattern.sub(f" {zh} " if zh else " ", text)
+    text = _ASCII_WORD.sub("", text)  # words the glossary does not know carry no report vocabulary
+    text = re.sub(r"\s+", "", text).strip("?？.。!！ ")
+    if yes_no and not text.endswith("吗"):
+        text += "吗"
+    return text + "？"
+
+
+@dataclass
+class PlaceNames:
+    """Catalogue place names by their toneless pinyin: 「changping」 → 昌平区."""
+
+    by_pinyin: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_catalog(cls, catalog: list[CatalogEntry]) -> "PlaceNames":
+        from pypinyin import lazy_pinyin
+
+        out: dict[str, str] = {}
+        for e in catalog:
+            names = {to_simplified(n) for n in (e.region, e.parent or "", *e.aliases) if n}
+            for part in re.findall(r".+?(?:省|自治区|市|区|县|镇|乡|街道)", to_simplified(e.region)):
+                names.add(part)
+            for name in names:
+                if not _CJK.search(name):
+                    continue
+                full = "".join(lazy_pinyin(name)).lower()
+                out.setdefault(full, name)
+                for suf in _SUFFIX_PINYIN:
+                    if full.endswith(suf) and len(full) > len(suf) + 3:
+                        out.setdefault(full[: -len(suf)], name)  # 「changping」 names 昌平区 too
+        return cls(out)
+
+    def rewrite(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """Replace runs of Latin words that spell a catalogue place in pinyin (Chang Ping, changping区)."""
+        words = list(_ASCII_WORD.finditer(text))
+        out, done, pos = [], [], 0
+        i = 0
+        while i < len(words):
+            hit = None
+            for n in (3, 2, 1):  # longest run first: 「Chang Ping District」
+                run = words[i:i + n]
+                if len(run) < n or not all(re.fullmatch(r"[\s]*", text[a.end():b.start()])
+                                           for a, b in zip(run, run[1:])):
+                    continue
+                key = "".join(w.group().lower() for w in run)
+                if key in self.by_pinyin:
+                    hit = (run, self.by_pinyin[key])
+                    break
+            if not hit:
+                i += 1
+                continue
+            run, name = hit
+            end, j = run[-1].end(), i + len(run)
+            if j < len(words) and words[j].group().lower() in _PLACE_SUFFIX_EN and not text[end:words[j].start()].strip():
+                end, j = words[j].end(), j + 1  # 「Changping District」: the suffix is part of the name
+            out.append(text[pos:run[0].start()])
+            out.append(name)
+            done.append((text[run[0].start():end], name))
+            pos, i = end, j
+        out.append(text[pos:])
+        return "".join(out), done
+
+
+def unknown_pinyin_places(text: str) -> list[str]:
+    """Latin names left after catalogue matching that stand as a place (Haidian District, Chaoyang区)."""
+    out = []
+    for m in re.finditer(r"([A-Z][a-z]+(?:\s?[A-Z]?[a-z]+)?)\s*(?:District|County|Town|Township|City|Province|区|县|镇|市|省)",
+                         text):
+        if m.group(1).lower() not in _PLACE_SUFFIX_EN:
+            out.append(m.group(1))
+    return out
+
+
+class Vocabulary:
+    """The reports' words by toneless pinyin, for reading homophone typos (行政复义 → 行政复议)."""
+
+    def __init__(self, words):
+        from pypinyin import lazy_pinyin
+
+        self.words = {w for w in words if 2 <= len(w) <= 6 and all(_CJK.match(c) for c in w)}
+        self._by_sound: dict[tuple[int, str], list[str]] = {}
+        for w in self.words:
+            self._by_sound.setdefault((len(w), " ".join(lazy_pinyin(w))), []).append(w)
+
+    def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """Words of the question the reports never use, read as the report word that sounds the same.
+
+        Only jieba tokens the corpus lacks (复义, 工开) or runs of single characters are tried, so a
+        correct word is never split and re-read (行政复议 stays).
+        """
+        from pypinyin import lazy_pinyin
+
+        from ..bm25 import jieba_module
+
+        jieba = jieba_module()
+        freq = jieba.dt.FREQ
+        tokens = list(jieba.cut(text))
+        windows: list[str] = []
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if len(t) >= 2:
+                windows.append(t)
+                i += 1
+                continue
+            j = i
+            while j < len(tokens) and len(tokens[j]) == 1:
+                j += 1
+            run = "".join(tokens[i:j])
+            windows += [run[k:k + n] for n in (3, 2) for k in range(len(run) - n + 1)]
+            i = j
+        fixes: list[tuple[str, str]] = []
+        for w in windows:
+            if not (2 <= len(w) <= 4) or not all(_CJK.match(c) for c in w) or w in self.words \
+                    or any(c in _NEVER_TYPO for c in w) or (len(w) == 2 and freq.get(w, 0) >= 50) \
+                    or any(w in f for _, f in fixes):
+                continue
+            cands = [c for c in self._by_sound.get((len(w), " ".join(lazy_pinyin(w))), ())
+                     if sum(a != b for a, b in zip(c, w)) == 1]
+            if len(cands) == 1:
+                fixes.append((w, cands[0]))
+        for wrong, right in fixes:
+            text = text.replace(wrong, right)
+        return text, fixes
+
+
+def drop_fillers(text: str) -> str:
+    """Spoken wording (那边、来着、啊、一年里) to the written form the reports use."""
+    for spoken, written in vocab.SPOKEN:
+        text = text.replace(spoken, written)
+    for word in vocab.FILLERS:
+        if len(word) == 1:  # 啊/呀 only as sentence particles: 哈 of 哈尔滨 stays
+            text = re.sub(rf"{word}(?=[，,。？?！!\s]|$)", "", text)
+        else:
+            text = text.replace(word, "")
+    return text

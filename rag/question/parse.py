@@ -1,0 +1,256 @@
+"""One parsed question per turn: built once here, read by retrieval and every answerer.
+
+text → clean → language → (English glossary | pinyin places | homophone typos | spoken fillers)
+     → follow-up resolution over the normalised conversation → scope (places, years, reports)
+     → metric (what is counted, its unit) → shape (value, yes/no, rank, …).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from ..corpus import to_simplified
+from ..filters import QueryScope, ScopeDetector
+from ..numbers import find_quantities
+from . import vocab
+from .clean import clean_question_with_notice
+from .followup import Conversation, resolve
+from .metric import Intent, analyse, asks_several, metric_terms, per_part_question, split_parts
+from .normalise import (PlaceNames, Vocabulary, drop_fillers, language_of, translate_english,
+                        unknown_pinyin_places)
+
+SHAPES = ("value", "multi", "yesno", "compare", "rank", "aggregate", "list", "about", "refuse")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """「有没有超过40件」 → (">", 40, "件")."""
+
+    op: str  # > >= < <= =
+    value: float
+    unit: str
+    text: str
+
+    def holds(self, value: float) -> bool:
+        return {">": value > self.value, ">=": value >= self.value, "<": value < self.value,
+                "<=": value <= self.value, "=": abs(value - self.value) < 1e-9}[self.op]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One number a several-part question asks for: its label, its own question text and metric."""
+
+    label: str
+    text: str
+    metric: Intent
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    text: str  # as the user wrote it (cleaned)
+    language: str  # "zh" | "en"
+    normalised: str  # Simplified, English terms and pinyin places in Chinese, typos and fillers mended
+    resolved: str  # self-contained: what a follow-up omitted is filled in from the conversation
+    scope: QueryScope
+    metric: Intent
+    shape: str  # one of SHAPES
+    wants_number: bool
+    kind: str | None = None  # the report part asked about (下一年安排 / 不足 / 第一责任人)
+    threshold: Threshold | None = None  # yes/no against a figure
+    premise: str | None = None  # "up" | "down": a direction the question takes for granted
+    aggregate: str | None = None  # "sum" | "difference" | "change"
+    descending: bool = True  # rankings: most first
+    about: str | None = None  # the catalogue field asked about (parent, published, coverage, …)
+    period: str = "current"  # "previous": the figure is the year before the report's year (上年)
+    parts: tuple[Part, ...] = ()  # several numbers asked (分别 / two 多少) or one per place (compare)
+    carried: tuple[str, ...] = ()  # what came from earlier turns: place, year, metric
+    rewrites: tuple[tuple[str, str], ...] = ()  # (as written, read as): pinyin, typos
+    notices: tuple[str, ...] = field(default=())
+
+    @property
+    def content(self) -> str:
+        """What passages are ranked by: the resolved question without places and years."""
+        return self.scope.content or self.resolved
+
+
+class QuestionParser:
+    """Holds what parsing needs from the corpus: the catalogue's scope detector, place names, vocabulary."""
+
+    def __init__(self, detector: ScopeDetector, vocabulary: Vocabulary | None = None):
+        self.detector = detector
+        self.places = PlaceNames.from_catalog(detector.catalog)
+        self.vocabulary = vocabulary
+
+    def normalise(self, text: str) -> tuple[str, str, list[tuple[str, str]]]:
+        """(language, normalised text, rewrites) for one turn."""
+        lang = language_of(text)
+        rewrites: list[tuple[str, str]] = []
+        text, found = self.places.rewrite(text)
+        rewrites += found
+        if lang == "en":
+            text = translate_english(text)
+        else:
+            for name in unknown_pinyin_places(text):
+                rewrites.append((name, name))
+        text = drop_fillers(to_simplified(text))
+        if self.vocabulary is not None:
+            text, fixes = self.vocabulary.correct(text)
+            rewrites += fixes
+        return lang, text, rewrites
+
+    def parse(self, question: str, history: list | None = None, doc_ids: list[str] | None = None) -> ParsedQuestion:
+        text, notice = clean_question_with_notice(question)
+        lang, normalised, rewrites = self.normalise(text)
+        earlier = [self.normalise(t)[1] for t in Conversation.from_history(history).user_turns]
+        resolved, carried = resolve(normalised, earlier, self.detector)
+        resolved = self._relative_year(resolved, carried, earlier)
+        scope = self.detector.detect(resolved).restrict(doc_ids)
+        period = "current"
+        if scope.missing_years and not scope.unknown_regions:
+            scope, period = self._previous_year_scope(resolved, scope, doc_ids)
+        unknown = [n for n, m in rewrites if n == m]  # Latin place names no catalogue entry spells
+        if unknown:
+            scope = replace(scope, doc_ids=(), unknown_regions=tuple(dict.fromkeys(scope.unknown_regions + tuple(unknown))))
+        notices = [n for n in (notice, _scope_notice(scope)) if n]
+        if resolved != normalised or rewrites:
+            notices.append(f"理解为：{resolved}")
+        return _shape(ParsedQuestion(
+            text=text, language=lang, normalised=normalised, resolved=resolved, scope=scope,
+            metric=analyse(scope.content or resolved), shape="value", wants_number=True, period=period,
+            carried=carried, rewrites=tuple((a, b) for a, b in rewrites if a != b), notices=tuple(notices)))
+
+    def _relative_year(self, resolved: str, carried: tuple[str, ...], earlier: list[str]) -> str:
+        """「去年」 with no year to count from names the latest report of the place: say so, keep the place."""
+        if carried or not re.search(r"去年|今年|前年|上一年|本年度", resolved) or re.search(r"(19|20)\d{2}年", resolved):
+            return resolved
+        if re.search(r"比|较|相比|同比", resolved):
+            return resolved  # 「比去年多了几件」 compares within one report
+        return re.sub(r"去年|今年|前年|本年度", "", resolved)
+
+    def _previous_year_scope(self, text: str, scope: QueryScope, doc_ids) -> tuple[QueryScope, str]:
+        """「昌平区2023年…」 when only the 2024 report exists: its 上年 figures answer, if it states them."""
+        if len(scope.missing_years) != 1:
+            return scope, "current"
+        y = scope.missing_years[0]
+        alt = self.detector.detect(text.replace(f"{y}年", f"{y + 1}年")).restrict(doc_ids)
+        if alt.empty or alt.missing_years:
+            return scope, "current"
+        return replace(alt, years=(y,)), "previous"
+
+
+def _shape(pq: ParsedQuestion) -> ParsedQuestion:
+    q = to_simplified(pq.resolved)
+    content = pq.content
+    wants_number = bool(vocab.NUMERIC_ASK.search(q)) and not vocab.LIST_OVER_COUNT.search(q)
+    kind = next((k for k, words in vocab.KIND_HINTS if any(w in q for w in words)), None)
+    fields: dict = {"wants_number": wants_number, "kind": kind}
+    places = len(pq.scope.mentions)
+    premise = _premise(q)
+    about = next((name for name, pat in vocab.ABOUT if pat.search(q)), None)
+    if about == "coverage" and not wants_number:
+        fields.update(shape="about", about=about)  # about the whole library, whatever places it names
+    elif pq.scope.empty:
+        fields["shape"] = "refuse"
+    elif about and not wants_number and not (kind and about in ("year",)):
+        fields.update(shape="about", about=about)
+    elif premise:
+        fields.update(shape="value", premise=premise)
+    elif vocab.YES_NO.search(q):
+        fields.update(shape="yesno", threshold=_threshold(q))
+        fields["aggregate"] = "change" if vocab.CHANGE.search(q) else None
+    elif places >= 2 and vocab.SUM.search(q) and wants_number:
+        fields.update(shape="aggregate", aggregate="sum")
+    elif places <= 1 and wants_number and vocab.SUM.search(q) and len(_items(content, "sum")) >= 2:
+        fields.update(shape="aggregate", aggregate="sum", parts=_items(content, "sum"))
+    elif places <= 1 and wants_number and re.search(r"比.{1,20}(多|少)", content) and not vocab.CHANGE.search(q) \
+            and len(_items(content, "difference")) == 2:
+        fields.update(shape="aggregate", aggregate="difference", parts=_items(content, "difference"))
+    elif not places and vocab.RANK.search(q) and wants_number:
+        fields.update(shape="rank", descending=not vocab.RANK_ASC.search(q))
+    elif places >= 2 or (pq.metric.compare and pq.scope.unknown_regions):
+        fields.update(shape="compare")
+    elif wants_number and vocab.CHANGE.search(q) and vocab.DIFFERENCE.search(q):
+        fields.update(shape="aggregate", aggregate="change")
+    elif wants_number and (pq.metric.multi or asks_several(content)) and len(split_parts(content)) >= 2:
+        fields.update(shape="multi")
+    elif not wants_number:
+        fields.update(shape="list")
+    if fields.get("parts"):
+        pass
+    elif fields.get("shape") == "multi":
+        fields["parts"] = tuple(Part(_item_label(p), p, analyse(p)) for p in split_parts(content))
+    elif fields.get("shape") == "rank":
+        single = vocab.RANK_FRAME.sub("", content).strip("，,。？?！! 的") + "多少？"
+        fields["parts"] = (Part("", single, analyse(single)),)
+    elif fields.get("shape") in ("compare", "aggregate", "yesno") or places >= 2:
+        single = per_part_question(content)
+        fields["parts"] = (Part("", single, analyse(single)),)
+    return replace(pq, **fields)
+
+
+def _items(content: str, how: str) -> tuple[Part, ...]:
+    """The items a one-place total or difference is over: 「A和B一共多少件」 → A, B; 「A比B多多少家」 → A, B."""
+    unit = re.search(r"(?:多少|几)\s*(个|件|项|家|人|次|条|名|份|场|批|万元|元|人次|件次)?", content)
+    ask = "多少" + (unit.group(1) or "") if unit else "多少"
+    if how == "difference":
+        m = re.match(r"(.+?)比(.+?)(多出|少了|多了|多|少)", content)
+        pieces = [m.group(1), m.group(2)] if m else []
+    else:
+        body = vocab.SUM.sub("", re.split(r"(?:是|有|共)?(?:多少|几)", content)[0])
+        pieces = [p for p in re.split(r"和|与|及|以及|、|加上|跟", body) if len(p.strip(" 的，,")) >= 2]
+    pieces = [p.strip(" 的，,") for p in pieces]
+    if len(pieces) < 2 or not all(metric_terms(p) for p in pieces):
+        return ()
+    # A piece that names no action borrows the first piece's verb (「按时办复A和B」: B was 按时办复 too).
+    return tuple(Part(p, p + ask, analyse(p + ask)) for p in pieces)
+
+
+def _premise(q: str) -> str | None:
+    if not vocab.PREMISE.search(q):
+        return None
+    up = any(w in q for w in vocab.UP_WORDS)
+    down = any(w in q for w in vocab.DOWN_WORDS)
+    return "up" if up and not down else "down" if down and not up else None
+
+
+def _threshold(q: str) -> Threshold | None:
+    """The figure a yes/no question holds the report to: 「超过40件」 (>), 「30次以上」 (>=), 「有40个吗」 (>=),
+    「是不是1723件」 (=)."""
+    for words, op in vocab.THRESHOLD_OPS:
+        for m in re.finditer(words, q):
+            nums = [x for x in find_quantities(q[m.end():m.end() + 16]) if not x.is_year]
+            if nums and nums[0].start <= 2:
+                n = nums[0]
+                return Threshold(op, n.value, n.unit, m.group() + n.text)
+    nums = [x for x in find_quantities(q) if not x.is_year]
+    if not nums:
+        return None
+    n = nums[0]
+    before = q[max(0, n.start - 2):n.start]
+    if n.text.endswith("以上"):
+        op = ">="
+    elif re.search(r"以下|以内", q[n.end:n.end + 3]):
+        op = "<="
+    elif re.search(r"有|到|够", before):
+        op = ">="
+    else:
+        op = "="
+    return Threshold(op, n.value, n.unit, n.text)
+
+
+def _item_label(sub_question: str) -> str:
+    """「审结多少件？」 → 「审结」: what the part's number is of, said before it."""
+    label = re.split(r"多少|几", sub_question)[0]
+    label = label.strip("，,。？?！! ").removesuffix("了").removesuffix("是").removesuffix("有").removesuffix("共")
+    return f"{label}：" if label else ""
+
+
+def _scope_notice(scope: QueryScope) -> str | None:
+    """Places or years the question names that the corpus lacks, when other parts can still be answered."""
+    if scope.empty:
+        return None
+    if scope.unknown_regions:
+        return f"报告中未找到{'、'.join(scope.unknown_regions)}的报告，以下只就其余地区作答"
+    if scope.missing_years:
+        return f"报告中未找到{'、'.join(f'{y}年' for y in scope.missing_years)}的对应报告，以下只就其余部分作答"
+    return None

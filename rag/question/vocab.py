@@ -1,0 +1,83 @@
+"""The language of questions, as data: every word list the question parser reads lives here.
+
+Each list is read by one rule in `rag.question`; each rule has rows in tests/test_question_parse.py.
+"""
+from __future__ import annotations
+
+import re
+
+# Section kinds a question can ask about, and the words that say so (first match wins).
+KIND_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("下一年安排", ("安排", "计划", "打算", "工作重点", "下一步", "明年", "思路", "下一年", "将要", "今后", "接下来")),
+    ("不足", ("不足", "问题与", "短板", "薄弱", "存在的问题", "存在什么问题", "存在哪些问题", "有什么问题", "有哪些问题",
+             "差距", "问题和不足")),
+    ("第一责任人", ("第一责任人", "主要负责人", "主要负责同志", "主要领导")),
+)
+# Plan wording: a year named with these is the year planned, covered by the previous year's report.
+PLAN_WORDS = ("安排", "计划", "打算", "工作重点", "下一步", "明年", "将要", "部署", "思路", "下一年")
+
+# Spoken fillers that carry no meaning for retrieval (removed before parsing).
+FILLERS = ("来着", "那边", "这边", "那儿", "这儿", "那里的", "一下子", "帮我查一下", "帮我查查", "帮我看看", "帮我看一下",
+           "查一下", "查查", "看一下", "我想知道", "想问一下", "想问问", "问一下", "请问", "麻烦", "大概", "大约",
+           "差不多", "到底", "究竟", "呀", "啊", "哈", "嘛", "哦", "噢", "呗", "啦")
+# Spoken wording with a written equivalent.
+SPOKEN = (("一年里", "全年"), ("一年下来", "全年"), ("一整年", "全年"), ("总共有", "共有"), ("收了", "收到"),
+          ("办了", "办理"), ("搞了", "开展"), ("弄了", "开展"), ("几多", "多少"), ("多少个数", "多少"))
+
+# Yes/no questions: the asking words, and the comparison a threshold is held to.
+YES_NO = re.compile(r"有没有|是不是|是否|有无|能否|可否|够不够|到没到|达没达到|超没超过|吗[？?]?$|吗[，,。]")
+THRESHOLD_OPS: tuple[tuple[str, str], ...] = (
+    (r"不少于|不低于|至少|达到|达|超过了?或等于", ">="),
+    (r"不超过|不多于|不高于|最多|至多", "<="),
+    (r"超过|超出|多于|高于|大于|突破|过了|逾", ">"),
+    (r"少于|低于|小于|不到|不足|未达到|没到", "<"),
+    (r"等于|正好是|刚好是|恰好是", "="),
+)
+
+# Rankings over several reports.
+RANK = re.compile(r"(哪个|哪一个|哪些|哪家|哪里|哪边|哪几个|谁)[^，,。？?]{0,24}(最多|最少|最高|最低|最大|最小|最快|最好|更多|更少|更高|更低)"
+                  r"|(最多|最少|最高|最低)的是|排名|排序|排一下|排个序|从多到少|从少到多|从高到低|从低到高|由高到低|由低到高"
+                  r"|由多到少|由少到多|前三|前几名|哪个地方|哪个地区|哪个区|哪个县|哪个市|哪个镇|哪份报告")
+# What a ranking question says that names no metric (removed to ask each report for its figure).
+RANK_FRAME = re.compile(r"(这些|这几份|各份?|所有|全部)?(报告|地方|地区)?(里|中|当中|之中)[，,]?|哪个地方|哪个地区|哪个区|哪个县|哪个市|哪个镇|哪份报告"
+                        r"|哪一个|哪个|哪家|哪里|哪边|哪几个|谁|各地|各区|各个地方|几个地方|是|的是|按|把|最多|最少|最高|最低|最大|最小"
+                        r"|更多|更少|更高|更低|排名|排序|排一下|排个序|从多到少|从少到多|从高到低|从低到高|由高到低|由低到高|由多到少"
+                        r"|由少到多|前三|前几名|做得|办得|数量|的?情况")
+RANK_ASC = re.compile(r"最少|最低|最小|更少|更低|从少到多|从低到高|由低到高|由少到多")
+
+# Totals and differences.
+SUM = re.compile(r"加起来|加在一起|合计|合起来|总和|之和|一共|总共|共计|总计")
+DIFFERENCE = re.compile(r"相差|差多少|差几|差距|差额|多出|少了?多少|多了?多少|少了?几|多了?几|比.{0,16}?(多|少|高|低)")
+CHANGE = re.compile(r"(比|较|相比)(上年|去年|上一年|前一年|同期|上年度|2\d{3}年)|同比|增长了?多少|下降了?多少|增加了?多少"
+                    r"|减少了?多少|提高了?多少|降低了?多少|变化")
+
+# A direction the question takes for granted (为什么…下降了).
+PREMISE = re.compile(r"为什么|为何|怎么会|什么原因|原因是什么|既然|由于")
+UP_WORDS = ("增长", "增加", "上升", "提高", "提升", "上涨", "增多", "多了", "升高")
+DOWN_WORDS = ("下降", "减少", "降低", "下滑", "回落", "减", "少了", "降")
+
+# About the reports themselves: answered from the catalogue.
+ABOUT = (
+    ("parent", re.compile(r"(是|属于|归)?哪个(区|县|市|省)(的|下面|下辖|管)|属于哪|隶属|归哪|上级|在哪个(区|县|市|省)|位于哪|哪个省")),
+    ("published", re.compile(r"哪天|什么时候|何时|几月|日期|发布时间|公布时间|发布于|印发")),
+    ("coverage", re.compile(r"(有|收录|包括|涵盖|覆盖)(了)?(哪些|哪几个?)(地方|地区|报告|年份|区|年)|哪些(地方|地区|年份)的报告|几份报告"
+                            r"|多少份报告|报告库|资料库|都有哪些报告|哪几份|哪一份是|哪份是|以外的地方|哪些年份|哪几年|哪几个年份"
+                            r"|繁体|哪些省|哪些城市")),
+    ("issuer", re.compile(r"谁(发布|印发|写|出具|编制|出)|哪个(单位|部门|机关)(发布|印发|写|出具|出)|发布(单位|机关|主体)|以谁的名义"
+                          r"|哪个单位|发文(机关|单位)|报送")),
+    ("title", re.compile(r"标题|题目|叫什么名字|全称")),
+    ("year", re.compile(r"(是|讲|说|写|关于|覆盖)的?哪一?年|哪个年度|哪一年的")),
+    ("level", re.compile(r"什么级别|哪一级|行政级别")),
+)
+
+# Words that ask for a number.
+NUMERIC_ASK = re.compile(r"多少|几|数量|次数|人数|个数|总数|金额|规模|比例|比重|占比|百分|率|增长|下降|降低|提高|"
+                         r"更多|更少|较多|较少|哪个.{0,20}(多|少|高|低)|最多|最少|最高|最低|超过|低于|高于|少于|不到|达到")
+# Wording that wants a list even when it says 几 (「列一下几个方面」「分几个方面」).
+LIST_OVER_COUNT = re.compile(r"列一下|列举|列出|罗列|哪几个方面|哪些方面|几个方面|怎么安排|如何安排|怎么做|怎样做|如何做|做了哪些|有哪些|哪些工作")
+# Words that ask for a list or a description.
+LIST_ASK = re.compile(r"哪些|哪几|什么|怎么做|怎样|如何|做了|举措|措施|做法|内容|情况|介绍|说说|讲讲|列举|列出|概括|总结")
+
+# Relative years in follow-ups and questions.
+PREVIOUS_YEAR = ("上一年", "前一年", "上年", "去年", "头一年", "上一年度", "previous year", "last year", "year before")
+NEXT_YEAR = ("下一年", "下一年度", "明年", "次年", "来年", "next year")
