@@ -63,6 +63,7 @@ class Assistant:
                 index = ChunkIndex(self.settings, self._embedder)
                 if index.exists():
                     index.load()
+                    index.ensure_facts(self.corpus)
                     if self.settings.server_mode:
                         index.check_vectors()
                     else:

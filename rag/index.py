@@ -204,6 +204,14 @@ class ChunkIndex:
         vectors = self.vectors
         return FactStore(vectors.sibling(fact_collection_name(vectors.name)), self.embedder)
 
+    def ensure_facts(self, corpus: Corpus) -> int:
+        """Fill in the facts of live reports the facts collection lacks (an index built before the facts
+        table existed, or by an older extraction version); returns how many facts were added."""
+        live = {d: self.manifest.doc_version(d) for d in self.manifest.docs}
+        # Only reports unchanged since the build: the live chunks' offsets are into exactly that text.
+        reports = [r for r in corpus.reports if r.doc_id in live and self.manifest.docs[r.doc_id].sha256 == r.sha256]
+        return sync_facts(self.facts_store, reports, self.chunks, live)
+
     def fact_table(self) -> FactTable:
         """The live facts in memory (loaded once per generation)."""
         with self._facts_lock:

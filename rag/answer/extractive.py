@@ -21,7 +21,7 @@ from ..question.metric import Intent
 from .safety import is_instruction
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
-_LINK_ONLY = re.compile(r"[共计达约为合和及与\s]*$")
+_LINK_ONLY = re.compile(r"[共计达约为合和及与、\s]*$")
 _TAIL_BREAK = re.compile(r"[，,、；;。：:！？!?\n（(]|\d")
 # Calibrated on the gold set (answerable vs unanswerable questions; see the README):
 MIN_SUPPORT = 0.28
@@ -38,7 +38,7 @@ class Pick:
     sent_end: int
     score: float
     support: float  # share of metric words found around the number and in its sentence
-    lead: str = ""  # the words before the number in its clause (Simplified): 上年 figures say so here
+    lead: str = ""  # the whole clause before the number (Simplified): 上年 figures say so here
 
     def citation(self) -> Citation:
         c = self.passage.chunk
@@ -85,6 +85,7 @@ class NumberWords:
     wide: str
     lead: str
     respective: bool
+    clause: str = ""  # the whole clause before the number, other numbers included (「与去年同期A率85%和B率」)
 
 
 def number_words(sentence: str, measures: tuple[str, ...] = (), skip: set[float] = frozenset()) -> list[NumberWords]:
@@ -111,7 +112,8 @@ def number_words(sentence: str, measures: tuple[str, ...] = (), skip: set[float]
             # All the words since the previous number (「坚持合法性审查全覆盖,2024年审查…323件次」).
             wide = sentence[min(prev_end, clause_start):q.start] + q.text + tail
             lead = sentence[clause_start:q.start]
-        out.append(NumberWords(q, own, wide, lead, q.start in respective))
+        clause = sentence[_clause_start(sentence, q.start, 0):q.start]
+        out.append(NumberWords(q, own, wide, lead, q.start in respective, clause))
         prev_end = q.end
     return out
 
@@ -159,7 +161,7 @@ def candidates(intent: Intent, passages: list[Passage], idf: IdfFn | None = None
                 abs_q = Quantity(chunk.text[a + q.start:a + q.end], chunk.start + a + q.start,
                                  chunk.start + a + q.end, q.number, q.value, q.unit, q.approx, q.is_year,
                                  q.is_percent)
-                picks.append(Pick(abs_q, passage, chunk.start + a, chunk.start + b, score, support, nw.lead))
+                picks.append(Pick(abs_q, passage, chunk.start + a, chunk.start + b, score, support, nw.clause))
     picks.sort(key=lambda p: -p.score)
     return picks
 

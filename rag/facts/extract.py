@@ -39,7 +39,7 @@ def extract_facts(report: Report, chunks: list[Chunk]) -> list[Fact]:
                 else:
                     metric = original[lead_start:q.start] + original[q.end:q.end + max(tail_len, 0)]
                 metric = metric.strip(_TRIM)
-                period, year = _period(nw.lead, chunk.kind, entry.year)
+                period, year = _period(nw.clause, chunk.kind, entry.year)
                 out.append(Fact(
                     doc_id=report.doc_id, region=entry.short_region, year=year, kind=chunk.kind,
                     metric=metric, metric_simplified=to_simplified(metric), value=q.value, unit=q.unit,

@@ -16,7 +16,7 @@ from ..types import Fact
 
 log = logging.getLogger(__name__)
 _FIELDS = [f.name for f in fields(Fact)]
-EXTRACTION_VERSION = 1  # bump when extraction rules change: facts are re-extracted into a new collection
+EXTRACTION_VERSION = 2  # bump when extraction rules change: facts are re-extracted into a new collection
 
 
 def fact_collection_name(chunk_collection: str) -> str:
@@ -41,7 +41,7 @@ class FactStore:
         vectors = self.embedder.embed([f.metric_simplified or f.own for f in facts])
         for i in range(0, len(facts), 512):
             part = facts[i:i + 512]
-            self.collection.add(
+            self.collection.upsert(  # idempotent: two processes may fill in the same report
                 ids=[f"{version}#{f.value_start}-{f.value_end}" for f in part],
                 embeddings=[v.tolist() for v in vectors[i:i + 512]],
                 documents=[f.text for f in part],

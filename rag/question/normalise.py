@@ -66,8 +66,6 @@ class PlaceNames:
 
     @classmethod
     def from_catalog(cls, catalog: list[CatalogEntry]) -> "PlaceNames":
-        from pypinyin import lazy_pinyin
-
         out: dict[str, str] = {}
         for e in catalog:
             names = {to_simplified(n) for n in (e.region, e.parent or "", *e.aliases) if n}
@@ -76,11 +74,11 @@ class PlaceNames:
             for name in names:
                 if not _CJK.search(name):
                     continue
-                full = "".join(lazy_pinyin(name)).lower()
-                out.setdefault(full, name)
-                for suf in _SUFFIX_PINYIN:
-                    if full.endswith(suf) and len(full) > len(suf) + 3:
-                        out.setdefault(full[: -len(suf)], name)  # 「changping」 names 昌平区 too
+                for full in _readings(name):
+                    out.setdefault(full, name)
+                    for suf in _SUFFIX_PINYIN:
+                        if full.endswith(suf) and len(full) > len(suf) + 3:
+                            out.setdefault(full[: -len(suf)], name)  # 「changping」 names 昌平区 too
         return cls(out)
 
     def rewrite(self, text: str) -> tuple[str, list[tuple[str, str]]]:
@@ -112,6 +110,19 @@ class PlaceNames:
             pos, i = end, j
         out.append(text[pos:])
         return "".join(out), done
+
+
+def _readings(name: str, limit: int = 16) -> list[str]:
+    """Toneless pinyin spellings of a name, every reading of its heteronyms (长子营: zhangziying, changziying)."""
+    from itertools import product
+
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    if len(name) > 5:  # full names (北京市大兴区长子营镇) keep their usual reading; aliases carry the rest
+        return ["".join(lazy_pinyin(name)).lower()]
+    syllables = [pinyin(ch, style=Style.NORMAL, heteronym=True)[0] for ch in name]
+    combos = ["".join(c).lower() for _, c in zip(range(limit), product(*syllables))]
+    return list(dict.fromkeys(["".join(lazy_pinyin(name)).lower(), *combos]))
 
 
 def unknown_pinyin_places(text: str) -> list[str]:

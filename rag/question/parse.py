@@ -87,11 +87,10 @@ class QuestionParser:
         rewrites: list[tuple[str, str]] = []
         text, found = self.places.rewrite(text)
         rewrites += found
+        # Latin place names no catalogue entry spells (Haidian District) are places we do not hold.
+        rewrites += [(name, name) for name in unknown_pinyin_places(text)]
         if lang == "en":
             text = translate_english(text)
-        else:
-            for name in unknown_pinyin_places(text):
-                rewrites.append((name, name))
         text = drop_fillers(to_simplified(text))
         if self.vocabulary is not None:
             text, fixes = self.vocabulary.correct(text)
@@ -105,7 +104,7 @@ class QuestionParser:
         resolved, carried = resolve(normalised, earlier, self.detector)
         resolved = self._relative_year(resolved, carried, earlier)
         scope = self.detector.detect(resolved).restrict(doc_ids)
-        period = "current"
+        period = "previous" if _asks_previous(resolved) else "current"
         if scope.missing_years and not scope.unknown_regions:
             scope, period = self._previous_year_scope(resolved, scope, doc_ids)
         unknown = [n for n, m in rewrites if n == m]  # Latin place names no catalogue entry spells
@@ -160,6 +159,8 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields["aggregate"] = "change" if vocab.CHANGE.search(q) else None
     elif places >= 2 and vocab.SUM.search(q) and wants_number:
         fields.update(shape="aggregate", aggregate="sum")
+    elif not places and vocab.RANK.search(q) and wants_number:
+        fields.update(shape="rank", descending=not vocab.RANK_ASC.search(q))
     elif places <= 1 and wants_number and vocab.SUM.search(q) and len(_items(content, "sum")) >= 2:
         fields.update(shape="aggregate", aggregate="sum", parts=_items(content, "sum"))
     elif places <= 1 and wants_number and re.search(r"比.{1,20}(多|少)", content) and not vocab.CHANGE.search(q) \
@@ -186,6 +187,11 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         single = per_part_question(content)
         fields["parts"] = (Part("", single, analyse(single)),)
     return replace(pq, **fields)
+
+
+def _asks_previous(q: str) -> bool:
+    """「2023年报告中，去年同期的A岗参与率是多少」: the report's figure for the year before."""
+    return bool(re.search(r"(去年|上年|上一年)同期|(去年|上年|上一年)的", q)) and not re.search(r"比|较|同比|相比|变化", q)
 
 
 def _items(content: str, how: str) -> tuple[Part, ...]:
