@@ -120,7 +120,7 @@ class EvalResult:
 def _ask(assistant, question: str, mode: str, history: list[str] | None = None) -> dict:
     turns = [{"role": "user", "content": h} for h in history or []]
     try:
-        return assistant.ask(question, turns, mode=mode).as_dict()
+        return assistant.ask(question, history=turns, mode=mode).as_dict()
     except RagError as exc:  # e.g. QuestionError: scored as an unanswered question
         return {"answer": f"错误：{exc}", "answered": False, "citations": []}
 
@@ -241,8 +241,3 @@ def main(args, *, reports_dir: Path | str | None = None, assistant=None, out: Te
     print(f"报告：{md}\n      {js}\n      （副本 {md.parent / 'latest.md'}、{md.parent / 'latest.json'}）", file=out)
     return 0
 
-
-if __name__ == "__main__":
-    from rag.cli import main as cli_main
-
-    sys.exit(cli_main(["eval", *sys.argv[1:]]))

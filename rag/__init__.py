@@ -2,9 +2,11 @@
 from .api import Assistant
 from .errors import ConfigError, CorpusError, IndexError_, LLMError, QuestionError, RagError
 from .settings import Settings
-from .types import Answer, CatalogEntry, Chunk, Citation, Passage, Report
+from .question import ParsedQuestion
+from .types import Answer, CatalogEntry, Chunk, Citation, Fact, Passage, Report
 
 __all__ = [
-    "Assistant", "Settings", "Answer", "Citation", "Chunk", "Passage", "Report", "CatalogEntry",
+    "Assistant", "Settings", "Answer", "Citation", "Chunk", "Passage", "Report", "CatalogEntry", "Fact",
+    "ParsedQuestion",
     "RagError", "ConfigError", "CorpusError", "IndexError_", "QuestionError", "LLMError",
 ]

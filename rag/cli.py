@@ -129,12 +129,39 @@ def cmd_ask(args) -> int:
         print(json.dumps(answer.as_dict(), ensure_ascii=False, indent=1))
         return 0
     print(answer.text)
+    if answer.chart:
+        print("\n" + "\n".join(f"  {r['place']}（{r['year']}年）{r['as_written']}" for r in answer.chart))
     if answer.notice:
         print(f"\n（{answer.notice}）")
     for i, c in enumerate(answer.citations, 1):
         print(f"\n[{i}] {c.title} · {c.section}（第 {c.start}–{c.end} 字）")
         if c.text not in answer.text:  # quoted already in the answer above
             print(f"    「{c.text}」")
+    return 0
+
+
+# The facts export contract (tools outside the project rely on these names, in this order).
+FACT_FIELDS = ("doc_id", "region", "year", "metric", "value", "unit", "as_written", "text", "start", "end",
+               "kind", "approx", "period", "section", "title")
+
+
+def cmd_facts(args) -> int:
+    import csv
+
+    assistant = _assistant(args)
+    facts = assistant.facts(metric=args.metric, regions=args.region or None, years=args.year or None,
+                            kinds=args.kind or None)
+    rows = [{k: f.as_dict()[k] for k in FACT_FIELDS} for f in facts]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif args.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=FACT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for f in facts:
+            print(f"{f.region}\t{f.year}\t{f.metric}\t{f.as_written}\t（{f.doc_id} 第 {f.start}–{f.end} 字）")
+        print(f"共 {len(facts)} 条数据。", file=sys.stderr)
     return 0
 
 
@@ -173,6 +200,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--batch", metavar="FILE.jsonl")
     s.add_argument("--mode", choices=["extractive", "llm"], default=None)
     s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("facts", help="列出报告中写明的数字（数据表），可按指标、地区、年份筛选")
+    s.add_argument("--metric", default=None, help="指标用词，如 行政复议")
+    s.add_argument("--region", action="append", help="地区（可重复）")
+    s.add_argument("--year", action="append", type=int, help="年份（可重复）")
+    s.add_argument("--kind", action="append", choices=["成效", "不足", "第一责任人", "下一年安排", "概述", "其他"])
+    fmt = s.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+    s.set_defaults(func=cmd_facts)
 
     s = sub.add_parser("eval", help="在评测题集上评估")
     s.add_argument("--mode", choices=["extractive", "llm"], default="extractive")

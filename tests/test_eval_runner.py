@@ -96,7 +96,7 @@ class _WrongAssistant:
 
     settings = SimpleNamespace(llm_configured=False, embedding="stub")
 
-    def ask(self, question, mode=None):
+    def ask(self, question, history=None, *, mode=None):
         return SimpleNamespace(as_dict=lambda: {"answer": "共9999件。\n第二行不打印", "answered": True,
                                                 "citations": []})
 

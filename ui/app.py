@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 
-from rag.answer.question import MAX_QUESTION_CHARS, clean_question_with_notice
+from rag.question import MAX_QUESTION_CHARS, clean_question_with_notice
 from rag.errors import QuestionError, RagError
 
 from .assets import CSS, LINKS_JS

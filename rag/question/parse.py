@@ -170,7 +170,7 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields.update(shape="rank", descending=not vocab.RANK_ASC.search(q))
     elif places >= 2 or (pq.metric.compare and pq.scope.unknown_regions):
         fields.update(shape="compare")
-    elif wants_number and vocab.CHANGE.search(q) and vocab.DIFFERENCE.search(q):
+    elif wants_number and vocab.CHANGE.search(q) and re.search(r"多少|几", q):
         fields.update(shape="aggregate", aggregate="change")
     elif wants_number and (pq.metric.multi or asks_several(content)) and len(split_parts(content)) >= 2:
         fields.update(shape="multi")

@@ -1,0 +1,155 @@
+"""Every shape answered in code and cited, without an index: a fake retriever over the seed reports' chunks
+and a facts table extracted from them (no embeddings)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag.answer.context import AnswerContext
+from rag.answer.pipeline import extractive_answer
+from rag.bm25 import tokenize
+from rag.chunking import chunk_report
+from rag.corpus import load_corpus, to_simplified
+from rag.facts.extract import extract_facts
+from rag.facts.match import FactTable
+from rag.filters import ScopeDetector
+from rag.question import QuestionParser
+from rag.settings import Settings
+from rag.types import Passage
+
+
+class FakeIndex:
+    def __init__(self, corpus):
+        self.chunks = [c for r in corpus.reports for c in chunk_report(r)]
+        self.titles = {r.doc_id: r.entry.title for r in corpus.reports}
+        self.manifest = type("M", (), {"docs": {r.doc_id: None for r in corpus.reports}})()
+
+
+class FakeRetriever:
+    """Token overlap over the chunks in scope: enough to hand the answerers the right passages."""
+
+    def __init__(self, corpus):
+        self.index = FakeIndex(corpus)
+        self.detector = ScopeDetector(corpus.catalog)
+
+    def idf(self, term):
+        return None
+
+    def search(self, question, k=5, *, scope=None, kind=None, **_):
+        words = set(tokenize(to_simplified(scope.content if scope and scope.content else question)))
+        allowed = None if scope is None or scope.doc_ids is None else set(scope.doc_ids)
+
+        def score(c):
+            toks = set(tokenize(to_simplified(c.section_path + c.text)))
+            return len(words & toks) + (0.5 if kind and c.kind == kind else 0)
+
+        ranked = sorted((c for c in self.index.chunks if allowed is None or c.doc_id in allowed), key=score, reverse=True)
+        return type("R", (), {"passages": [Passage(c, self.index.titles[c.doc_id], float(score(c))) for c in ranked[:k]]})()
+
+
+@pytest.fixture(scope="module")
+def world():
+    corpus = load_corpus(Settings().seeds_dir)
+    retriever = FakeRetriever(corpus)
+    facts = [f for r in corpus.reports for f in extract_facts(r, [c for c in retriever.index.chunks if c.doc_id == r.doc_id])]
+    table = FactTable(facts, None)
+    ctx = AnswerContext(retriever, corpus.catalog, lambda: table, top_k=5)
+    return QuestionParser(retriever.detector), ctx, corpus
+
+
+def ask(world, question, history=()):
+    parser, ctx, _ = world
+    pq = parser.parse(question, [{"role": "user", "content": h} for h in history])
+    return pq, extractive_answer(pq, ctx)
+
+
+def _cited_in_report(world, ans):
+    _, _, corpus = world
+    texts = {r.doc_id: r.text for r in corpus.reports}
+    for c in ans.citations:
+        assert texts[c.doc_id][c.start:c.end] == c.text
+
+
+def test_value(world):
+    pq, ans = ask(world, "昌平区2024年共接收行政复议申请多少件？")
+    assert ans.answered and ans.text.startswith("1723件")
+    _cited_in_report(world, ans)
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("恩阳区2024年行政复议案件有没有超过40件？", "有"),
+    ("恩阳区2024年办理的行政复议案件达到50件了吗？", "否"),
+    ("西城区2023年完成的审计项目有40个吗？", "否"),
+    ("昌平区2024年行政复议申请是不是1723件？", "是"),
+])
+def test_yes_no_leads_with_the_verdict_and_cites(world, question, lead):
+    pq, ans = ask(world, question)
+    assert ans.answered and ans.text.startswith(lead), ans.text
+    assert ans.citations
+    _cited_in_report(world, ans)
+
+
+def test_rank_over_every_report_names_the_place_and_the_unstated(world):
+    pq, ans = ask(world, "哪个地方的行政复议案件最多？")
+    first = ans.text.split("\n")[0]
+    assert first.startswith("昌平区") and "1723" in first, ans.text
+    assert "未写明此项的报告" in ans.text and "西城区" in ans.text.split("未写明此项的报告")[1]
+    assert [row["place"] for row in ans.chart][:2] == ["昌平区", "通州区"]
+    _cited_in_report(world, ans)
+
+
+def test_rank_ascending(world):
+    pq, ans = ask(world, "这些报告里，谁的行政复议案件数最少？")
+    assert ans.text.startswith("长子营镇"), ans.text
+
+
+def test_sum_across_places(world):
+    pq, ans = ask(world, "昌平和通州的行政复议案件加起来一共多少件？")
+    assert ans.text.startswith("合计1895件"), ans.text
+    assert len(ans.citations) == 2 and len(ans.chart) == 2
+
+
+def test_sum_and_difference_of_items_in_one_report(world):
+    _, total = ask(world, "昌平区2024年按时办复的人大代表议案建议和政协提案合计多少件？")
+    assert total.text.startswith("合计415件"), total.text
+    _, gap = ask(world, "通州区2020年发布的红名单比黑名单多出多少家？")
+    assert gap.text.startswith("多18759家"), gap.text
+
+
+def test_a_rate_alone_is_not_turned_into_a_count(world):
+    pq, ans = ask(world, "昌平区2024年行政复议申请比上年增加了多少件？")
+    assert "48.2%" in ans.text and "无法算出" in ans.text, ans.text
+
+
+def test_false_premise_says_what_the_report_says(world):
+    pq, ans = ask(world, "为什么昌平区2024年行政复议申请下降了？")
+    assert ans.text.startswith("报告并未说下降") and "增长48.2%" in ans.text, ans.text
+
+
+def test_about_the_reports_from_the_catalogue(world):
+    assert "大兴区" in ask(world, "长子营镇是哪个区的？")[1].text
+    assert "2024-03-28" in ask(world, "长子营镇的报告是哪天发布的？")[1].text
+    coverage = ask(world, "这些报告覆盖了哪些地方？")[1].text
+    assert all(p in coverage for p in ("昌平", "通州", "恩阳", "长子营", "西城"))
+
+
+def test_list_of_a_report_part(world):
+    pq, ans = ask(world, "西城区2023年法治政府建设存在哪些不足？")
+    assert pq.kind == "不足" and ans.answered
+    assert "接诉即办" in ans.text and "基层治理法治化水平发展不平衡" in ans.text
+
+
+def test_english_answered_in_english_with_chinese_quote(world):
+    pq, ans = ask(world, "How many legal aid cases did Enyang handle in 2024?")
+    assert ans.text.startswith("252件") and "Evidence [1]" in ans.text and re.search(r"「.*法律援助.*」", ans.text)
+
+
+def test_follow_up_compare(world):
+    pq, ans = ask(world, "这个比昌平多吗？", ["恩阳区2024年区政府常务会会前学法几次？"])
+    assert pq.shape == "yesno" and ans.text[:1] in "是否", ans.text
+
+
+def test_unknown_place_refused(world):
+    pq, ans = ask(world, "How many administrative reconsideration cases did Haidian District handle in 2023?")
+    assert not ans.answered and "Haidian" in ans.text

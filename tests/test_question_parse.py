@@ -1,0 +1,125 @@
+"""Each parsing rule has a row here: question (and earlier turns) → the ParsedQuestion fields it sets.
+
+No index is built: the parser gets the real catalogue's scope detector and a small vocabulary.
+"""
+from __future__ import annotations
+
+import pytest
+
+from rag.corpus import load_catalog
+from rag.filters import ScopeDetector
+from rag.question import QuestionParser
+from rag.question.normalise import Vocabulary, language_of, translate_english
+from rag.settings import Settings
+
+VOCABULARY = ["行政复议", "复议", "行政", "公开", "政务公开", "政务", "法律援助", "援助", "申请", "政策解读"]
+
+
+@pytest.fixture(scope="module")
+def parser():
+    catalog = load_catalog(Settings().seeds_dir)
+    return QuestionParser(ScopeDetector(catalog), Vocabulary(VOCABULARY))
+
+
+def _has(pq, field, want):
+    got = getattr(pq, field) if not field.startswith("scope.") else getattr(pq.scope, field[6:])
+    if callable(want):
+        assert want(got), f"{field}={got!r}"
+    else:
+        assert got == want, f"{field}={got!r}, want {want!r}"
+
+
+ROWS = [
+    # (history, question, {field: expected})
+    ([], "昌平区2024年共接收行政复议申请多少件？", {"shape": "value", "language": "zh", "scope.regions": ("昌平区",),
+                                           "scope.years": (2024,)}),
+    # yes/no, with a threshold held in code
+    ([], "恩阳区2024年行政复议案件有没有超过40件？", {"shape": "yesno", "threshold": lambda t: (t.op, t.value, t.unit) == (">", 40, "件")}),
+    ([], "西城区2023年完成的审计项目有40个吗？", {"shape": "yesno", "threshold": lambda t: (t.op, t.value) == (">=", 40)}),
+    ([], "恩阳区2024年区政府常务会议开了30次以上吗？", {"shape": "yesno", "threshold": lambda t: (t.op, t.value) == (">=", 30)}),
+    ([], "昌平区2024年行政复议申请是不是1723件？", {"shape": "yesno", "threshold": lambda t: (t.op, t.value) == ("=", 1723)}),
+    # totals and differences
+    ([], "昌平和通州的行政复议案件加起来一共多少件？", {"shape": "aggregate", "aggregate": "sum",
+                                           "scope.mentions": lambda m: len(m) == 2}),
+    ([], "昌平区2024年按时办复的人大代表议案建议和政协提案合计多少件？", {"shape": "aggregate", "aggregate": "sum",
+                                                       "parts": lambda p: len(p) == 2}),
+    ([], "通州区2020年发布的红名单比黑名单多出多少家？", {"shape": "aggregate", "aggregate": "difference",
+                                           "parts": lambda p: [x.label for x in p] == ["发布的红名单", "黑名单"]}),
+    ([], "长子营镇2023年违法行为纳入检查率较上年提升了多少个百分点？", {"shape": "aggregate", "aggregate": "change"}),
+    # rankings over every report, and comparisons of named places
+    ([], "哪个地方的行政复议案件最多？", {"shape": "rank", "descending": True, "scope.doc_ids": None,
+                                "parts": lambda p: p[0].text == "行政复议案件多少？"}),
+    ([], "这些报告里，谁的行政复议案件数最少？", {"shape": "rank", "descending": False}),
+    ([], "违法行为纳入检查率谁更高？", {"shape": "rank", "descending": True}),
+    ([], "2024年昌平区和巴中市恩阳区，哪个区的行政复议案件量更多？", {"shape": "compare"}),
+    # English, pinyin, typos, spoken wording
+    ([], "How many legal aid cases did Enyang handle in 2024?", {"language": "en", "shape": "value",
+                                                                "scope.regions": ("恩阳区",), "scope.years": (2024,)}),
+    ([], "Did Enyang handle more than 40 administrative reconsideration cases in 2024?", {"language": "en", "shape": "yesno"}),
+    ([], "Which district received the most administrative reconsideration applications?", {"language": "en", "shape": "rank"}),
+    ([], "Enyang 2024年办理法律援助案件多少件？", {"language": "zh", "scope.regions": ("恩阳区",)}),
+    ([], "changping区2024年现在有多少名公职律师？", {"scope.regions": ("昌平区",)}),
+    ([], "In 2023, how many cases did Changziying town review?", {"scope.regions": ("长子营镇",)}),  # 长: zhang or chang
+    ([], "昌平那边去年行政复义申请收了多少件啊？", {"rewrites": lambda r: ("复义", "复议") in r, "scope.regions": ("昌平区",),
+                                         "resolved": lambda t: "那边" not in t and "啊" not in t and "去年" not in t}),
+    ([], "政务工开做得怎么样", {"rewrites": lambda r: ("工开", "公开") in r}),
+    ([], "恩阳区一年里区政府常务会开了多少回啊？", {"resolved": lambda t: "全年" in t and "多少次" in t}),
+    # places we do not hold are refused, never silently dropped
+    ([], "How many administrative reconsideration cases did Haidian District handle in 2023?",
+     {"shape": "refuse", "scope.unknown_regions": lambda u: "Haidian" in u}),
+    ([], "海淀区2024年共接收行政复议申请多少件？", {"shape": "refuse"}),
+    # about the reports themselves
+    ([], "长子营镇是哪个区的？", {"shape": "about", "about": "parent"}),
+    ([], "长子营镇是哪个区下面的？", {"shape": "about", "about": "parent"}),
+    ([], "这份报告是哪天发布的？", {"shape": "about", "about": "published"}),
+    ([], "这些报告覆盖了哪些地方？", {"shape": "about", "about": "coverage"}),
+    ([], "这些报告里有没有北京以外的地方？", {"shape": "about", "about": "coverage"}),
+    ([], "恩阳区那份报告是以谁的名义报送的？", {"shape": "about", "about": "issuer"}),
+    # false premises and report parts
+    ([], "为什么昌平区2024年行政复议申请下降了？", {"premise": "down"}),
+    ([], "为什么长子营镇2023年行政复议和诉讼案件比上一年增加了？", {"premise": "up"}),
+    ([], "西城区2023年法治政府建设存在哪些不足？", {"shape": "list", "kind": "不足"}),
+    ([], "恩阳区的法治政府建设还存在什么问题？", {"shape": "list", "kind": "不足"}),
+    ([], "西城区2024年法治政府建设怎么安排的？列一下几个方面。", {"shape": "list", "kind": "下一年安排",
+                                                 "scope.doc_ids": ("xicheng-2023",)}),
+    ([], "长子营镇2023年报告中，去年同期的A岗参与率是多少？", {"period": "previous"}),
+    # follow-ups carry place, year, metric and shape
+    (["昌平区2024年共接收行政复议申请多少件？"], "那恩阳区呢？",
+     {"scope.regions": ("恩阳区",), "resolved": lambda t: "行政复议申请" in t, "carried": lambda c: "metric" in c}),
+    (["昌平区2024年共接收行政复议申请多少件？"], "那上一年呢？",
+     {"scope.years": (2023,), "period": "previous", "carried": lambda c: "year" in c}),
+    (["恩阳区2024年区政府常务会会前学法几次？"], "这个比昌平多吗？",
+     {"shape": "yesno", "scope.mentions": lambda m: [n for n, _ in m] == ["恩阳区", "昌平"]}),
+    (["通州区2020年黑名单有多少家？"], "红名单呢？", {"resolved": "通州区2020年红名单多少家？"}),
+    (["西城区2023年主动公开信息多少条？"], "那下一年打算怎么做？", {"kind": "下一年安排", "scope.regions": ("西城区",)}),
+    (["恩阳区2024年办理法律援助案件多少件？"], "政策解读呢？", {"scope.regions": ("恩阳区",),
+                                                "resolved": lambda t: "政策解读" in t}),
+    (["通州区2020年化解了多少件信访问题？", "恩阳区2024年化解的突出信访事项有多少件？"], "这两个数哪个大？",
+     {"shape": "compare", "scope.mentions": lambda m: len(m) == 2}),
+    (["How many legal aid cases did Enyang handle in 2024?"], "What about Changping?",
+     {"scope.regions": ("昌平区",), "resolved": lambda t: "法律援助" in t}),
+]
+
+
+@pytest.mark.parametrize("history,question,expected", ROWS, ids=[r[1][:24] for r in ROWS])
+def test_parse_rules(parser, history, question, expected):
+    pq = parser.parse(question, [{"role": "user", "content": h} for h in history])
+    for field, want in expected.items():
+        _has(pq, field, want)
+
+
+def test_parsed_question_is_frozen(parser):
+    pq = parser.parse("昌平区2024年共接收行政复议申请多少件？")
+    with pytest.raises(Exception):
+        pq.shape = "rank"
+
+
+@pytest.mark.parametrize("text,lang", [("How many cases?", "en"), ("昌平区多少件？", "zh"), ("Enyang 2024年办理法律援助案件多少件", "zh")])
+def test_language_of(text, lang):
+    assert language_of(text) == lang
+
+
+def test_english_glossary_and_years():
+    out = translate_english("How many legal aid cases did Enyang handle in 2024?")
+    assert "法律援助案件" in out and "2024年" in out and "多少" in out
+    assert translate_english("Did Enyang handle more than 40 cases?").endswith("吗？")
