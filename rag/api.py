@@ -45,7 +45,18 @@ class Assistant:
         return self._corpus
 
     def reports(self) -> dict[str, Report]:
+        """The reports as last indexed: after a `rag index` in another process, the new texts."""
+        self._follow_index()
         return self.corpus.by_id()
+
+    def report(self, doc_id: str) -> Report | None:
+        """One report's current text (None when it is not in the corpus)."""
+        return self.reports().get(doc_id)
+
+    def _follow_index(self) -> None:
+        with self._lock:
+            if self._index is not None and self._index.is_stale():
+                self.index  # reloads, and drops what was read from the old version
 
     @property
     def index(self) -> ChunkIndex:
@@ -56,6 +67,7 @@ class Assistant:
                 log.info("index changed on disk; reloading")
                 self._index.load()
                 self._retriever = None
+                self._corpus = self._catalog = None  # report texts shown beside answers follow too
             if self._index is None:
                 index = ChunkIndex(self.settings, self._embedder)
                 if index.exists():

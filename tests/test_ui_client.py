@@ -12,6 +12,8 @@ from rag.errors import IndexError_
 from rag.settings import Settings
 from rag.types import Answer, Citation
 
+from ui.format import user_message_html
+
 from .conftest import SEEDS
 
 GOLD_QUESTION = "昌平区2024年共接收行政复议申请多少件？"
@@ -111,7 +113,7 @@ def test_answer_streams_then_shows_source_cards(offline_settings):
     steps = list(handler(build_app(fake), "submit")(GOLD_QUESTION, [], ["changping-2024"], "llm"))
     assert all(box == "" for box, _ in steps)  # the input box is cleared
     first, final = steps[0][1], steps[-1][1]
-    assert first[0] == {"role": "user", "content": GOLD_QUESTION}
+    assert first[0] == {"role": "user", "content": user_message_html(GOLD_QUESTION)}
     assert "正在检索" in last_reply(first)
     assert "rag-streaming" in last_reply(steps[-2][1]) and "rag-streaming" not in last_reply(final)
     assert "<mark>" in last_reply(final) and "rag-card" in last_reply(final) and "离线摘录" in last_reply(final)
@@ -138,7 +140,7 @@ def test_long_input_is_cut_with_a_notice(offline_settings):
 
     fake = FakeAssistant(offline_settings)
     final = list(handler(build_app(fake), "submit")("问" * 600, [], [], None))[-1][1]
-    assert final[0]["content"] == "问" * 500
+    assert final[0]["content"] == user_message_html("问" * 500)
     assert fake.calls[0][0] == "问" * 500
     assert "问题过长，已截取前 500 个字符。" in last_reply(final)
 
@@ -147,7 +149,7 @@ def test_user_text_is_escaped_in_the_chat(offline_settings):
     from ui.app import build_app
 
     final = list(handler(build_app(FakeAssistant(offline_settings)), "submit")("<img src=x>昌平区？", [], [], None))
-    assert final[-1][1][0]["content"] == "&lt;img src=x&gt;昌平区？"
+    assert final[-1][1][0]["content"] == '<div class="rag-question">&lt;img src=x&gt;昌平区？</div>'
 
 
 def test_internal_error_is_friendly_logged_and_the_app_keeps_serving(offline_settings, caplog):
