@@ -113,6 +113,8 @@ def source_card(citation: Citation, number: int, anchors: Mapping[str, Sequence[
     c = citation
     anchor = nearest_anchor((anchors or {}).get(c.doc_id), c.start)
     section = f'<div class="rag-card-section">{esc(c.section)}</div>' if c.section else ""
+    # where the quote stands, for readers: the section above, else this (offsets: the link's data-*)
+    place = "" if c.section else f'<span class="rag-card-pos">{esc(card_place(c))}</span>'
     passage = highlight(c.passage, c.text) if highlight_quote else _lines_to_html(
         " ".join(_plain_context(c.passage, c.text).split()))
     return (
@@ -122,8 +124,8 @@ def source_card(citation: Citation, number: int, anchors: Mapping[str, Sequence[
         f'<div class="rag-card-passage">{passage}</div>'
         '<div class="rag-card-foot">'
         f'<a class="rag-src-link" href="#{anchor_id(c.doc_id, anchor)}" data-doc="{esc(c.doc_id)}" '
-        f'data-start="{int(c.start)}" data-end="{int(c.end)}">在报告中查看 ›</a>'
-        f'<span class="rag-card-pos" title="原文字符位置 {int(c.start)}–{int(c.end)}">{esc(card_place(c))}</span>'
+        f'data-start="{int(c.start)}" data-end="{int(c.end)}" title="原文第 {int(c.start)}–{int(c.end)} 字">在报告中查看 ›</a>'
+        f"{place}"
         "</div></div>"
     )
 
