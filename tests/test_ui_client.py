@@ -54,6 +54,9 @@ class FakeAssistant:
         self.fail = fail
         self.calls: list[tuple] = []
 
+    def report(self, doc_id):
+        return self.corpus.by_id().get(doc_id)
+
     def ask_stream(self, question, history=None, *, doc_ids=None, mode=None):
         self.calls.append((question, history, doc_ids, mode))
         if self.fail is not None:

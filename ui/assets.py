@@ -10,10 +10,10 @@ CSS = """
 .rag-meta { margin-bottom: .35em; }
 .rag-badge { display: inline-block; font-size: .78em; padding: 1px 8px; border-radius: 999px;
   border: 1px solid var(--border-color-primary); color: var(--body-text-color-subdued); }
-.rag-badge-extractive { background: #ecfdf5; color: #065f46; border-color: #a7f3d0; }
-.rag-badge-llm { background: #eef2ff; color: #3730a3; border-color: #c7d2fe; }
-.dark .rag-badge-extractive { background: rgba(16, 185, 129, .16); color: #6ee7b7; border-color: #047857; }
-.dark .rag-badge-llm { background: rgba(99, 102, 241, .2); color: #c7d2fe; border-color: #4f46e5; }
+.rag-badge-extractive { background: #ecfdf5; color: #065f46 !important; border-color: #a7f3d0; }
+.rag-badge-llm { background: #eef2ff; color: #3730a3 !important; border-color: #c7d2fe; }
+.dark .rag-badge-extractive { background: rgba(16, 185, 129, .16); color: #6ee7b7 !important; border-color: #047857; }
+.dark .rag-badge-llm { background: rgba(99, 102, 241, .2); color: #c7d2fe !important; border-color: #4f46e5; }
 .rag-streaming .rag-answer::after { content: " ▍"; opacity: .6; }
 .rag-notice { margin: .5em 0; padding: 4px 10px; border-left: 3px solid #f59e0b;
   background: rgba(245, 158, 11, .08); font-size: .92em; }
@@ -37,8 +37,9 @@ CSS = """
 .dark .rag-reply mark, .dark .rag-reports mark { background: #854d0e !important; color: #fffbeb !important; }
 .rag-refusal .rag-card { border-style: dashed; }
 .rag-refusal .rag-sources-title { font-weight: 400; }
-a.rag-cite { color: var(--link-text-color, #2563eb); font-size: .8em; vertical-align: super; line-height: 1;
-  padding: 0 1px; text-decoration: none; cursor: pointer; }
+a.rag-cite { color: var(--link-text-color, #2563eb) !important; font-size: .85em; padding: 0 2px; margin: 0 1px;
+  border-radius: 4px; background: var(--color-accent-soft); text-decoration: none; cursor: pointer; }
+.dark a.rag-cite { color: #93c5fd !important; }
 a.rag-cite:hover { text-decoration: underline; }
 .rag-card.rag-flash { outline: 2px solid #f59e0b; outline-offset: 1px; }
 .rag-question { white-space: normal; overflow-wrap: anywhere; }
@@ -74,6 +75,8 @@ a.rag-cite:hover { text-decoration: underline; }
   #rag-side { order: -1; }
   #rag-chat-row { flex-wrap: wrap; }
   .rag-card-foot { flex-wrap: wrap; }
+  #rag-actions { flex-wrap: nowrap; gap: 6px; }
+  #rag-actions button { min-width: 0 !important; padding-left: 4px; padding-right: 4px; }
 }
 """
 
@@ -125,26 +128,26 @@ if (!window.__ragLinks) {
     if (card && card.isConnected) { card.scrollIntoView({ block: 'center' }); flash(card); }
   };
   document.addEventListener('click', (ev) => {
-    const a = ev.target.closest && ev.target.closest('a.rag-cite, a.rag-back, a[data-doc], a[href^="#r-"]');
+    const a = ev.target.closest && ev.target.closest('a[href^="#cite-"], a[href^="#open/"], a[href="#rag-back"], a[href^="#r-"]');
     if (!a) return;
     ev.preventDefault();
     ev.stopPropagation();
-    if (a.classList.contains('rag-cite')) {
+    const href = a.getAttribute('href');
+    if (href.startsWith('#cite-')) {
       const reply = a.closest('.rag-reply');
-      const card = reply && reply.querySelector(`.rag-card[data-card="${a.dataset.cite}"]`);
+      const card = reply && reply.querySelector(`.rag-card-${Number(href.slice(6))}`);
       if (card) { card.scrollIntoView({ block: 'nearest' }); flash(card); }
-    } else if (a.classList.contains('rag-back')) {
+    } else if (href === '#rag-back') {
       back(0);
-    } else if (a.dataset.doc) {
+    } else if (href.startsWith('#open/')) {  // #open/<doc>[/<offset>/<anchor id>]
+      const [doc, start, id] = href.slice(6).split('/');
+      const docId = decodeURIComponent(doc);
       window.__ragLastCard = a.closest('.rag-card');
       const sec = opened();
-      const before = sec ? sec.dataset.loaded : null;
-      const id = a.classList.contains('rag-src-link') ? decodeURIComponent(a.getAttribute('href').slice(1)) : null;
-      const start = a.dataset.start !== undefined ? Number(a.dataset.start) : null;
-      trigger('click', { doc: a.dataset.doc });
-      reveal(a.dataset.doc, id, start, before, 0);
+      trigger('click', { doc: docId });
+      reveal(docId, id || null, start === undefined ? null : Number(start), sec ? sec.dataset.loaded : null, 0);
     } else {
-      const el = document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
+      const el = document.getElementById(decodeURIComponent(href.slice(1)));
       if (el) { el.scrollIntoView({ block: 'center' }); flash(el); }
     }
   }, true);

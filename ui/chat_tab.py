@@ -145,8 +145,8 @@ def chat_tab(gr, assistant, *, concurrency: int = DEFAULT_CONCURRENCY) -> None:
                         show_label=False, lines=1, max_lines=5, scale=6, autofocus=True, elem_id="rag-input",
                     )
                     send = gr.Button("发送", variant="primary", scale=1, min_width=70, elem_id="rag-send")
-                    stop = gr.Button("停止", variant="stop", scale=1, min_width=70, elem_id="rag-stop")
-                with gr.Row():
+                with gr.Row(elem_id="rag-actions"):
+                    stop = gr.Button("停止回答", size="sm", variant="stop", elem_id="rag-stop")
                     retry_btn = gr.Button("重新回答", size="sm", elem_id="rag-retry")
                     undo_btn = gr.Button("撤回上一问", size="sm", elem_id="rag-undo")
                     clear_btn = gr.Button("清空对话", size="sm", elem_id="rag-clear")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 from bisect import bisect_right, bisect_left
 from typing import Iterable, Mapping, Sequence
 
@@ -43,6 +44,16 @@ _NOT_ID = re.compile(r"[^\w-]")
 def anchor_id(doc_id: str, offset: int) -> str:
     """The HTML id of the place `offset` in report `doc_id` (shown in the 报告 tab)."""
     return f"r-{_NOT_ID.sub('_', doc_id)}-{int(offset)}"
+
+
+def open_href(doc_id: str, start: int | None = None, anchor: int | None = None) -> str:
+    """A link the page script turns into "open this report (at this place)". Everything rides in
+    the href: the chat's sanitizer strips data-* attributes.
+    Form: #open/<doc_id, URL-quoted>[/<offset>/<anchor id>]."""
+    href = f"#open/{quote(doc_id, safe='')}"
+    if start is not None:
+        href += f"/{int(start)}/{anchor_id(doc_id, start if anchor is None else anchor)}"
+    return esc(href)
 
 
 def report_dom_id(doc_id: str) -> str:
@@ -109,22 +120,22 @@ def card_place(citation: Citation) -> str:
 def source_card(citation: Citation, number: int, anchors: Mapping[str, Sequence[int]] | None = None,
                 *, highlight_quote: bool = True) -> str:
     """One source card. `highlight_quote=False` for refusals: the passage is only the nearest one,
-    not evidence, so nothing in it is marked. Offsets stay in data-start/data-end for tools."""
+    not evidence, so nothing in it is marked. Offsets stay in the link (href, title) for tools."""
     c = citation
     anchor = nearest_anchor((anchors or {}).get(c.doc_id), c.start)
     section = f'<div class="rag-card-section">{esc(c.section)}</div>' if c.section else ""
-    # where the quote stands, for readers: the section above, else this (offsets: the link's data-*)
+    # where the quote stands, in words: the section above, else this (offsets: in the link)
     place = "" if c.section else f'<span class="rag-card-pos">{esc(card_place(c))}</span>'
     passage = highlight(c.passage, c.text) if highlight_quote else _lines_to_html(
         " ".join(_plain_context(c.passage, c.text).split()))
     return (
-        f'<div class="rag-card" data-card="{number}">'
+        f'<div class="rag-card rag-card-{int(number)}">'
         f'<div class="rag-card-title"><span class="rag-card-num">{number}</span>{esc(c.title)}</div>'
         f"{section}"
         f'<div class="rag-card-passage">{passage}</div>'
         '<div class="rag-card-foot">'
-        f'<a class="rag-src-link" href="#{anchor_id(c.doc_id, anchor)}" data-doc="{esc(c.doc_id)}" '
-        f'data-start="{int(c.start)}" data-end="{int(c.end)}" title="原文第 {int(c.start)}–{int(c.end)} 字">在报告中查看 ›</a>'
+        f'<a class="rag-src-link" href="{open_href(c.doc_id, c.start, anchor)}" '
+        f'title="原文第 {int(c.start)}–{int(c.end)} 字">在报告中查看 ›</a>'
         f"{place}"
         "</div></div>"
     )
@@ -150,7 +161,7 @@ def link_markers(text_html: str, citations: Sequence[Citation]) -> str:
             return m.group(0)
         c = citations[n - 1]
         tip = esc(f"《{c.title}》{card_place(c)}：{' '.join(c.text.split())[:120]}")
-        return f'<a class="rag-cite" href="#cite-{n}" data-cite="{n}" title="{tip}">[{n}]</a>'
+        return f'<a class="rag-cite" href="#cite-{n}" title="{tip}">[{n}]</a>'
 
     return _MARKER.sub(one, text_html)
 
@@ -174,7 +185,7 @@ def notice_html(text: str) -> str:
     return f'<div class="rag-notice">⚠️ {esc(text)}</div>'
 
 
-REFUSAL_SOURCES = "未找到答案。以下只是最接近的段落，仅供参考，不是答案的依据"
+REFUSAL_SOURCES = "最接近的段落：仅供参考，不是答案的依据"
 
 
 def format_answer_html(answer: Answer, anchors: Mapping[str, Sequence[int]] | None = None,

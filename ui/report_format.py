@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 from rag.sections import Heading, find_headings
 from rag.types import CatalogEntry, Report
 
-from .format import _WS, anchor_id, esc, report_anchors, report_dom_id
+from .format import _WS, anchor_id, esc, open_href, report_anchors, report_dom_id
 
 LEVEL_NAMES = {"province": "省级", "city": "市级", "district": "区县", "county": "区县", "town": "乡镇街道"}
 SCRIPT_NAMES = {"simplified": "简体", "traditional": "繁体"}
@@ -119,7 +119,7 @@ def catalogue_html(catalog: Sequence[CatalogEntry], available: Iterable[str],
     available = set(available)
     rows = []
     for e in sorted(catalog, key=lambda e: (e.region, e.year)):
-        link = (f'<a href="#{report_dom_id(e.doc_id)}" class="rag-report-link" data-doc="{esc(e.doc_id)}">'
+        link = (f'<a href="{open_href(e.doc_id)}" class="rag-report-link">'
                 f"{esc(e.title)}</a>" if e.doc_id in available else f"{esc(e.title)}（未能加载）")
         rows.append(f"<tr><td>{esc(e.region)}</td><td>{e.year}</td><td>{link}</td></tr>")
     head = ('<table class="rag-catalog"><thead><tr><th>地区</th><th>年度</th><th>报告</th></tr></thead>'
