@@ -102,14 +102,14 @@ def test_answer_html_has_badge_text_and_a_card_per_citation():
     second = cite(doc_id="enyang-2024", title="恩阳区报告", start=5, end=9)
     out = fmt.format_answer_html(answer(citations=[cite(), second]))
     assert "\n" not in out  # one HTML block: a Markdown renderer must not split it
-    assert out.count('class="rag-card"') == 2
+    assert out.count('class="rag-card rag-card-') == 2
     assert "来源（2）" in out and "1723件。<br>依据" in out
     # the [1] marker links to card 1 and shows the quote on hover
-    marker = re.search(r'<a class="rag-cite" href="#cite-1" data-cite="1" title="([^"]+)">\[1\]</a>', out)
+    marker = re.search(r'<a class="rag-cite" href="#cite-1" title="([^"]+)">\[1\]</a>', out)
     assert marker and QUOTE[:20] in html.unescape(marker.group(1))
-    assert 'data-card="1"' in out and 'data-card="2"' in out
-    assert 'href="#r-changping-2024-' in out and 'href="#r-enyang-2024-5"' in out
-    assert 'data-start="5" data-end="9"' in out and "第 5–9 字" in out  # offsets kept for tools
+    assert 'class="rag-card rag-card-1"' in out and 'class="rag-card rag-card-2"' in out
+    assert 'href="#open/changping-2024/' in out and 'href="#open/enyang-2024/5/r-enyang-2024-5"' in out
+    assert "第 5–9 字" in out  # offsets kept for tools (href and title), not shown as the place
     assert out.count('class="rag-card-section"') == 2  # where the quote stands, in words
 
 
@@ -138,8 +138,10 @@ def test_markdown_answer_lists_sources():
 # ---- anchors and links ------------------------------------------------------------
 def test_card_links_to_the_nearest_anchor_before_the_quote():
     c = cite(start=1408, end=1452)
-    assert 'href="#r-changping-2024-1400"' in fmt.source_card(c, 1, {"changping-2024": [0, 1300, 1400, 1500]})
-    assert 'href="#r-changping-2024-1408"' in fmt.source_card(c, 1)  # no index: the offset itself
+    assert 'href="#open/changping-2024/1408/r-changping-2024-1400"' in fmt.source_card(
+        c, 1, {"changping-2024": [0, 1300, 1400, 1500]})
+    assert 'href="#open/changping-2024/1408/r-changping-2024-1408"' in fmt.source_card(c, 1)  # no anchors: the offset
+    assert fmt.open_href("a/b c") == "#open/a%2Fb%20c"  # any doc_id survives the trip
     assert fmt.nearest_anchor([10, 20], 5) == 10
     assert fmt.nearest_anchor([10, 20], 20) == 20
 
@@ -199,7 +201,7 @@ def test_traditional_report_outline_keeps_original_script(corpus):
 def test_catalogue_lists_every_report_without_its_text(corpus):
     page = rfmt.catalogue_html(corpus.catalog, corpus.by_id(), ["某报告无法读取"])
     for e in corpus.catalog:
-        assert f'data-doc="{e.doc_id}"' in page and html.escape(e.title) in page
+        assert f'href="#open/{e.doc_id}"' in page and html.escape(e.title) in page
     assert "某报告无法读取" in page
     assert "1723件" not in page  # no report text until a report is opened
     assert "（未能加载）" in rfmt.catalogue_html(corpus.catalog, [])
