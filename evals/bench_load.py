@@ -14,14 +14,7 @@ threads' (small) share. Everything is bounded: users × questions requests at mo
 --timeout after which unfinished questions count as timeouts and the benchmark stops by itself.
 
 --concurrency sets `demo.queue(default_concurrency_limit=N)`; without it the app runs as `rag chat`
-ships it (its answer events share one limit of `ui.chat_tab.DEFAULT_CONCURRENCY`).
-
-    python -m evals.bench_load --slow-llm 10 [--users 3]
-
-instead puts the app in LLM mode behind the scripted OpenAI-compatible server (tests/fake_openai.py,
-on 127.0.0.1) answering each request after SECONDS, and has --users users ask one question each,
-0.5 s apart. Prints when each finished: with the LLM waits overlapping, each takes about SECONDS
-(not SECONDS, 2×SECONDS, 3×SECONDS as when the app ran one event at a time).
+ships it (Gradio's default limit of 1 event at a time).
 """
 from __future__ import annotations
 
@@ -120,54 +113,6 @@ def build_index(settings) -> float:
     return time.perf_counter() - t0
 
 
-def slow_llm(settings, users: int, seconds: float, concurrency: int | None) -> int:
-    """Users behind a slow LLM: does one user's wait hold the others?"""
-    from dataclasses import replace
-
-    from gradio_client import Client
-
-    from rag.api import Assistant
-    from tests.fake_openai import Fault, FakeOpenAI
-    from ui.app import build_app
-
-    question = "昌平区2024年共接收行政复议申请多少件？"
-    with FakeOpenAI() as llm:
-        llm.script(*[Fault.sleep(seconds, then="2024年共接收行政复议申请1723件[1]。") for _ in range(users)])
-        settings = replace(settings, openai_api_key="sk-bench", openai_base_url=llm.base_url,
-                           llm_model="slow-model", llm_timeout=seconds * 3, llm_retries=0)
-        assistant = Assistant(settings)
-        assistant.search(question)  # warm: index open, models loaded
-        demo = build_app(assistant) if concurrency is None else build_app(assistant, concurrency=concurrency)
-        port = free_port()
-        demo.launch(server_name=HOST, server_port=port, prevent_thread_lock=True, quiet=True)
-        url = f"http://{HOST}:{port}/"
-        print(f"slow LLM: {users} users, one question each, 0.5 s apart; the scripted LLM answers after "
-              f"{seconds:g} s; app at {url}", flush=True)
-        try:
-            clients = [Client(url, verbose=False, download_files=False) for _ in range(users)]
-            t0 = time.perf_counter()
-            jobs = []
-            for u, c in enumerate(clients):
-                jobs.append((time.perf_counter(), c.submit(question, api_name="/chat")))
-                if u < users - 1:
-                    time.sleep(0.5)
-            errors = 0
-            for u, (asked, job) in enumerate(jobs):
-                try:
-                    reply = job.result(timeout=seconds * users * 3 + 30)
-                    mode = "大模型" if "slow-model" in reply else "离线摘录 (fallback)"
-                except Exception as exc:
-                    errors += 1
-                    reply, mode = f"{type(exc).__name__}: {exc}", "error"
-                done = time.perf_counter()
-                print(f"  user {u + 1}: asked at {asked - t0:4.1f} s, answered at {done - t0:5.1f} s "
-                      f"(took {done - asked:5.1f} s; {mode})", flush=True)
-            print(f"errors {errors}; LLM requests served {len(llm.requests)}")
-        finally:
-            demo.close()
-    return 1 if errors else 0
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m evals.bench_load", description=__doc__.split("\n")[0])
     p.add_argument("--users", type=int, default=20, help="concurrent users (threads), default 20")
@@ -177,8 +122,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=300.0, help="global limit in seconds for the load phase")
     p.add_argument("--data-dir", default=None, help="use this existing index instead of building one")
     p.add_argument("--questions-file", default=str(QUESTIONS))
-    p.add_argument("--slow-llm", type=float, default=None, metavar="SECONDS",
-                   help="instead: users behind a scripted LLM that answers after SECONDS (use --users 3)")
     args = p.parse_args(argv)
     if not (1 <= args.users <= 200 and 1 <= args.questions <= 200):
         p.error("--users and --questions must be between 1 and 200")
@@ -197,12 +140,6 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(data_dir=Path(tmp.name))
         seconds = build_index(settings)
         built = f"index built in {seconds:.1f} s into a temp dir"
-    if args.slow_llm is not None:
-        try:
-            return slow_llm(settings, args.users, args.slow_llm, args.concurrency)
-        finally:
-            if tmp is not None:
-                tmp.cleanup()
     # Settings() read no environment: no LLM key, so the app answers in offline extractive mode.
     assistant = Assistant(settings)
     assistant.ask(questions[0]["question"])  # warm: index open, models loaded, before the clock starts
