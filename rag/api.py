@@ -30,6 +30,7 @@ class Assistant:
         self._retriever: Retriever | None = None
         self._catalog: list[CatalogEntry] | None = None
         self._corpus: Corpus | None = None
+        self._texts_of = None  # the index version the corpus was read for (see reports())
 
     # ---- components, opened on first use -------------------------------
     @property
@@ -46,17 +47,16 @@ class Assistant:
 
     def reports(self) -> dict[str, Report]:
         """The reports as last indexed: after a `rag index` in another process, the new texts."""
-        self._follow_index()
-        return self.corpus.by_id()
+        with self._lock:
+            if self._index is not None:
+                manifest = self.index.manifest  # follows a re-index by another process
+                if manifest is not self._texts_of:  # a new version: read the texts again
+                    self._corpus, self._catalog, self._texts_of = None, None, manifest
+            return self.corpus.by_id()
 
     def report(self, doc_id: str) -> Report | None:
         """One report's current text (None when it is not in the corpus)."""
         return self.reports().get(doc_id)
-
-    def _follow_index(self) -> None:
-        with self._lock:
-            if self._index is not None and self._index.is_stale():
-                self.index  # reloads, and drops what was read from the old version
 
     @property
     def index(self) -> ChunkIndex:
@@ -67,7 +67,6 @@ class Assistant:
                 log.info("index changed on disk; reloading")
                 self._index.load()
                 self._retriever = None
-                self._corpus = self._catalog = None  # report texts shown beside answers follow too
             if self._index is None:
                 index = ChunkIndex(self.settings, self._embedder)
                 if index.exists():
