@@ -73,6 +73,7 @@ a.rag-cite:hover { text-decoration: underline; }
 /* Phones: the filter above the chat (folded), the chat a little shorter. */
 @media (max-width: 640px) {
   #rag-side { order: -1; }
+  #rag-side .rag-muted { display: none; }
   #rag-chat-row { flex-wrap: wrap; }
   .rag-card-foot { flex-wrap: wrap; }
   #rag-actions { flex-wrap: nowrap; gap: 6px; }

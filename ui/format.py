@@ -17,7 +17,7 @@ from rag.sections import Heading, find_headings, sentence_spans
 from rag.types import Answer, CatalogEntry, Citation, Report
 
 EXTRACTIVE_LABEL = "离线摘录"
-CONTEXT_CHARS = 160  # passage text shown on each side of the quote
+CONTEXT_CHARS = 90  # passage text shown on each side of the quote (short enough for a phone screen)
 _WS = " \t\r\n\u3000"
 
 
