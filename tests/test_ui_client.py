@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -391,3 +392,64 @@ def test_busy_port_names_the_ways_to_pick_another(offline_settings, capsys):
     err = capsys.readouterr().err
     assert f"端口 {port}" in err and "--port" in err and "RAG_PORT" in err and "make chat PORT=" in err
     assert "GRADIO_SERVER_PORT" not in err
+
+
+class WaitingAssistant(FakeAssistant):
+    """Takes `delay` seconds before the first partial answer, as a slow LLM does."""
+
+    delay = 2.4
+
+    def ask_stream(self, question, history=None, *, doc_ids=None, mode=None):
+        time.sleep(self.delay)
+        yield from super().ask_stream(question, history, doc_ids=doc_ids, mode=mode)
+
+
+def test_a_slow_llm_shows_what_is_awaited_and_for_how_long(llm_settings):
+    from ui.app import build_app
+
+    steps = [last_reply(h) for _, h in handler(build_app(WaitingAssistant(llm_settings)), "submit")(
+        GOLD_QUESTION, [], [], "llm")]
+    assert "正在检索报告…" in steps[0]
+    assert any("正在等待大模型…（已等待 2 秒）" in s for s in steps), steps
+    assert "1723件" in steps[-1]
+    offline = [last_reply(h) for _, h in handler(build_app(WaitingAssistant(llm_settings)), "submit")(
+        GOLD_QUESTION, [], [], "extractive")]
+    assert not any("大模型" in s and "正在等待" in s for s in offline)  # the user chose the offline answer
+
+
+def test_ticks_pass_items_through_and_stop_the_worker_when_closed():
+    from ui.ticks import Tick, with_ticks
+
+    assert list(with_ticks(iter([1, 2, 3]), every=0.05)) == [1, 2, 3]
+    produced = []
+
+    def slow():
+        for i in range(100):
+            produced.append(i)
+            yield i
+            time.sleep(0.05)
+
+    it = with_ticks(slow(), every=0.01)
+    seen = [x for x, _ in zip(it, range(12))]
+    assert any(isinstance(x, Tick) for x in seen)  # 10 ms ticks between 50 ms items
+    it.close()
+    time.sleep(0.3)
+    count = len(produced)
+    time.sleep(0.3)
+    assert len(produced) == count < 100  # the worker stopped
+
+    def boom():
+        yield 1
+        raise ValueError("inner")
+
+    with pytest.raises(ValueError, match="inner"):
+        list(with_ticks(boom(), every=0.05))
+
+
+def test_stop_button_cancels_the_answer_events(offline_settings):
+    from ui.app import build_app
+
+    demo = build_app(FakeAssistant(offline_settings))
+    stop_id = component(demo, "rag-stop")._id
+    stops = [d for d in demo.config["dependencies"] if any(t[0] == stop_id for t in d["targets"])]
+    assert any(len(d.get("cancels") or []) == 4 for d in stops), stops  # send, Enter, 重新回答, the chatbot retry
