@@ -55,8 +55,11 @@ class FakeAssistant:
         self.fail = fail
         self.calls: list[tuple] = []
 
+    def reports(self):
+        return self.corpus.by_id()
+
     def report(self, doc_id):
-        return self.corpus.by_id().get(doc_id)
+        return self.reports().get(doc_id)
 
     def ask_stream(self, question, history=None, *, doc_ids=None, mode=None):
         self.calls.append((question, history, doc_ids, mode))

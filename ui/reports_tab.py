@@ -6,13 +6,10 @@ on every page load), and after a re-index the tab shows the version the answers 
 The page script (`ui.assets.LINKS_JS`) turns a click on a source card's link or a catalogue
 title into a `click` event of the hidden bridge component, carrying the report's doc_id.
 """
-import logging
 import time
 
 from .format import catalog_choices
 from .report_format import catalogue_html, report_view_html
-
-log = logging.getLogger("ui.app")
 
 
 def open_report(assistant, doc_id) -> str:
@@ -25,7 +22,7 @@ def reports_tab(gr, assistant, bridge) -> None:
     """Build the 报告 tab inside the current `gr.Tabs` and wire its events. `bridge` is the page
     script's component (outside the tabs, so it exists before this tab is first shown)."""
     catalog = assistant.catalog
-    available = [e.doc_id for e in catalog]
+    available = set(assistant.reports())  # the catalogue entries whose report loaded
     errors = [str(e) for e in getattr(assistant.corpus, "errors", [])]
 
     def from_picker(doc_id):
@@ -33,7 +30,7 @@ def reports_tab(gr, assistant, bridge) -> None:
 
     def from_link(evt: gr.EventData):
         doc_id = str((getattr(evt, "_data", None) or {}).get("doc") or "")
-        known = doc_id if doc_id in set(available) else gr.skip()
+        known = doc_id if doc_id in available else gr.skip()
         return open_report(assistant, doc_id), known
 
     with gr.Tab("报告", id="reports", elem_id="rag-tab-reports"):
