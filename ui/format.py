@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from urllib.parse import quote
-from bisect import bisect_right, bisect_left
+from bisect import bisect_right
 from typing import Iterable, Mapping, Sequence
 
 from rag.sections import Heading, find_headings, sentence_spans
