@@ -192,6 +192,14 @@ def test_answer_reads_well_in_each_scheme_and_width(browser, app_url, scheme, vi
     try:
         if scheme == "dark":
             assert page.evaluate("document.body.classList.contains('dark')"), "the page did not follow the dark scheme"
+        # the report filter: beside the chat on a desktop; above it, folded, on a phone
+        scope_box = page.locator("#rag-scope")
+        if viewport is PHONE:
+            expect(scope_box).to_be_hidden(timeout=TIMEOUT)
+            side, chat = (page.locator(sel).bounding_box() for sel in ("#rag-side", "#rag-chatbot"))
+            assert side["y"] < chat["y"], (side, chat)
+        else:
+            expect(scope_box).to_be_visible()
         ask(page, GOLD_QUESTION)
         reply = final_reply(page, 0)
         expect(reply.locator(".rag-answer")).to_contain_text("1723")
