@@ -33,6 +33,7 @@ class Assistant:
         self._catalog: list[CatalogEntry] | None = None
         self._corpus: Corpus | None = None
         self._parser = None
+        self._texts_of = None  # the index version the corpus was read for (see reports())
 
     # ---- components, opened on first use -------------------------------
     @property
@@ -48,7 +49,17 @@ class Assistant:
         return self._corpus
 
     def reports(self) -> dict[str, Report]:
-        return self.corpus.by_id()
+        """The reports as last indexed: after a `rag index` in another process, the new texts."""
+        with self._lock:
+            if self._index is not None:
+                manifest = self.index.manifest  # follows a re-index by another process
+                if manifest is not self._texts_of:  # a new version: read the texts again
+                    self._corpus, self._catalog, self._texts_of = None, None, manifest
+            return self.corpus.by_id()
+
+    def report(self, doc_id: str) -> Report | None:
+        """One report's current text (None when it is not in the corpus)."""
+        return self.reports().get(doc_id)
 
     @property
     def index(self) -> ChunkIndex:

@@ -64,6 +64,60 @@ def ask(page, question: str) -> None:
     box.press("Enter")
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 1000}
+REFUSED = "昌平区2024年共有多少只大熊猫？"
+
+
+def open_chat(browser, url, scheme="light", viewport=None, errors=None, **kw):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport=viewport or DESKTOP, locale="zh-CN", color_scheme=scheme, **kw)
+    if errors is not None:
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    expect(page.locator("#rag-input textarea")).to_be_visible(timeout=TIMEOUT)
+    return page
+
+
+def final_reply(page, n: int):
+    """The n-th (0-based) bot message once it has stopped streaming."""
+    from playwright.sync_api import expect
+
+    bot = page.locator('[data-testid="bot"]')
+    expect(bot).to_have_count(n + 1, timeout=TIMEOUT)
+    reply = bot.nth(n)
+    expect(reply.locator(".rag-reply")).to_have_count(1, timeout=TIMEOUT)
+    expect(reply.locator(".rag-streaming")).to_have_count(0, timeout=TIMEOUT)
+    page.wait_for_timeout(300)  # the page script's scroll runs after the last update
+    return reply
+
+
+def _channel(c: float) -> float:
+    c /= 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def rgb(css: str) -> tuple[float, float, float, float]:
+    nums = [float(x) for x in re.findall(r"[\d.]+", css)]
+    return (*nums[:3], nums[3] if len(nums) > 3 else 1.0)
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio of two rendered colours (opaque background expected)."""
+    f, b = rgb(fg), rgb(bg)
+    assert b[3] == 1.0, f"background not opaque: {bg}"
+    f = tuple(f[i] * f[3] + b[i] * (1 - f[3]) for i in range(3))  # text alpha over the background
+    lum = [0.2126 * _channel(c[0]) + 0.7152 * _channel(c[1]) + 0.0722 * _channel(c[2]) for c in (f, b)]
+    hi, lo = max(lum), min(lum)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_formula():
+    assert contrast("rgb(0, 0, 0)", "rgb(255, 255, 255)") == pytest.approx(21.0)
+    assert contrast("rgb(119, 119, 119)", "rgb(255, 255, 255)") == pytest.approx(4.48, abs=0.01)
+
+
 def test_chat_question_follow_up_and_source_link(browser, app_url):
     from playwright.sync_api import expect
 
@@ -90,7 +144,8 @@ def test_chat_question_follow_up_and_source_link(browser, app_url):
         expect(card.locator(".rag-card-title")).to_contain_text("北京市昌平区2024年法治政府建设年度情况报告")
         expect(card.locator(".rag-card-section")).to_contain_text("行政复议")
         expect(card.locator("mark")).to_contain_text("1723")
-        expect(card.locator("a.rag-src-link")).to_have_attribute("href", "#r-changping-2024-1408")
+        expect(card.locator("a.rag-src-link")).to_have_attribute("href", "#open/changping-2024/1408/r-changping-2024-1408")
+        assert page.locator("#rag-report-view .rag-report").count() == 0  # no report text before one is opened
 
         # 2. A follow-up that needs the history: the same question, asked of 恩阳区.
         ask(page, "那恩阳区呢？")
@@ -98,7 +153,7 @@ def test_chat_question_follow_up_and_source_link(browser, app_url):
         expect(bot).to_have_count(2, timeout=TIMEOUT)
         second = bot.nth(1)
         expect(second.locator(".rag-streaming")).to_have_count(0, timeout=TIMEOUT)
-        expect(second.locator(".rag-notice")).to_contain_text("恩阳区", timeout=TIMEOUT)
+        expect(second.locator(".rag-info")).to_contain_text("理解为：恩阳区", timeout=TIMEOUT)  # information, not a warning
         expect(second.locator(".rag-card-title").first).to_contain_text("恩阳区")
         expect(second.locator(".rag-card mark").first).to_be_visible()
 
@@ -114,6 +169,99 @@ def test_chat_question_follow_up_and_source_link(browser, app_url):
         expect(target).to_be_in_viewport()
         expect(target).to_have_class(re.compile(r"\brag-flash\b"))  # the cited sentence lights up
         page.screenshot(path=str(ARTIFACTS / "ui-report.png"))
+
+        # 4. 「返回问答」 goes back to the card the reader came from.
+        page.locator("#rag-report-view a.rag-back").click()
+        expect(page.locator('button[role="tab"]', has_text="问答")).to_have_attribute("aria-selected", "true")
+        expect(first.locator(".rag-card")).to_be_in_viewport(timeout=TIMEOUT)
         assert not errors, errors
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("scheme,viewport,name", [
+    ("light", DESKTOP, "light"), ("dark", DESKTOP, "dark"), ("light", PHONE, "phone"), ("dark", PHONE, "phone-dark"),
+])
+def test_answer_reads_well_in_each_scheme_and_width(browser, app_url, scheme, viewport, name):
+    """After an answer its first line and first source card are on screen; the quote is legible
+    (contrast >= 4.5:1 from the rendered colours); [1] reaches card 1."""
+    from playwright.sync_api import expect
+
+    errors: list[str] = []
+    page = open_chat(browser, app_url, scheme, viewport, errors)
+    try:
+        if scheme == "dark":
+            assert page.evaluate("document.body.classList.contains('dark')"), "the page did not follow the dark scheme"
+        # the report filter: beside the chat on a desktop; above it, folded, on a phone
+        scope_box = page.locator("#rag-scope")
+        if viewport is PHONE:
+            expect(scope_box).to_be_hidden(timeout=TIMEOUT)
+            side, chat = (page.locator(sel).bounding_box() for sel in ("#rag-side", "#rag-chatbot"))
+            assert side["y"] < chat["y"], (side, chat)
+        else:
+            expect(scope_box).to_be_visible()
+        ask(page, GOLD_QUESTION)
+        reply = final_reply(page, 0)
+        expect(reply.locator(".rag-answer")).to_contain_text("1723")
+        expect(reply.locator(".rag-answer")).to_be_in_viewport()
+        expect(reply.locator(".rag-card").first).to_be_in_viewport()
+        mark = reply.locator(".rag-card mark").first
+        fg, bg = mark.evaluate("m => [getComputedStyle(m).color, getComputedStyle(m).backgroundColor]")
+        ratio = contrast(fg, bg)
+        print(f"{name}: quote {fg} on {bg}: contrast {ratio:.2f}")
+        assert ratio >= 4.5, (fg, bg, ratio)
+        badge = reply.locator(".rag-badge")
+        bfg, bbg = badge.evaluate("m => [getComputedStyle(m).color, getComputedStyle(m).backgroundColor]")
+        reply_bg = reply.evaluate("""m => { for (let e = m; e; e = e.parentElement) {
+            const c = getComputedStyle(e).backgroundColor; if (!/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c; }
+            return 'rgb(255, 255, 255)'; }""")
+        print(f"{name}: badge {bfg} on {bbg} over {reply_bg}")
+        assert contrast(bfg, reply_bg) >= 3.0  # the 离线摘录 badge stands out from the message
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"ui-{name}.png"))
+
+        # the [1] marker is a link to its card
+        marker = reply.locator("a.rag-cite").first
+        expect(marker).to_have_attribute("title", re.compile("1723"))
+        marker.click()
+        card = reply.locator(".rag-card-1")
+        expect(card).to_be_in_viewport()
+        expect(card).to_have_class(re.compile(r"\brag-flash\b"))
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_refusal_shows_nearest_passages_without_highlight(browser, app_url):
+    from playwright.sync_api import expect
+
+    page = open_chat(browser, app_url, "dark", PHONE)
+    try:
+        ask(page, REFUSED)
+        reply = final_reply(page, 0)
+        expect(reply.locator(".rag-answer")).to_contain_text("未找到")
+        expect(reply.locator(".rag-sources-title")).to_contain_text("仅供参考")
+        assert reply.locator(".rag-card").count() >= 1
+        assert reply.locator("mark").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "ui-refusal.png"))
+    finally:
+        page.close()
+
+
+def test_markdown_in_a_question_is_shown_as_text(browser, app_url):
+    from playwright.sync_api import expect
+
+    page = open_chat(browser, app_url)
+    fetched: list[str] = []
+    page.on("request", lambda req: fetched.append(req.url) if "x.png" in req.url else None)
+    typed = f"![q]({app_url}x.png) **粗体** <b>b</b>"
+    try:
+        ask(page, typed)
+        final_reply(page, 0)
+        user = page.locator('[data-testid="user"]').first
+        expect(user).to_contain_text(typed)
+        assert user.locator("img").count() == 0 and user.locator("strong, b").count() == 0
+        page.wait_for_timeout(300)
+        assert fetched == []
     finally:
         page.close()

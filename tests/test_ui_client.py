@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -11,6 +13,8 @@ from rag.corpus import load_corpus
 from rag.errors import IndexError_
 from rag.settings import Settings
 from rag.types import Answer, Citation
+
+from ui.format import user_message_html
 
 from .conftest import SEEDS
 
@@ -50,6 +54,12 @@ class FakeAssistant:
         self.catalog = self.corpus.catalog
         self.fail = fail
         self.calls: list[tuple] = []
+
+    def reports(self):
+        return self.corpus.by_id()
+
+    def report(self, doc_id):
+        return self.reports().get(doc_id)
 
     def ask_stream(self, question, history=None, *, doc_ids=None, mode=None):
         self.calls.append((question, history, doc_ids, mode))
@@ -111,7 +121,7 @@ def test_answer_streams_then_shows_source_cards(offline_settings):
     steps = list(handler(build_app(fake), "submit")(GOLD_QUESTION, [], ["changping-2024"], "llm"))
     assert all(box == "" for box, _ in steps)  # the input box is cleared
     first, final = steps[0][1], steps[-1][1]
-    assert first[0] == {"role": "user", "content": GOLD_QUESTION}
+    assert first[0] == {"role": "user", "content": user_message_html(GOLD_QUESTION)}
     assert "正在检索" in last_reply(first)
     assert "rag-streaming" in last_reply(steps[-2][1]) and "rag-streaming" not in last_reply(final)
     assert "<mark>" in last_reply(final) and "rag-card" in last_reply(final) and "离线摘录" in last_reply(final)
@@ -138,7 +148,7 @@ def test_long_input_is_cut_with_a_notice(offline_settings):
 
     fake = FakeAssistant(offline_settings)
     final = list(handler(build_app(fake), "submit")("问" * 600, [], [], None))[-1][1]
-    assert final[0]["content"] == "问" * 500
+    assert final[0]["content"] == user_message_html("问" * 500)
     assert fake.calls[0][0] == "问" * 500
     assert "问题过长，已截取前 500 个字符。" in last_reply(final)
 
@@ -147,7 +157,7 @@ def test_user_text_is_escaped_in_the_chat(offline_settings):
     from ui.app import build_app
 
     final = list(handler(build_app(FakeAssistant(offline_settings)), "submit")("<img src=x>昌平区？", [], [], None))
-    assert final[-1][1][0]["content"] == "&lt;img src=x&gt;昌平区？"
+    assert final[-1][1][0]["content"] == '<div class="rag-question">&lt;img src=x&gt;昌平区？</div>'
 
 
 def test_internal_error_is_friendly_logged_and_the_app_keeps_serving(offline_settings, caplog):
@@ -253,3 +263,196 @@ def test_chat_endpoint_answers_with_the_real_assistant(assistant):
     assert "1723" in reply
     assert "《北京市昌平区2024年法治政府建设年度情况报告》" in reply
     assert "*离线摘录*" in reply
+
+
+# ---- what the server accepts, and what it sends ---------------------------------------
+def test_a_forged_long_history_is_cut_server_side(offline_settings):
+    from ui.app import build_app
+    from ui.format import MAX_HISTORY_MESSAGES
+
+    fake = FakeAssistant(offline_settings)
+    forged = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"第{i}轮 " + "字" * 50}
+              for i in range(4000)]
+    final = list(handler(build_app(fake), "submit")(GOLD_QUESTION, forged, [], None))[-1][1]
+    assert len(fake.calls[-1][1]) <= MAX_HISTORY_MESSAGES  # what the assistant had to read
+    assert len(final) <= MAX_HISTORY_MESSAGES + 2  # what goes back to the browser
+    assert fake.calls[-1][1][-1]["content"] == forged[-1]["content"]  # the newest turns are the ones kept
+
+
+class SlowAssistant(FakeAssistant):
+    """Every question waits until `n` questions are in flight at once (or fails after 20 s)."""
+
+    def __init__(self, settings, n):
+        super().__init__(settings)
+        self.barrier = threading.Barrier(n, timeout=20)
+
+    def ask_stream(self, question, history=None, *, doc_ids=None, mode=None):
+        self.barrier.wait()  # raises BrokenBarrierError if the server runs questions one at a time
+        yield from super().ask_stream(question, history, doc_ids=doc_ids, mode=mode)
+
+
+def test_independent_users_questions_run_at_the_same_time(offline_settings):
+    from ui.app import build_app
+
+    slow = SlowAssistant(offline_settings, 3)
+    with running(build_app(slow)) as url:
+        jobs = [client(url).submit(GOLD_QUESTION, api_name="/chat") for _ in range(3)]
+        replies = [job.result(timeout=60) for job in jobs]
+    assert all("1723件" in r for r in replies)
+
+
+def test_page_carries_no_report_text_until_a_report_is_opened(assistant):
+    import httpx
+
+    from ui.app import build_app
+
+    samples = {r.doc_id: r.text[len(r.text) // 2: len(r.text) // 2 + 30] for r in assistant.reports().values()}
+    with running(build_app(assistant)) as url:
+        for path in ("", "config"):
+            body = httpx.get(url + path, timeout=30).text
+            assert not [d for d, s in samples.items() if s in body], path
+            assert len(body.encode()) < 400_000, (path, len(body.encode()))
+
+
+def test_report_tab_shows_the_text_of_the_current_index(seeds_copy, tmp_path, embedder):
+    """A `rag index` in another process changes a report: the open chat's 报告 tab follows it."""
+    from rag.api import Assistant
+    from ui.app import build_app
+
+    settings = Settings(seeds_dir=seeds_copy, data_dir=tmp_path / "data")
+    Assistant(settings, embedder=embedder).build_index()
+    chat = Assistant(settings, embedder=embedder)
+    chat.retriever  # as `rag chat` does before serving
+    demo = build_app(chat)
+    open_picked = handler(demo, "from_picker")
+    assert "申请1723件" in open_picked("changping-2024")
+    path = seeds_copy / "changping-2024.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("申请1723件", "申请1999件"), encoding="utf-8")
+    Assistant(settings, embedder=embedder).build_index()  # the other process
+    page = open_picked("changping-2024")
+    assert "申请1999件" in page and "申请1723件" not in page
+    answer = chat.ask(GOLD_QUESTION)
+    assert "1999" in answer.text  # the answer and the tab tell the same version
+
+
+def test_login_lockout_stops_fast_password_guessing():
+    import asyncio
+
+    from ui.login import LoginGuard
+
+    now = [100.0]
+    guard = LoginGuard("admin", "right", max_failures=5, lock_seconds=60, delay=0.01, clock=lambda: now[0])
+
+    async def storm():
+        return await asyncio.gather(*(guard("admin", f"guess{i}") for i in range(30)))
+
+    assert not any(asyncio.run(storm()))
+    assert guard.checked == 5  # the other 25 were refused unchecked
+    assert guard.check("admin", "right") is False  # locked: even the right password waits
+    now[0] += 61
+    assert guard.check("admin", "right") is True
+
+
+def test_login_lockout_through_the_real_login_route(offline_settings, monkeypatch):
+    """30 wrong logins in a burst against the running app: only the first few are checked."""
+    import asyncio
+
+    import httpx
+
+    from ui import app
+    from ui.login import LoginGuard
+
+    guard = LoginGuard("user", "pw", delay=0.0)
+    demo = app.build_app(FakeAssistant(offline_settings))
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                auth=guard.as_auth())
+    try:
+        async def burst():
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
+                return await asyncio.gather(*(c.post("/login", data={"username": "user", "password": f"x{i}"})
+                                              for i in range(30)))
+
+        codes = [r.status_code for r in asyncio.run(burst())]
+        assert all(code >= 400 for code in codes)
+        assert guard.checked == guard.max_failures
+        ok = httpx.post(f"http://127.0.0.1:{port}/login", data={"username": "user", "password": "pw"}, timeout=30)
+        assert ok.status_code >= 400  # still locked out
+    finally:
+        demo.close()
+
+
+def test_busy_port_names_the_ways_to_pick_another(offline_settings, capsys):
+    import socket as sk
+
+    from ui.app import launch
+
+    with sk.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        assert launch(offline_settings, host="127.0.0.1", port=port) == 1
+    err = capsys.readouterr().err
+    assert f"端口 {port}" in err and "--port" in err and "RAG_PORT" in err and "make chat PORT=" in err
+    assert "GRADIO_SERVER_PORT" not in err
+
+
+class WaitingAssistant(FakeAssistant):
+    """Takes `delay` seconds before the first partial answer, as a slow LLM does."""
+
+    delay = 2.4
+
+    def ask_stream(self, question, history=None, *, doc_ids=None, mode=None):
+        time.sleep(self.delay)
+        yield from super().ask_stream(question, history, doc_ids=doc_ids, mode=mode)
+
+
+def test_a_slow_llm_shows_what_is_awaited_and_for_how_long(llm_settings):
+    from ui.app import build_app
+
+    steps = [last_reply(h) for _, h in handler(build_app(WaitingAssistant(llm_settings)), "submit")(
+        GOLD_QUESTION, [], [], "llm")]
+    assert "正在检索报告…" in steps[0]
+    assert any("正在等待大模型…（已等待 2 秒）" in s for s in steps), steps
+    assert "1723件" in steps[-1]
+    offline = [last_reply(h) for _, h in handler(build_app(WaitingAssistant(llm_settings)), "submit")(
+        GOLD_QUESTION, [], [], "extractive")]
+    assert not any("大模型" in s and "正在等待" in s for s in offline)  # the user chose the offline answer
+
+
+def test_ticks_pass_items_through_and_stop_the_worker_when_closed():
+    from ui.ticks import Tick, with_ticks
+
+    assert list(with_ticks(iter([1, 2, 3]), every=0.05)) == [1, 2, 3]
+    produced = []
+
+    def slow():
+        for i in range(100):
+            produced.append(i)
+            yield i
+            time.sleep(0.05)
+
+    it = with_ticks(slow(), every=0.01)
+    seen = [x for x, _ in zip(it, range(12))]
+    assert any(isinstance(x, Tick) for x in seen)  # 10 ms ticks between 50 ms items
+    it.close()
+    time.sleep(0.3)
+    count = len(produced)
+    time.sleep(0.3)
+    assert len(produced) == count < 100  # the worker stopped
+
+    def boom():
+        yield 1
+        raise ValueError("inner")
+
+    with pytest.raises(ValueError, match="inner"):
+        list(with_ticks(boom(), every=0.05))
+
+
+def test_stop_button_cancels_the_answer_events(offline_settings):
+    from ui.app import build_app
+
+    demo = build_app(FakeAssistant(offline_settings))
+    stop_id = component(demo, "rag-stop")._id
+    stops = [d for d in demo.config["dependencies"] if any(t[0] == stop_id for t in d["targets"])]
+    assert any(len(d.get("cancels") or []) == 4 for d in stops), stops  # send, Enter, 重新回答, the chatbot retry

@@ -10,6 +10,7 @@ import pytest
 from rag.corpus import load_corpus
 from rag.types import Answer, Citation
 from ui import format as fmt
+from ui import report_format as rfmt
 
 from .conftest import SEEDS
 
@@ -90,8 +91,9 @@ def test_mode_badge_extractive_and_llm():
 def test_notices_are_shown_once_each():
     out = fmt.format_answer_html(answer(notice="理解为：恩阳区共接收行政复议申请多少件"),
                                  notices=["问题过长，已截取前 500 个字符。", None, "问题过长，已截取前 500 个字符。"])
-    assert out.count('class="rag-notice"') == 2
-    assert "理解为：恩阳区" in out and "问题过长" in out
+    assert out.count('class="rag-notice"') == 1  # the cut question: a warning
+    assert out.count('class="rag-info"') == 1  # the follow-up rewrite: information, not a warning
+    assert re.search(r'class="rag-info">理解为：恩阳区', out) and "问题过长" in out
     md = fmt.format_answer_markdown(answer(notice="注意"), notices=["截取"])
     assert "> ⚠️ 截取" in md and "> ⚠️ 注意" in md
 
@@ -100,15 +102,22 @@ def test_answer_html_has_badge_text_and_a_card_per_citation():
     second = cite(doc_id="enyang-2024", title="恩阳区报告", start=5, end=9)
     out = fmt.format_answer_html(answer(citations=[cite(), second]))
     assert "\n" not in out  # one HTML block: a Markdown renderer must not split it
-    assert out.count('class="rag-card"') == 2
-    assert "来源（2）" in out and "1723件。<br>依据[1]" in out
-    assert 'href="#r-changping-2024-' in out and 'href="#r-enyang-2024-5"' in out
-    assert "第 5–9 字" in out
+    assert out.count('class="rag-card rag-card-') == 2
+    assert "来源（2）" in out and "1723件。<br>依据" in out
+    # the [1] marker links to card 1 and shows the quote on hover
+    marker = re.search(r'<a class="rag-cite" href="#cite-1" title="([^"]+)">\[1\]</a>', out)
+    assert marker and QUOTE[:20] in html.unescape(marker.group(1))
+    assert 'class="rag-card rag-card-1"' in out and 'class="rag-card rag-card-2"' in out
+    assert 'href="#open/changping-2024/' in out and 'href="#open/enyang-2024/5/r-enyang-2024-5"' in out
+    assert "第 5–9 字" in out  # offsets kept for tools (href and title), not shown as the place
+    assert out.count('class="rag-card-section"') == 2  # where the quote stands, in words
 
 
 def test_unanswered_answer_lists_related_passages():
     out = fmt.format_answer_html(answer(answered=False, text="报告中未找到……"))
-    assert "相关段落（1）" in out
+    assert "最接近的段落" in out and "仅供参考" in out and "（1）" in out
+    assert "<mark>" not in out and "rag-refusal" in out  # nearest passages are not evidence: no highlight
+    assert "2024年共接收行政复议申请1723件" in visible_text(out)
     assert "来源" not in fmt.format_answer_html(answer(answered=False, citations=[]))
 
 
@@ -129,8 +138,10 @@ def test_markdown_answer_lists_sources():
 # ---- anchors and links ------------------------------------------------------------
 def test_card_links_to_the_nearest_anchor_before_the_quote():
     c = cite(start=1408, end=1452)
-    assert 'href="#r-changping-2024-1400"' in fmt.source_card(c, 1, {"changping-2024": [0, 1300, 1400, 1500]})
-    assert 'href="#r-changping-2024-1408"' in fmt.source_card(c, 1)  # no index: the offset itself
+    assert 'href="#open/changping-2024/1408/r-changping-2024-1400"' in fmt.source_card(
+        c, 1, {"changping-2024": [0, 1300, 1400, 1500]})
+    assert 'href="#open/changping-2024/1408/r-changping-2024-1408"' in fmt.source_card(c, 1)  # no anchors: the offset
+    assert fmt.open_href("a/b c") == "#open/a%2Fb%20c"  # any doc_id survives the trip
     assert fmt.nearest_anchor([10, 20], 5) == 10
     assert fmt.nearest_anchor([10, 20], 20) == 20
 
@@ -146,7 +157,7 @@ def test_every_citation_start_of_the_real_reports_lands_on_an_anchor(corpus):
 
     for report in corpus.reports:
         anchors = fmt.report_anchors(report)
-        page = fmt.fulltext_html(report, anchors=anchors)
+        page = rfmt.fulltext_html(report, anchors=anchors)
         for a in anchors:
             assert f'id="{fmt.anchor_id(report.doc_id, a)}"' in page
         text = report.text
@@ -158,7 +169,7 @@ def test_every_citation_start_of_the_real_reports_lands_on_an_anchor(corpus):
 
 def test_fulltext_keeps_the_whole_original_text(corpus):
     for report in corpus.reports:
-        page = fmt.fulltext_html(report)
+        page = rfmt.fulltext_html(report)
         shown = visible_text(page)
         squash = re.compile(r"\s+")
         assert squash.sub("", shown) == squash.sub("", report.text)
@@ -166,35 +177,57 @@ def test_fulltext_keeps_the_whole_original_text(corpus):
 
 
 def test_web_residue_line_is_marked(corpus):
-    page = fmt.fulltext_html(corpus.by_id()["zhangziying-2023"])
+    page = rfmt.fulltext_html(corpus.by_id()["zhangziying-2023"])
     residue = re.search(r'<p class="rag-p rag-residue">(.*?)</p>', page).group(1)
     assert "来源" in visible_text(residue)
 
 
 def test_outline_is_a_tree_of_links_to_anchors(corpus):
     report = corpus.by_id()["changping-2024"]
-    out = fmt.outline_html(report)
+    out = rfmt.outline_html(report)
     assert out.startswith('<nav class="rag-outline"><ul><li>')
     first = re.search(r'<li><a class="rag-outline-link" href="#(r-[^"]+)">([^<]+)</a><ul>', out)
     assert first and first.group(2) == "一、2024年法治政府建设主要举措和成效"
-    assert f'id="{first.group(1)}"' in fmt.fulltext_html(report)
+    assert f'id="{first.group(1)}"' in rfmt.fulltext_html(report)
     assert "(五)坚持优化法治服务,保障基层法治供给" in out
     assert "一是" not in out  # items stay out of the outline by default
 
 
 def test_traditional_report_outline_keeps_original_script(corpus):
-    out = fmt.outline_html(corpus.by_id()["tongzhou-2020"])
+    out = rfmt.outline_html(corpus.by_id()["tongzhou-2020"])
     assert "法治政府建設" in out
 
 
-def test_report_page_has_catalogue_entries_and_every_report(corpus):
-    page = fmt.reports_page_html(corpus.catalog, corpus.by_id(), ["某报告无法读取"])
+def test_catalogue_lists_every_report_without_its_text(corpus):
+    page = rfmt.catalogue_html(corpus.catalog, corpus.by_id(), ["某报告无法读取"])
     for e in corpus.catalog:
-        assert f'id="{fmt.report_dom_id(e.doc_id)}"' in page
-        assert html.escape(e.title) in page
-    assert "某报告无法读取" in page and "2024-03-28" in page and "繁体" in page
-    missing = fmt.reports_page_html(corpus.catalog, {})
-    assert "（未能加载）" in missing
+        assert f'href="#open/{e.doc_id}"' in page and html.escape(e.title) in page
+    assert "某报告无法读取" in page
+    assert "1723件" not in page  # no report text until a report is opened
+    assert "（未能加载）" in rfmt.catalogue_html(corpus.catalog, [])
+
+
+def test_opened_report_has_entry_outline_text_and_a_way_back(corpus):
+    report = corpus.by_id()["tongzhou-2020"]
+    page = rfmt.report_view_html(report, loaded_at=7)
+    assert f'id="{fmt.report_dom_id(report.doc_id)}"' in page and 'data-loaded="7"' in page
+    assert "2020" in page and "繁体" in page and 'class="rag-back"' in page
+    assert "rag-outline" in page and "rag-fulltext" in page
+    assert "选择一份报告" in rfmt.report_view_html(None)
+    assert "已不在目录中" in rfmt.report_view_html(None, "gone-2020")
+
+
+def test_heading_sharing_its_line_with_text_styles_only_the_heading(tmp_path):
+    from rag.types import CatalogEntry, Report
+
+    text = "某区2024年法治政府建设情况\n一、主要举措。全年办理案件12件，比上年增加。\n二、存在的问题\n人员不足。\n"
+    entry = CatalogEntry(doc_id="x-2024", file="x.txt", title="某区报告", region="某区", aliases=(),
+                         level="district", parent="某市", year=2024, published=None, script="simplified")
+    page = rfmt.fulltext_html(Report(entry, text, text, "0"))
+    shared = re.search(r'<p class="([^"]+)">(<span class="rag-s rag-hs rag-hs1"[^>]*>一、主要举措。</span>.*?)</p>', page)
+    assert shared and shared.group(1) == "rag-p", page  # the paragraph itself is not bold
+    assert "全年办理案件12件" in shared.group(2)
+    assert re.search(r'<p class="rag-p rag-h1"><span class="rag-s"[^>]*>二、存在的问题</span></p>', page), page
 
 
 # ---- chat history, catalogue, examples --------------------------------------------
@@ -239,3 +272,37 @@ def test_format_module_does_not_import_gradio():
     src = open(fmt.__file__, encoding="utf-8").read()
     assert "import gradio" not in src and "from gradio" not in src
     assert sys.modules.get("ui.format") is fmt
+
+
+def test_markers_without_a_citation_stay_text():
+    out = fmt.link_markers("见[1]与[3]", [cite()])
+    assert out.count("rag-cite") == 1 and out.endswith("与[3]")
+
+
+# ---- what the user typed is text -------------------------------------------------
+@pytest.mark.parametrize("typed", [
+    "![q](http://127.0.0.1:8999/x.png)", "<img src=x onerror=alert(1)>", "**粗体** [链接](http://a) `代码` $x$",
+    "第一行\n\n第二行 # 标题",
+])
+def test_user_message_is_one_escaped_block_and_round_trips(typed):
+    out = fmt.user_message_html(typed)
+    assert out.startswith('<div class="rag-question">') and "\n" not in out  # no blank line ends the HTML block
+    assert "<img" not in out and "<a" not in out
+    assert fmt.user_text(out) == typed
+    assert fmt.history_for_assistant([{"role": "user", "content": out}]) == [{"role": "user", "content": typed.strip()}]
+
+
+def test_history_is_bounded_in_turns_and_characters():
+    turns = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"第{i}条"} for i in range(4000)]
+    kept = fmt.bound_history(turns)
+    assert len(kept) == fmt.MAX_HISTORY_MESSAGES and kept[-1] == turns[-1]
+    big = [{"role": "user", "content": "长" * 50_000}, {"role": "user", "content": "短"}, {"role": "user", "content": "长" * 50_000}]
+    assert fmt.bound_history(big) == big[1:]  # whole messages, newest first, within the character budget
+    assert fmt.bound_history("not a list") == [] and fmt.bound_history([1, None, {"role": "user", "content": "x"}]) == [
+        {"role": "user", "content": "x"}]
+
+
+def test_waiting_status_names_the_llm_and_the_time():
+    assert fmt.waiting_status(0.4, llm=True) == "正在检索报告…"
+    assert fmt.waiting_status(12.7, llm=True) == "正在等待大模型…（已等待 12 秒）"
+    assert "大模型" not in fmt.waiting_status(5, llm=False)

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_right, bisect_left
+from urllib.parse import quote
+from bisect import bisect_right
 from typing import Iterable, Mapping, Sequence
 
 from rag.sections import Heading, find_headings, sentence_spans
 from rag.types import Answer, CatalogEntry, Citation, Report
 
 EXTRACTIVE_LABEL = "离线摘录"
-CONTEXT_CHARS = 160  # passage text shown on each side of the quote
+CONTEXT_CHARS = 90  # passage text shown on each side of the quote (short enough for a phone screen)
 _WS = " \t\r\n\u3000"
 
-LEVEL_NAMES = {"province": "省级", "city": "市级", "district": "区县", "county": "区县", "town": "乡镇街道"}
-SCRIPT_NAMES = {"simplified": "简体", "traditional": "繁体"}
 
 # Questions known to have answers in the seed reports; shown when their region is catalogued.
 CURATED_EXAMPLES = (
@@ -45,6 +44,16 @@ _NOT_ID = re.compile(r"[^\w-]")
 def anchor_id(doc_id: str, offset: int) -> str:
     """The HTML id of the place `offset` in report `doc_id` (shown in the 报告 tab)."""
     return f"r-{_NOT_ID.sub('_', doc_id)}-{int(offset)}"
+
+
+def open_href(doc_id: str, start: int | None = None, anchor: int | None = None) -> str:
+    """A link the page script turns into "open this report (at this place)". Everything rides in
+    the href: the chat's sanitizer strips data-* attributes.
+    Form: #open/<doc_id, URL-quoted>[/<offset>/<anchor id>]."""
+    href = f"#open/{quote(doc_id, safe='')}"
+    if start is not None:
+        href += f"/{int(start)}/{anchor_id(doc_id, start if anchor is None else anchor)}"
+    return esc(href)
 
 
 def report_dom_id(doc_id: str) -> str:
@@ -102,43 +111,98 @@ def highlight(passage: str, quote: str, context: int = CONTEXT_CHARS) -> str:
     return f"{pre}<mark>{_lines_to_html(quote)}</mark>{post}"
 
 
-def source_card(citation: Citation, number: int, anchors: Mapping[str, Sequence[int]] | None = None) -> str:
+def card_place(citation: Citation) -> str:
+    """Where a quote stands, in words a reader can use: the innermost section, else the report's start."""
+    parts = [p.strip() for p in (citation.section or "").split("›") if p.strip()]
+    return f"见「{parts[-1]}」" if parts else "见报告正文"
+
+
+def source_card(citation: Citation, number: int, anchors: Mapping[str, Sequence[int]] | None = None,
+                *, highlight_quote: bool = True) -> str:
+    """One source card. `highlight_quote=False` for refusals: the passage is only the nearest one,
+    not evidence, so nothing in it is marked. Offsets stay in the link (href, title) for tools."""
     c = citation
     anchor = nearest_anchor((anchors or {}).get(c.doc_id), c.start)
     section = f'<div class="rag-card-section">{esc(c.section)}</div>' if c.section else ""
+    # where the quote stands, in words: the section above, else this (offsets: in the link)
+    place = "" if c.section else f'<span class="rag-card-pos">{esc(card_place(c))}</span>'
+    passage = highlight(c.passage, c.text) if highlight_quote else _lines_to_html(
+        " ".join(_plain_context(c.passage, c.text).split()))
     return (
-        '<div class="rag-card">'
+        f'<div class="rag-card rag-card-{int(number)}">'
         f'<div class="rag-card-title"><span class="rag-card-num">{number}</span>{esc(c.title)}</div>'
         f"{section}"
-        f'<div class="rag-card-passage">{highlight(c.passage, c.text)}</div>'
+        f'<div class="rag-card-passage">{passage}</div>'
         '<div class="rag-card-foot">'
-        f'<a class="rag-src-link" href="#{anchor_id(c.doc_id, anchor)}">在报告中查看 ›</a>'
-        f'<span class="rag-card-pos">第 {int(c.start)}–{int(c.end)} 字</span>'
+        f'<a class="rag-src-link" href="{open_href(c.doc_id, c.start, anchor)}" '
+        f'title="原文第 {int(c.start)}–{int(c.end)} 字">在报告中查看 ›</a>'
+        f"{place}"
         "</div></div>"
     )
 
 
+def _plain_context(passage: str, quote: str, context: int = CONTEXT_CHARS) -> str:
+    """The passage around the quote as plain text (no mark), trimmed like `highlight`."""
+    i = passage.find(quote) if (passage and quote) else -1
+    if i < 0:
+        return passage[: 2 * context] + ("…" if len(passage) > 2 * context else "") if passage else quote
+    a, b = max(0, i - context), min(len(passage), i + len(quote) + context)
+    return ("…" if a else "") + passage[a:b] + ("…" if b < len(passage) else "")
+
+
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
+def link_markers(text_html: str, citations: Sequence[Citation]) -> str:
+    """[n] in the (escaped) answer → a link to card n, with the quote as its hover title."""
+    def one(m: re.Match) -> str:
+        n = int(m.group(1))
+        if not 1 <= n <= len(citations):
+            return m.group(0)
+        c = citations[n - 1]
+        tip = esc(f"《{c.title}》{card_place(c)}：{' '.join(c.text.split())[:120]}")
+        return f'<a class="rag-cite" href="#cite-{n}" title="{tip}">[{n}]</a>'
+
+    return _MARKER.sub(one, text_html)
+
+
+INFO_PREFIXES = ("理解为：",)  # notices that inform (a follow-up rewritten) rather than warn
+
+
 def _notices(answer: Answer, extra: Iterable[str | None]) -> list[str]:
     out = []
-    for n in (*extra, answer.notice):
+    parts = [*extra, *((answer.notice or "").split("；"))]
+    for n in parts:
+        n = (n or "").strip()
         if n and n not in out:
             out.append(n)
     return out
+
+
+def notice_html(text: str) -> str:
+    if text.startswith(INFO_PREFIXES):
+        return f'<div class="rag-info">{esc(text)}</div>'
+    return f'<div class="rag-notice">⚠️ {esc(text)}</div>'
+
+
+REFUSAL_SOURCES = "最接近的段落：仅供参考，不是答案的依据"
 
 
 def format_answer_html(answer: Answer, anchors: Mapping[str, Sequence[int]] | None = None,
                        notices: Iterable[str | None] = (), streaming: bool = False) -> str:
     """One chat message: mode badge, answer, notices, source cards. A single line of HTML
     (no blank lines), so Markdown renderers pass it through as one HTML block."""
-    parts = [f'<div class="rag-reply{" rag-streaming" if streaming else ""}">',
+    parts = [f'<div class="rag-reply{" rag-streaming" if streaming else ""}'
+             f'{"" if answer.answered else " rag-refusal"}">',
              f'<div class="rag-meta">{mode_badge(answer)}</div>',
-             f'<div class="rag-answer">{_lines_to_html(answer.text)}</div>']
-    for n in _notices(answer, notices):
-        parts.append(f'<div class="rag-notice">⚠️ {esc(n)}</div>')
+             f'<div class="rag-answer">{link_markers(_lines_to_html(answer.text), answer.citations)}</div>']
+    parts.extend(notice_html(n) for n in _notices(answer, notices))
     if answer.citations:
-        heading = "来源" if answer.answered else "相关段落"
-        parts.append(f'<div class="rag-sources"><div class="rag-sources-title">{heading}（{len(answer.citations)}）</div>')
-        parts.extend(source_card(c, i, anchors) for i, c in enumerate(answer.citations, 1))
+        n = len(answer.citations)
+        heading = f"来源（{n}）" if answer.answered else f"{REFUSAL_SOURCES}（{n}）"
+        parts.append(f'<div class="rag-sources"><div class="rag-sources-title">{heading}</div>')
+        parts.extend(source_card(c, i, anchors, highlight_quote=answer.answered)
+                     for i, c in enumerate(answer.citations, 1))
         parts.append("</div>")
     parts.append("</div>")
     return "".join(parts)
@@ -148,11 +212,22 @@ def format_error_html(message: str) -> str:
     return f'<div class="rag-reply rag-error">⚠️ {_lines_to_html(message)}</div>'
 
 
-def thinking_html() -> str:
-    return '<div class="rag-reply rag-streaming"><div class="rag-answer">正在检索报告…</div></div>'
+def thinking_html(status: str = "正在检索报告…") -> str:
+    return f'<div class="rag-reply rag-streaming"><div class="rag-answer rag-status">{esc(status)}</div></div>'
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_<>])")
+def waiting_status(seconds: float, llm: bool) -> str:
+    """What the answer is waiting for. Retrieval takes a second or two; after that, in LLM
+    mode, the wait is the model's (the pipeline reports no stages, so time decides)."""
+    s = int(seconds)
+    if s < 2:
+        return "正在检索报告…"
+    if llm:
+        return f"正在等待大模型…（已等待 {s} 秒）"
+    return f"正在检索报告…（{s} 秒）"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_<>\[\]!()#|~$])")
 
 
 def md_escape(text: str) -> str:
@@ -163,9 +238,9 @@ def format_answer_markdown(answer: Answer, notices: Iterable[str | None] = ()) -
     """The answer as plain Markdown (what the `/chat` API returns)."""
     lines = [md_escape(answer.text).strip(), "", f"*{md_escape(mode_label(answer))}*"]
     for n in _notices(answer, notices):
-        lines += ["", f"> ⚠️ {md_escape(n)}"]
+        lines += ["", f"> {'' if n.startswith(INFO_PREFIXES) else '⚠️ '}{md_escape(n)}"]
     if answer.citations:
-        lines += ["", "**来源**" if answer.answered else "**相关段落**", ""]
+        lines += ["", "**来源**" if answer.answered else f"**{REFUSAL_SOURCES}**", ""]
         for i, c in enumerate(answer.citations, 1):
             where = f" · {md_escape(c.section)}" if c.section else ""
             quote = md_escape(" ".join(c.text.split()))
@@ -175,7 +250,28 @@ def format_answer_markdown(answer: Answer, notices: Iterable[str | None] = ()) -
 
 # ---- chat history ------------------------------------------------------------
 _ANSWER_DIV = re.compile(r'<div class="rag-answer">(.*?)</div>', re.S)
+_QUESTION_DIV = re.compile(r'^<div class="rag-question">(.*)</div>$', re.S)
 _TAG = re.compile(r"<[^>]+>")
+
+# What the server accepts from a client's chat history (it arrives with every request):
+# older turns are dropped, so a forged 2,000-turn history costs what a normal one does.
+MAX_HISTORY_MESSAGES = 40
+MAX_HISTORY_CHARS = 60_000
+
+
+def user_message_html(question: str) -> str:
+    """The user's question as text: escaped and wrapped in one HTML block, so neither
+    Markdown (images, links) nor HTML in it renders. One line: no blank line ends the block."""
+    return f'<div class="rag-question">{_lines_to_html(question)}</div>'
+
+
+def user_text(content) -> str:
+    """The question as typed, back from `user_message_html` (or a plain/escaped string)."""
+    text = message_text(content)
+    found = _QUESTION_DIV.match(text.strip())
+    if found:
+        text = re.sub(r"<br\s*/?>", "\n", found.group(1))
+    return html.unescape(text)
 
 
 def message_text(content) -> str:
@@ -187,6 +283,24 @@ def message_text(content) -> str:
     if isinstance(content, (list, tuple)):
         return "".join(message_text(part) for part in content)
     return ""
+
+
+def bound_history(messages, max_messages: int = MAX_HISTORY_MESSAGES,
+                  max_chars: int = MAX_HISTORY_CHARS) -> list:
+    """The most recent messages within both limits (whole messages, oldest dropped first);
+    anything that is not a role/content dict is dropped."""
+    if not isinstance(messages, (list, tuple)):
+        return []
+    out, total = [], 0
+    for m in reversed(messages[-max_messages:] if max_messages > 0 else []):
+        if not isinstance(m, Mapping):
+            continue
+        size = len(message_text(m.get("content")))
+        if total + size > max_chars:
+            break
+        total += size
+        out.append(m)
+    return out[::-1]
 
 
 def history_for_assistant(messages: Iterable[Mapping] | None) -> list[dict]:
@@ -203,7 +317,7 @@ def history_for_assistant(messages: Iterable[Mapping] | None) -> list[dict]:
             raw = found.group(1) if found else text
             text = html.unescape(_TAG.sub("", re.sub(r"<br\s*/?>", "\n", raw)))
         elif role == "user":
-            text = html.unescape(text)  # the chat shows the question escaped
+            text = user_text(text)
         else:
             continue
         text = text.strip()
@@ -231,102 +345,3 @@ def example_questions(catalog: Sequence[CatalogEntry], limit: int = 6) -> list[s
             out.append(f"{e.short_region}{e.year}年法治政府建设有哪些主要举措？")
             covered.add(e.short_region)
     return out[:limit]
-
-
-# ---- the 报告 tab ------------------------------------------------------------
-def entry_html(entry: CatalogEntry) -> str:
-    rows = [("地区", entry.region), ("年度", f"{entry.year} 年"),
-            ("层级", LEVEL_NAMES.get(entry.level, entry.level or "—")), ("上级", entry.parent or "—"),
-            ("发布日期", entry.published or "—"), ("文字", SCRIPT_NAMES.get(entry.script, entry.script)),
-            ("文件", entry.file), ("编号", entry.doc_id)]
-    cells = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
-    return f'<table class="rag-entry">{cells}</table>'
-
-
-def outline_html(report: Report, headings: Sequence[Heading] | None = None, max_level: int = 3) -> str:
-    """The section tree as nested lists; each heading links to its anchor."""
-    headings = find_headings(report) if headings is None else headings
-    root: list = []
-    stack: list[tuple[int, list]] = [(0, root)]
-    for h in headings:
-        if not 1 <= h.level <= max_level:
-            continue
-        while stack[-1][0] >= h.level:
-            stack.pop()
-        node = (h, [])
-        stack[-1][1].append(node)
-        stack.append((h.level, node[1]))
-
-    def render(nodes) -> str:
-        items = "".join(
-            f'<li><a class="rag-outline-link" href="#{anchor_id(report.doc_id, h.start)}">{esc(h.label)}</a>'
-            f"{render(children) if children else ''}</li>"
-            for h, children in nodes)
-        return f"<ul>{items}</ul>"
-
-    return f'<nav class="rag-outline">{render(root)}</nav>' if root else '<p class="rag-muted">（未识别到章节标题）</p>'
-
-
-def fulltext_html(report: Report, headings: Sequence[Heading] | None = None,
-                  anchors: Sequence[int] | None = None) -> str:
-    """The original text, one <p> per line, one anchored <span> per sentence or heading."""
-    text, doc = report.text, report.doc_id
-    headings = find_headings(report) if headings is None else headings
-    anchors = report_anchors(report, headings) if anchors is None else list(anchors)
-    line_level = {}
-    for h in headings:
-        if 1 <= h.level <= 3:
-            line_level.setdefault(h.start, h.level)
-    out, pos = [], 0
-    for line in text.splitlines(keepends=True):
-        ls, le = pos, pos + len(line.rstrip("\r\n"))
-        pos += len(line)
-        if not text[ls:le].strip(_WS):
-            continue
-        cuts = anchors[bisect_left(anchors, ls):bisect_left(anchors, le)]
-        starts = [ls] + [c for c in cuts if c > ls] if (not cuts or cuts[0] > ls) else cuts
-        spans = []
-        for i, a in enumerate(starts):
-            b = starts[i + 1] if i + 1 < len(starts) else le
-            seg = esc(text[a:b])
-            if cuts and a in cuts:
-                spans.append(f'<span class="rag-s" id="{anchor_id(doc, a)}" data-start="{a}" data-end="{b}">{seg}</span>')
-            else:
-                spans.append(seg)
-        classes = ["rag-p"]
-        level = next((line_level[c] for c in cuts if c in line_level and not text[ls:c].strip(_WS)), None)
-        if level:
-            classes.append(f"rag-h{level}")
-        if any(a < le and ls < b for a, b in report.skip):
-            classes.append("rag-residue")
-        out.append(f'<p class="{" ".join(classes)}">{"".join(spans)}</p>')
-    return f'<div class="rag-fulltext">{"".join(out)}</div>'
-
-
-def report_html(report: Report) -> str:
-    """One report: its catalogue entry, outline and anchored full text."""
-    headings = find_headings(report)
-    return (
-        f'<section class="rag-report" id="{report_dom_id(report.doc_id)}">'
-        f"<h3>{esc(report.entry.title)}</h3>"
-        f"{entry_html(report.entry)}"
-        f'<details class="rag-outline-box" open><summary>目录</summary>{outline_html(report, headings)}</details>'
-        f'<details class="rag-text-box"><summary>全文（{len(report.text)} 字）</summary>'
-        f"{fulltext_html(report, headings)}</details>"
-        "</section>"
-    )
-
-
-def reports_page_html(catalog: Sequence[CatalogEntry], reports: Mapping[str, Report],
-                      errors: Iterable[str] = ()) -> str:
-    """The whole 报告 tab: a table of the catalogue, then each report."""
-    rows = []
-    for e in sorted(catalog, key=lambda e: (e.region, e.year)):
-        link = (f'<a href="#{report_dom_id(e.doc_id)}" class="rag-report-link">{esc(e.title)}</a>'
-                if e.doc_id in reports else f"{esc(e.title)}（未能加载）")
-        rows.append(f"<tr><td>{esc(e.region)}</td><td>{e.year}</td><td>{link}</td></tr>")
-    head = ('<table class="rag-catalog"><thead><tr><th>地区</th><th>年度</th><th>报告</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
-    errs = "".join(f'<div class="rag-notice">⚠️ {esc(m)}</div>' for m in errors)
-    body = "".join(report_html(reports[e.doc_id]) for e in catalog if e.doc_id in reports)
-    return f'<div class="rag-reports">{head}{errs}{body}</div>'

@@ -1,0 +1,42 @@
+"""The 报告 tab: the catalogue, and one report opened at a time.
+
+A report's text is fetched through the Assistant (`assistant.report(doc_id)`) each time it is
+opened, so the page carries no report text until asked for one (a 5 MB report no longer rides
+on every page load), and after a re-index the tab shows the version the answers come from.
+The page script (`ui.assets.LINKS_JS`) turns a click on a source card's link or a catalogue
+title into a `click` event of the hidden bridge component, carrying the report's doc_id.
+"""
+import time
+
+from .format import catalog_choices
+from .report_format import catalogue_html, report_view_html
+
+
+def open_report(assistant, doc_id) -> str:
+    doc_id = str(doc_id or "")
+    report = assistant.report(doc_id) if doc_id else None
+    return report_view_html(report, doc_id, loaded_at=time.monotonic_ns())
+
+
+def reports_tab(gr, assistant, bridge) -> None:
+    """Build the 报告 tab inside the current `gr.Tabs` and wire its events. `bridge` is the page
+    script's component (outside the tabs, so it exists before this tab is first shown)."""
+    catalog = assistant.catalog
+    available = set(assistant.reports())  # the catalogue entries whose report loaded
+    errors = [str(e) for e in getattr(assistant.corpus, "errors", [])]
+
+    def from_picker(doc_id):
+        return open_report(assistant, doc_id)
+
+    def from_link(evt: gr.EventData):
+        doc_id = str((getattr(evt, "_data", None) or {}).get("doc") or "")
+        known = doc_id if doc_id in available else gr.skip()
+        return open_report(assistant, doc_id), known
+
+    with gr.Tab("报告", id="reports", elem_id="rag-tab-reports"):
+        gr.HTML(catalogue_html(catalog, available, errors), elem_id="rag-catalogue", apply_default_css=False)
+        picker = gr.Dropdown(catalog_choices(catalog), value=None, label="打开报告", elem_id="rag-report-picker")
+        view = gr.HTML(report_view_html(None), elem_id="rag-report-view", apply_default_css=False)
+
+        picker.input(from_picker, picker, view, api_visibility="undocumented", concurrency_limit=4)
+        bridge.click(from_link, None, [view, picker], api_visibility="undocumented", concurrency_limit=4)
