@@ -120,9 +120,9 @@ def _title(extracted: Extracted, stem: str) -> str:
         if _REPORTISH.search(first) and len(first) <= 80 and not first.endswith("。"):
             return first
         # A title set on two lines: 「XX县人民政府」 then 「2022年度法治政府建设情况报告」.
-        if len(lines) > 1 and len(first) <= 30 and _REPORTISH.search(lines[1]) and len(lines[1]) <= 60 \
-                and not lines[1].endswith("。"):
-            return first + lines[1]
+        if len(lines) > 1 and _REPORTISH.search(lines[1]) and len(lines[1]) <= 80 and not lines[1].endswith("。"):
+            joined = len(first) <= 30 and re.search(r"(人民政府|政府|办事处|局|委员会|办公室)$", to_simplified(first))
+            return first + lines[1] if joined else lines[1]
     if _REPORTISH.search(stem) or year_in(stem):
         return stem
     return stem
@@ -144,7 +144,7 @@ def _place(out: Detected, source: str, body: str, *, counted: bool) -> bool:
             return False
         best = names.most_common(1)[0][0]
         matches = [m for m in matches if source[m[0]:m[1]] == best][:1]
-    division, end = _deepest(matches, body)
+    division, end, rivals = _deepest(matches, body)
     rest = source[end:] if division else source
     rest = re.sub(r"^(人民政府|政府)(?=[\u4e00-\u9fff]{2,}(局|委员会|办公室))", "", rest)
     town = _TOWN.match(rest)
@@ -174,6 +174,10 @@ def _place(out: Detected, source: str, body: str, *, counted: bool) -> bool:
         out.aliases = _aliases([division.name, local, strip_division_suffix(division.name), *extra])
     if division is None and not counted:
         _parent_from_body(out, body)
+    if rivals:  # 西湖区 alone: Hangzhou's or Nanchang's? Say so rather than guess silently.
+        out.undetermined.append("region")
+        out.notes.append(f"{division.name} 有多处同名：" + "、".join(g.full_name(d) for d in [division, *rivals])
+                         + "；已取第一处，请核对")
     return True
 
 
@@ -191,10 +195,12 @@ def _parent_from_body(out: Detected, body: str) -> None:
     out.notes.append(f"上级地区取自正文（{name}）")
 
 
-def _deepest(matches: list[tuple[int, int, list[Division]]], body: str) -> tuple[Division | None, int]:
-    """The most specific division named, settling ambiguous names by the others named with it."""
+def _deepest(matches: list[tuple[int, int, list[Division]]], body: str
+             ) -> tuple[Division | None, int, list[Division]]:
+    """The most specific division named, settling ambiguous names by the others named with it
+    (and by the body); the namesakes it could not rule out come back as rivals."""
     if not matches:
-        return None, 0
+        return None, 0, []
     named = [d for _, _, cands in matches for d in cands]
     best: tuple[tuple, Division, int] | None = None
     g = gazetteer()
@@ -207,8 +213,10 @@ def _deepest(matches: list[tuple[int, int, list[Division]]], body: str) -> tuple
                 best = (key, d, end)
     assert best is not None
     key, d, end = best
-    # The division must be the last one named before the town/department words (徐州市鼓楼区|人民政府).
-    return d, end
+    rivals = [o for _, _, cands in matches if d in cands for o in cands
+              if o is not d and (o.tier, sum(1 for x in named if x.contains(o)),
+                                 sum(body.count(a.name) for a in g.chain(o)[:-1])) == key[:3]]
+    return d, end, rivals
 
 
 @lru_cache(maxsize=1)
