@@ -138,3 +138,18 @@ def test_a_namesake_is_flagged_not_guessed_silently():
 def test_what_is_unknown_is_said():
     entry = detect(Extracted("关于法治政府建设情况的报告\n我局全年办理案件。\n", "text"), "报告.txt")
     assert {"year", "region"} <= set(entry.undetermined)
+
+
+@pytest.mark.parametrize("opening,region,level", [
+    # Pages saved without their title: the opening sentence's subject names the town.
+    ("2023年，南京市玄武区梅园新村街道办事处坚持依法行政，现将情况报告如下。", "江苏省南京市玄武区梅园新村街道", "town"),
+    ("2022年，三墩镇在杭州市西湖区委区政府领导下扎实推进法治建设。", "浙江省杭州市西湖区三墩镇", "town"),
+])
+def test_region_from_the_opening_sentence(opening, region, level):
+    entry = detect(Extracted(opening + "\n一、主要举措\n", "text"), "index.html")
+    assert (entry.region, entry.level) == (region, level)
+
+
+def test_a_body_speaking_as_we_the_bureau_is_a_department_with_its_name_asked_for():
+    entry = detect(Extracted("2023年，我局坚持依法行政，助力宁波市高质量发展。\n", "text"), "page.html")
+    assert entry.level == "department" and "region" in entry.undetermined

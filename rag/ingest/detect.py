@@ -32,6 +32,10 @@ _SIGNED = re.compile(r"^\s*(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*
 _TOWN = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:街道|镇|乡))(?=人民政府|办事处|政府|党委|党工委|关于|\d|年|法治|[（(]|$)")
 _DEPT = re.compile(r"^([\u4e00-\u9fff]{2,14}?(?:局|委员会|厅|办公室|管理处|中心|部))"
                    r"(?=关于|\d|年度|法治|[（(]|党组|$)")
+_BODY_SUBJECT = re.compile(
+    r"(?:^|[，,。；;\n])\s*(?:现将)?((?![全各本我该乡镇街])[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))(?:办事处|人民政府|党委|党工委)?"
+    r"(?=在|坚持|深入|积极|始终|紧紧|全面|严格|以|认真|按照|围绕|聚焦|高度|不断|持续|扎实|依法|\d)")
+_SELF_DEPT = re.compile(r"我局|本局")
 _NOT_DEPT = re.compile(r"^(人民政府|政府)")
 _TITLE_TAIL = re.compile(r"\s*[_|｜\-—]\s*[^_|｜]*$")
 LEVELS = ("province", "city", "district", "county", "town", "department")
@@ -76,12 +80,20 @@ def detect(extracted: Extracted, filename: str) -> Detected:
             out.notes.append("年份未写明，按发布日期推前一年")
 
     # Region, town and department: title first, then the file name, then the body.
-    for source, where in ((title_s, "标题"), (stem_s, "文件名"), (body_s[:300], "正文开头"), (body_s, "正文")):
-        if _place(out, source, body_s, counted=(where == "正文")):
+    subject = _BODY_SUBJECT.search(body_s[:400])  # 「2025年，XX街道办事处深入…」: a page without its title
+    sources = ((title_s, "标题"), (stem_s, "文件名"), (subject.group(1) if subject else "", "正文开头的主语"),
+               (body_s[:300], "正文开头"), (body_s, "正文"))
+    for source, where in sources:
+        if source and _place(out, source, body_s, counted=(where == "正文")):
             out.notes.append(f"地区取自{where}")
             break
     else:
         out.undetermined += ["region", "level"]
+    if out.level not in ("town", "department") and _SELF_DEPT.search(body_s[:600]) and "region" not in out.undetermined:
+        # The body speaks as 我局 but no title named the department: its government's region is known only.
+        out.level = "department"
+        out.undetermined.append("region")
+        out.notes.append("正文自称「我局」，但未写明部门名称：请补充 region（如 …市生态环境局）")
     if not out.parent and out.region and out.level != "province":
         out.undetermined.append("parent")
     out.issuer = _issuer(out.title, title_s) or out.region
@@ -182,17 +194,21 @@ def _place(out: Detected, source: str, body: str, *, counted: bool) -> bool:
 
 
 def _parent_from_body(out: Detected, body: str) -> None:
-    """A town or department whose title names no county: the county its body names most."""
+    """A town or department whose title names no county: the divisions its opening names (杭州市西湖区)."""
     g = gazetteer()
-    counts = Counter(body[a:b] for a, b, c in g.find(body) if len(c) == 1 and c[0].tier >= 1)
-    if not counts:
+    matches = [m for m in g.find(body[:600]) if any(d.tier >= 1 for d in m[2])]
+    division, _, rivals = _deepest(matches, body)
+    if division is None:
         return
-    name = counts.most_common(1)[0][0]
-    division = g.by_name[name][0]
+    if rivals:  # a namesake the opening cannot settle: keep only what is certain, one tier up
+        chain = g.chain(division)
+        if len(chain) < 2 or any(g.chain(r)[-2:-1] != chain[-2:-1] for r in rivals):
+            return
+        division = chain[-2]
     base = g.full_name(division)
     out.parent = base
     out.region = base + out.region
-    out.notes.append(f"上级地区取自正文（{name}）")
+    out.notes.append(f"上级地区取自正文（{division.name}）")
 
 
 def _deepest(matches: list[tuple[int, int, list[Division]]], body: str
