@@ -178,9 +178,10 @@ def build_app(assistant):
             with gr.Tab("报告", id="reports", elem_id="rag-tab-reports"):
                 gr.HTML(reports_page_html(catalog, reports, [str(e) for e in corpus.errors]),
                         elem_id="rag-reports", apply_default_css=False)
-                from .library_tab import build_library_tab  # issue 11: users' own reports
+                if hasattr(assistant, "add_reports"):  # issue 11: users' own reports (fakes have none)
+                    from .library_tab import build_library_tab
 
-                build_library_tab(assistant)
+                    build_library_tab(assistant)
 
         # ---- events ----------------------------------------------------------
         hidden = {"api_visibility": "undocumented"}

@@ -120,7 +120,7 @@ def build_library_tab(assistant):
         return attempt(request, lambda: remove(assistant, doc_id))
 
     outputs = [status, table, doc]
-    add_btn.click(on_add, [files], outputs, api_name="library_add")
-    save_btn.click(on_save, [doc, field, value], outputs, api_name="library_edit")
-    remove_btn.click(on_remove, [doc], outputs, api_name="library_remove")
+    add_btn.click(on_add, [files], outputs, api_name="library_add", api_visibility="undocumented")
+    save_btn.click(on_save, [doc, field, value], outputs, api_name="library_edit", api_visibility="undocumented")
+    remove_btn.click(on_remove, [doc], outputs, api_name="library_remove", api_visibility="undocumented")
     return table
