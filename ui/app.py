@@ -176,12 +176,12 @@ def build_app(assistant):
                         gr.Markdown("来源卡片中的 **在报告中查看 ›** 会跳到「报告」页中的原文位置。",
                                     elem_classes=["rag-muted"])
             with gr.Tab("报告", id="reports", elem_id="rag-tab-reports"):
-                gr.HTML(reports_page_html(catalog, reports, [str(e) for e in corpus.errors]),
-                        elem_id="rag-reports", apply_default_css=False)
                 if hasattr(assistant, "add_reports"):  # issue 11: users' own reports (fakes have none)
                     from .library_tab import build_library_tab
 
                     build_library_tab(assistant)
+                gr.HTML(reports_page_html(catalog, reports, [str(e) for e in corpus.errors]),
+                        elem_id="rag-reports", apply_default_css=False)
 
         # ---- events ----------------------------------------------------------
         hidden = {"api_visibility": "undocumented"}
