@@ -4,8 +4,8 @@
     library/originals/<id>.*   the file as the user gave it
     library/texts/<id>.txt     its extracted text: every citation offset points into this file
 
-The same file added twice is recognised by its content hash; a file with the same name, or a report
-of the same issuer and year, is a new version and replaces the old one under the same doc_id.
+The same file added twice is recognised by its content hash; a file of the same name and region, or a
+report of the same region, level and year, is a new version and replaces the old one (same doc_id).
 """
 from __future__ import annotations
 
@@ -167,9 +167,10 @@ def _entry_from(found: Detected, source: str, digest: str) -> dict:
 
 
 def _previous_version(entries: list[dict], entry: dict) -> dict | None:
-    """The same file name, or the same issuer's report for the same year."""
+    """The same file name for the same region (many sites call every file 附件1.pdf), or the same
+    region's report of the same level and year."""
     for e in entries:
-        if e.get("source") == entry["source"]:
+        if e.get("source") == entry["source"] and e.get("region") == entry["region"]:
             return e
     for e in entries:
         if entry["region"] and e.get("region") == entry["region"] and e.get("year") == entry["year"] \

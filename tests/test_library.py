@@ -107,3 +107,15 @@ def test_unpunctuated_table_line_is_split_within_budget():
     assert max(count_tokens(c.text) for c in chunks) <= 400
     assert all(c.text == text[c.start:c.end] for c in chunks)
     assert sum(len(c.text) for c in chunks if c.section[0].startswith("一")) >= len(line) - len(chunks)
+
+
+def test_same_file_name_from_another_place_is_a_new_report(settings, embedder, tmp_path):
+    a = Assistant(settings, embedder=embedder)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(DATA / "gulou-2022.html", tmp_path / "a" / "附件1.html")
+    page = (DATA / "gulou-2022.html").read_text(encoding="utf-8").replace("徐州市鼓楼区", "南京市玄武区")
+    (tmp_path / "b" / "附件1.html").write_text(page, encoding="utf-8")
+    results, _ = a.add_reports([tmp_path])  # a folder, recursively
+    assert [r.status for r in results] == ["added", "added"] and len(a.library_reports()) == 2
+    assert {e["region"] for e in a.library_reports()} == {"江苏省徐州市鼓楼区", "江苏省南京市玄武区"}

@@ -97,6 +97,7 @@ def build_library_tab(assistant):
     with gr.Row():
         save_btn = gr.Button("保存更正", elem_id="rag-lib-save")
         remove_btn = gr.Button("删除这份报告", variant="stop", elem_id="rag-lib-remove")
+        refresh_btn = gr.Button("刷新列表", elem_id="rag-lib-refresh")
 
     def refreshed(message):
         rows = library_rows(assistant)
@@ -120,6 +121,11 @@ def build_library_tab(assistant):
         return attempt(request, lambda: remove(assistant, doc_id))
 
     outputs = [status, table, doc]
+    # Reports added elsewhere (`rag add`, another browser) show on refresh and on every page load.
+    refresh_btn.click(lambda: refreshed(""), None, outputs, api_visibility="undocumented")
+    root = gr.context.Context.root_block
+    if root is not None:
+        root.load(lambda: refreshed(""), None, outputs, api_visibility="undocumented")
     add_btn.click(on_add, [files], outputs, api_name="library_add", api_visibility="undocumented")
     save_btn.click(on_save, [doc, field, value], outputs, api_name="library_edit", api_visibility="undocumented")
     remove_btn.click(on_remove, [doc], outputs, api_name="library_remove", api_visibility="undocumented")
