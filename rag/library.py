@@ -93,6 +93,10 @@ class Library:
             entry = _entry_from(found, path.name, digest)
             for key, value in (overrides or {}).items():
                 entry[key] = _checked(key, value)
+            if not entry["region"]:
+                # Never empty (every name in the catalogue is matched against questions): the issuer or
+                # the file name stands in until the user corrects it; `undetermined` still says so.
+                entry["region"] = found.issuer or path.stem
             old = same or _previous_version(entries, entry)
             doc_id = old["doc_id"] if old else self._new_id(entry, entries)
             entry = {"doc_id": doc_id, "file": f"texts/{doc_id}.txt", **entry}
@@ -183,6 +187,8 @@ def _checked(key: str, value):
     """A user's correction, checked and converted (CLI values arrive as strings)."""
     if key not in EDITABLE:
         raise CorpusError(f"不能修改字段 {key}；可修改：{', '.join(EDITABLE)}。")
+    if key in ("region", "title") and not str(value or "").strip():
+        raise CorpusError(f"{key} 不能为空。")
     if key == "year":
         try:
             year = int(value)

@@ -119,3 +119,14 @@ def test_same_file_name_from_another_place_is_a_new_report(settings, embedder, t
     results, _ = a.add_reports([tmp_path])  # a folder, recursively
     assert [r.status for r in results] == ["added", "added"] and len(a.library_reports()) == 2
     assert {e["region"] for e in a.library_reports()} == {"江苏省徐州市鼓楼区", "江苏省南京市玄武区"}
+
+
+def test_a_report_whose_place_is_unknown_is_added_and_said(settings, embedder, tmp_path):
+    p = tmp_path / "年度报告.txt"
+    p.write_text("关于法治政府建设情况的报告\n我乡全年调解纠纷12件。\n", encoding="utf-8")
+    a = Assistant(settings, embedder=embedder)
+    results, _ = a.add_reports([p])
+    r = results[0]
+    assert r.status == "added" and {"region", "year"} <= set(r.undetermined)
+    assert r.entry["region"]  # a stand-in name, never empty
+    assert a.ask("昌平区2024年共接收行政复议申请多少件？").answered  # the seeds still answer as before
