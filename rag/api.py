@@ -6,7 +6,7 @@ import threading
 import time
 from typing import Iterator
 
-from .corpus import Corpus, load_catalog, load_corpus
+from .corpus import Corpus, library_dir, load_all
 from .embeddings import Embedder
 from .filters import ScopeDetector
 from .index import BuildReport, ChunkIndex, Progress
@@ -35,18 +35,38 @@ class Assistant:
         self._parser = None
         self._texts_of = None  # the index version the corpus was read for (see reports())
 
+        self._library_stamp: int | None = None
+
     # ---- components, opened on first use -------------------------------
     @property
+    def library(self):
+        from .library import Library
+
+        return Library(library_dir(self.settings))
+
+    def _follow_library(self) -> None:
+        """Another process (or this one) added, changed or removed a report: forget the old lists."""
+        stamp = self.library.stamp()
+        if stamp != self._library_stamp:
+            self._library_stamp = stamp
+            self._catalog = self._corpus = None
+            self._retriever = None
+
+    @property
     def catalog(self) -> list[CatalogEntry]:
-        if self._catalog is None:
-            self._catalog = load_catalog(self.settings.seeds_dir)
-        return self._catalog
+        with self._lock:
+            self._follow_library()
+            if self._catalog is None:
+                self._catalog = self.corpus.catalog
+            return self._catalog
 
     @property
     def corpus(self) -> Corpus:
-        if self._corpus is None:
-            self._corpus = load_corpus(self.settings.seeds_dir)
-        return self._corpus
+        with self._lock:
+            self._follow_library()
+            if self._corpus is None:
+                self._corpus = load_all(self.settings)
+            return self._corpus
 
     def reports(self) -> dict[str, Report]:
         """The reports as last indexed: after a `rag index` in another process, the new texts."""
@@ -88,6 +108,7 @@ class Assistant:
     @property
     def retriever(self) -> Retriever:
         with self._lock:
+            self._follow_library()
             index = self.index  # may have reloaded (and dropped the old retriever)
             if self._retriever is None:
                 self._retriever = Retriever(index, ScopeDetector(self.catalog))
@@ -134,6 +155,52 @@ class Assistant:
         from .answer.context import AnswerContext
 
         return AnswerContext(self.retriever, self.catalog, self.index.fact_table, self.settings.top_k)
+
+    # ---- the user's library ---------------------------------------------
+    def add_reports(self, paths, *, overrides: dict | None = None, progress: Progress | None = None,
+                    on_result=None) -> tuple[list, BuildReport | None]:
+        """Add files or folders to the library, then index what changed. Returns (AddResults, build).
+
+        A file that cannot be read (a scanned PDF, an unknown format) gets a failed result with the
+        reason; nothing of it is stored or indexed."""
+        from pathlib import Path
+
+        from .errors import CorpusError
+        from .library import AddResult, expand
+
+        library = self._library_with_reserved()
+        results = []
+        for path in expand([Path(p) for p in paths]):
+            try:
+                result = library.add(path, overrides)
+            except CorpusError as exc:
+                result = AddResult(str(path), "failed", error=str(exc))
+            results.append(result)
+            if on_result:
+                on_result(result)
+        build = None
+        if any(r.status in ("added", "replaced") for r in results):
+            build = self.build_index(progress=progress)
+        return results, build
+
+    def edit_report(self, doc_id: str, **fields) -> dict:
+        entry = self._library_with_reserved().edit(doc_id, **fields)
+        self.build_index()  # titles live in the index too
+        return entry
+
+    def remove_report(self, doc_id: str) -> dict:
+        entry = self._library_with_reserved().remove(doc_id)
+        self.build_index()
+        return entry
+
+    def library_reports(self) -> list[dict]:
+        return self.library.entries()
+
+    def _library_with_reserved(self):
+        from .corpus import load_catalog
+        from .library import Library
+
+        return Library(library_dir(self.settings), {e.doc_id for e in load_catalog(self.settings.seeds_dir)})
 
     # ---- questions ------------------------------------------------------
     def search(self, question: str, k: int = 5, *, doc_ids: list[str] | None = None,

@@ -35,7 +35,7 @@ def _split(report: Report, seg: Segment, budget: int) -> list[tuple[int, int]]:
         return [(seg.start, seg.end)]
     pieces: list[tuple[int, int]] = []
     cur_start, cur_end, cur_tokens = None, None, 0
-    for a, b in sentence_spans(text, seg.start, seg.end):
+    for a, b in _bounded_spans(text, seg.start, seg.end, budget):
         n = count_tokens(text[a:b])
         if cur_start is not None and cur_tokens + n > budget:
             pieces.append((cur_start, cur_end))
@@ -46,6 +46,47 @@ def _split(report: Report, seg: Segment, budget: int) -> list[tuple[int, int]]:
     if cur_start is not None:
         pieces.append((cur_start, cur_end))
     return [_strip(text, a, b) for a, b in pieces]
+
+
+_CLAUSE_END = "，,、 \t\u3000"
+
+
+def _bounded_spans(text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+    """Sentence spans, each within the budget: a sentence over it (a flattened table line with no
+    punctuation, 200,000 characters) is cut at clause marks, then into windows of whole tokens."""
+    out: list[tuple[int, int]] = []
+    for a, b in sentence_spans(text, start, end):
+        if count_tokens(text[a:b]) <= budget:
+            out.append((a, b))
+            continue
+        for c, d in _cut_at(text, a, b, _CLAUSE_END):
+            out.extend(_windows(text, c, d, budget) if count_tokens(text[c:d]) > budget else [(c, d)])
+    return out
+
+
+def _cut_at(text: str, a: int, b: int, marks: str) -> list[tuple[int, int]]:
+    spans, s = [], a
+    for i in range(a, b):
+        if text[i] in marks:
+            spans.append((s, i + 1))
+            s = i + 1
+    if s < b:
+        spans.append((s, b))
+    return spans
+
+
+def _windows(text: str, a: int, b: int, budget: int) -> list[tuple[int, int]]:
+    """Fixed windows of about `budget` tokens, never ending inside a number."""
+    out = []
+    while a < b:
+        n = count_tokens(text[a:min(b, a + 4 * budget)])
+        size = max(1, int(min(b - a, 4 * budget) * min(1.0, budget / max(n, 1)) * 0.95))
+        cut = min(b, a + size)
+        while a + 1 < cut < b and (text[cut - 1].isdigit() or text[cut - 1] in ".%") and text[cut].isdigit():
+            cut -= 1
+        out.append((a, cut))
+        a = cut
+    return out
 
 
 def _strip(text: str, a: int, b: int) -> tuple[int, int]:

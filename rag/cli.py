@@ -32,6 +32,10 @@ def cmd_index(args) -> int:
     report = assistant.build_index(rebuild=args.rebuild, progress=console_progress())
     for err in report.errors:
         print(f"错误：{err}", file=sys.stderr)
+    unlisted = assistant.corpus.unlisted
+    if unlisted:
+        print(f"注意：seeds 目录中这些文件没有目录条目，未被索引：{'、'.join(unlisted)}"
+              "（请用 rag add 添加到报告库）。", file=sys.stderr)
     print(f"索引完成：新增 {len(report.added)}，更新 {len(report.replaced)}，删除 {len(report.removed)}，"
           f"未变 {len(report.unchanged)}；共 {report.chunks} 个分块，计算向量 {report.embedded} 个，"
           f"用时 {report.seconds:.1f} 秒。")
@@ -165,6 +169,92 @@ def cmd_facts(args) -> int:
     return 0
 
 
+def _entry_line(e: dict) -> str:
+    year = e.get("year") or "?"
+    return (f"{e['doc_id']}  {e.get('title', '')}\n    地区 {e.get('region') or '?'}（{e.get('level') or '?'}，上级 "
+            f"{e.get('parent') or '—'}） 年份 {year}  发布 {e.get('published') or '—'}  "
+            f"{'繁体' if e.get('script') == 'traditional' else '简体'}  来源 {e.get('source', '')}")
+
+
+_FIELD_NAMES = {"title": "标题", "region": "地区", "level": "级别", "parent": "上级地区", "year": "年份"}
+
+
+def cmd_add(args) -> int:
+    from .api import Assistant
+
+    overrides = {k: v for k, v in (("region", args.region), ("year", args.year), ("level", args.level),
+                                   ("parent", args.parent), ("title", args.title)) if v is not None}
+    assistant = Assistant(_settings(args))
+
+    def show(r) -> None:
+        if args.json:
+            return
+        if r.status == "failed":
+            print(f"失败：{r.path}\n    {r.error}", file=sys.stderr)
+            return
+        label = {"added": "已添加", "replaced": "已替换旧版本", "unchanged": "已在报告库中（内容相同）"}[r.status]
+        print(f"{label}：{r.path}\n  {_entry_line(r.entry)}")
+        if r.undetermined:
+            names = "、".join(_FIELD_NAMES.get(f, f) for f in r.undetermined)
+            print(f"    未能确定：{names}。请用 rag edit {r.doc_id} --字段 值 更正。")
+
+    results, build = assistant.add_reports(args.paths, overrides=overrides or None,
+                                           progress=None if args.json else console_progress(), on_result=show)
+    if args.json:
+        print(json.dumps({"results": [r.as_dict() for r in results],
+                          "index": None if build is None else {"chunks": build.chunks, "embedded": build.embedded,
+                                                               "seconds": round(build.seconds, 2)}},
+                         ensure_ascii=False, indent=1))
+    elif build is not None:
+        print(f"索引已更新：计算向量 {build.embedded} 个，用时 {build.seconds:.1f} 秒。")
+    if not results:
+        print("没有找到可添加的文件（支持 .txt .md .html .htm .docx .pdf）。", file=sys.stderr)
+        return 1
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def cmd_reports(args) -> int:
+    from .api import Assistant
+
+    assistant = Assistant(_settings(args))
+    entries = assistant.library_reports()
+    if args.json:
+        keys = ("doc_id", "title", "issuer", "region", "level", "parent", "aliases", "year", "published",
+                "script", "source", "added", "undetermined")
+        print(json.dumps([{k: e.get(k) for k in keys} for e in entries], ensure_ascii=False, indent=1))
+        return 0
+    if not entries:
+        print("报告库为空。用 rag add 文件或文件夹 添加报告（内置的示例报告不在此列）。")
+    for e in entries:
+        print(_entry_line(e))
+    unlisted = assistant.corpus.unlisted
+    if unlisted:
+        print(f"\n注意：seeds 目录中这些文件没有目录条目，未被索引：{'、'.join(unlisted)}（用 rag add 添加）。")
+    return 0
+
+
+def cmd_edit(args) -> int:
+    from .api import Assistant
+
+    fields = {k: v for k, v in vars(args).items() if k in _EDIT_FIELDS and v is not None}
+    if not fields:
+        raise RagError(f"请至少给出一个要修改的字段：{' '.join('--' + f for f in _EDIT_FIELDS)}")
+    entry = Assistant(_settings(args)).edit_report(args.doc_id, **fields)
+    print(f"已更新：\n  {_entry_line(entry)}")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    from .api import Assistant
+
+    entry = Assistant(_settings(args)).remove_report(args.doc_id)
+    print(f"已删除：{entry['doc_id']}  {entry.get('title', '')}")
+    return 0
+
+
+_EDIT_FIELDS = ("title", "issuer", "region", "parent", "level", "aliases", "year", "published", "script")
+
+
 def cmd_eval(args) -> int:
     from evals.runner import main as eval_main
 
@@ -186,6 +276,29 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("index", help="建立或更新索引（增量）")
     s.add_argument("--rebuild", action="store_true", help="丢弃现有索引，从头重建")
     s.set_defaults(func=cmd_index)
+
+    s = sub.add_parser("add", help="把报告文件或文件夹加入报告库（txt/md/html/docx/pdf）并建立索引")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--json", action="store_true")
+    for name, hint in (("region", "地区全称，如 四川省巴中市恩阳区"), ("year", "报告所述年份"),
+                       ("level", "province|city|district|county|town|department"), ("parent", "上级地区"),
+                       ("title", "标题")):
+        s.add_argument(f"--{name}", help=f"覆盖自动识别的{hint}")
+    s.set_defaults(func=cmd_add)
+
+    s = sub.add_parser("reports", help="列出报告库中的报告")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_reports)
+
+    s = sub.add_parser("edit", help="更正报告库中一份报告的目录信息")
+    s.add_argument("doc_id")
+    for name in _EDIT_FIELDS:
+        s.add_argument(f"--{name}", help="别名用逗号分隔" if name == "aliases" else None)
+    s.set_defaults(func=cmd_edit)
+
+    s = sub.add_parser("remove", help="从报告库删除一份报告")
+    s.add_argument("doc_id")
+    s.set_defaults(func=cmd_remove)
 
     s = sub.add_parser("search", help="检索相关段落")
     s.add_argument("question", nargs="?")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,11 +44,13 @@ def to_simplified(text: str) -> str:
     return _REGIONAL.sub(lambda m: _REGIONAL_WORDS[m.group()], converted)
 
 
-def load_catalog(seeds_dir: Path) -> list[CatalogEntry]:
+def load_catalog(seeds_dir: Path, *, missing_ok: bool = False) -> list[CatalogEntry]:
     path = Path(seeds_dir) / CATALOG_FILE
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
+        if missing_ok:
+            return []
         raise CorpusError(f"找不到报告目录文件 {path}。", str(path)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CorpusError(f"报告目录文件 {path} 无法解析：{exc}", str(path)) from None
@@ -67,6 +69,8 @@ def load_catalog(seeds_dir: Path) -> list[CatalogEntry]:
                 year=int(item["year"]),
                 published=item.get("published"),
                 script=str(item.get("script", "simplified")),
+                issuer=str(item.get("issuer", "")),
+                source=str(item.get("source", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise CorpusError(f"{path} 第 {i + 1} 条记录缺少或有误的字段：{exc}", str(path)) from None
@@ -134,21 +138,57 @@ class Corpus:
     reports: list[Report]
     errors: list[CorpusError]
     catalog: list[CatalogEntry]
+    unlisted: list[str] = field(default_factory=list)  # report files in seeds/ that no entry names
 
     def by_id(self) -> dict[str, Report]:
         return {r.doc_id: r for r in self.reports}
 
 
-def load_corpus(seeds_dir: Path) -> Corpus:
-    catalog = load_catalog(seeds_dir)
-    reports, errors = [], []
-    for entry in catalog:
-        try:
-            reports.append(load_report(seeds_dir, entry))
-        except CorpusError as exc:
-            exc.doc_id = entry.doc_id
-            errors.append(exc)
-    return Corpus(reports=reports, errors=errors, catalog=catalog)
+def load_corpus(seeds_dir: Path, library_dir: Path | None = None) -> Corpus:
+    """The shipped seeds, then the user's library (rag.library) when one is given."""
+    sources = [(Path(seeds_dir), load_catalog(seeds_dir))]
+    if library_dir is not None:
+        sources.append((Path(library_dir), load_catalog(library_dir, missing_ok=True)))
+    reports, errors, catalog = [], [], []
+    seen: set[str] = set()
+    for base, entries in sources:
+        for entry in entries:
+            if entry.doc_id in seen:
+                errors.append(CorpusError(f"报告库中的 doc_id {entry.doc_id!r} 与内置报告重复，已跳过。",
+                                          str(base), None))
+                continue
+            seen.add(entry.doc_id)
+            catalog.append(entry)
+            try:
+                report = load_report(base, entry)
+                if base != Path(seeds_dir):
+                    # A corrected title changes what is embedded: let the index see a new version.
+                    salted = hashlib.sha256((report.sha256 + entry.title).encode()).hexdigest()
+                    report = replace(report, sha256=salted)
+                reports.append(report)
+            except CorpusError as exc:
+                exc.doc_id = entry.doc_id
+                errors.append(exc)
+    return Corpus(reports=reports, errors=errors, catalog=catalog, unlisted=unlisted_files(seeds_dir, catalog))
+
+
+REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+
+
+def unlisted_files(seeds_dir: Path, catalog: list[CatalogEntry]) -> list[str]:
+    """Report-like files in the seeds folder that no catalogue entry names: said, not skipped silently."""
+    listed = {Path(e.file).name for e in catalog}
+    return sorted(p.name for p in Path(seeds_dir).iterdir()
+                  if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and p.name not in listed)
+
+
+def library_dir(settings) -> Path:
+    return Path(settings.data_dir) / "library"
+
+
+def load_all(settings) -> Corpus:
+    """Everything the assistant answers from: seeds plus the user's library."""
+    return load_corpus(settings.seeds_dir, library_dir(settings))
 
 
 _WS = re.compile(r"[\s\u3000]+")

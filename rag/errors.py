@@ -3,6 +3,7 @@
 RagError                 base: every message is meant to be shown to a user as is
 ├── ConfigError          bad settings or environment
 ├── CorpusError          a report or the catalogue cannot be read
+│   └── ExtractionError  an added file yields no report text (unknown format, scanned PDF…)
 ├── IndexError_          the index is missing, corrupt or from another version
 ├── QuestionError        the question itself is unusable (empty, ...)
 └── LLMError             the LLM endpoint failed (callers fall back to extractive)
@@ -38,3 +39,7 @@ class QuestionError(RagError):
 class LLMError(RagError):
     pass
 
+
+
+class ExtractionError(CorpusError):
+    """A file a user added cannot be turned into report text (format, encoding, scanned PDF)."""

@@ -20,7 +20,7 @@ import numpy as np
 
 from .bm25 import BM25Index
 from .chunking import chunk_report, embedding_text
-from .corpus import Corpus, load_corpus, to_simplified
+from .corpus import Corpus, load_all, to_simplified
 from .embeddings import Embedder, as_llama_embedding, make_embedder
 from .errors import CorpusError, IndexError_
 from .facts.match import FactTable
@@ -279,7 +279,7 @@ class ChunkIndex:
     def build(self, corpus: Corpus | None = None, *, rebuild: bool = False,
               progress: Progress = _noop) -> BuildReport:
         t0 = time.perf_counter()
-        corpus = corpus or load_corpus(self.settings.seeds_dir)
+        corpus = corpus or load_all(self.settings)  # seeds + the user's library
         report = BuildReport(errors=list(corpus.errors))
         with self._lock():
             old = None if rebuild else self._read_manifest_for_update()

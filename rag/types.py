@@ -22,6 +22,8 @@ class CatalogEntry:
     year: int
     published: str | None
     script: str  # "simplified" | "traditional"
+    issuer: str = ""  # the body that issued the report (user-added reports)
+    source: str = ""  # the file the user added (library reports)
 
     @property
     def short_region(self) -> str:

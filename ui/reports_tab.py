@@ -30,10 +30,14 @@ def reports_tab(gr, assistant, bridge) -> None:
 
     def from_link(evt: gr.EventData):
         doc_id = str((getattr(evt, "_data", None) or {}).get("doc") or "")
-        known = doc_id if doc_id in available else gr.skip()
+        known = doc_id if doc_id in assistant.reports() else gr.skip()  # reports added since start too
         return open_report(assistant, doc_id), known
 
     with gr.Tab("报告", id="reports", elem_id="rag-tab-reports"):
+        if hasattr(assistant, "add_reports"):  # the user's own reports (test fakes have none)
+            from .library_tab import build_library_tab
+
+            build_library_tab(assistant)
         gr.HTML(catalogue_html(catalog, available, errors), elem_id="rag-catalogue", apply_default_css=False)
         picker = gr.Dropdown(catalog_choices(catalog), value=None, label="打开报告", elem_id="rag-report-picker")
         view = gr.HTML(report_view_html(None), elem_id="rag-report-view", apply_default_css=False)

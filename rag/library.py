@@ -1,0 +1,230 @@
+"""The user's own reports, kept under RAG_DATA_DIR/library (the shipped seeds/ are never touched).
+
+    library/catalog.json       the same schema as seeds/catalog.json, plus issuer, source, sha256, added
+    library/originals/<id>.*   the file as the user gave it
+    library/texts/<id>.txt     its extracted text: every citation offset points into this file
+
+The same file added twice is recognised by its content hash; a file of the same name and region, or a
+report of the same region, level and year, is a new version and replaces the old one (same doc_id).
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import CorpusError, ExtractionError
+from .ingest.detect import LEVELS, Detected, detect
+from .ingest.extract import FORMATS, extract
+
+CATALOG = "catalog.json"
+EDITABLE = ("title", "issuer", "region", "parent", "level", "aliases", "year", "published", "script")
+
+
+@dataclass
+class AddResult:
+    path: str
+    status: str  # added | replaced | unchanged | failed
+    doc_id: str | None = None
+    entry: dict = field(default_factory=dict)
+    undetermined: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    removed_lines: int = 0  # page chrome lines dropped
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class Library:
+    def __init__(self, root: Path, reserved_ids: set[str] | None = None):
+        self.root = Path(root)
+        self.reserved = reserved_ids or set()  # seed doc_ids: never reused
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.root / CATALOG
+
+    def stamp(self) -> int | None:
+        """Changes whenever the catalogue is rewritten (what a running assistant watches)."""
+        try:
+            return self.catalog_path.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def entries(self) -> list[dict]:
+        try:
+            raw = json.loads(self.catalog_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CorpusError(f"报告库目录 {self.catalog_path} 无法解析：{exc}", str(self.catalog_path)) from None
+        return list(raw.get("reports", []))
+
+    def get(self, doc_id: str) -> dict:
+        for e in self.entries():
+            if e["doc_id"] == doc_id:
+                return e
+        known = "、".join(e["doc_id"] for e in self.entries()) or "（报告库为空）"
+        raise CorpusError(f"报告库中没有 {doc_id}。现有：{known}", doc_id=doc_id)
+
+    # ---- changes ------------------------------------------------------
+    def add(self, path: Path, overrides: dict | None = None) -> AddResult:
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ExtractionError(f"无法读取文件 {path}：{exc.strerror}", str(path)) from None
+        digest = hashlib.sha256(data).hexdigest()
+        with self._locked():
+            entries = self.entries()
+            same = next((e for e in entries if e.get("sha256") == digest), None)
+            if same and not overrides:
+                return AddResult(str(path), "unchanged", same["doc_id"], same)
+            extracted = extract(path)  # raises before anything is written
+            found = detect(extracted, path.name)
+            entry = _entry_from(found, path.name, digest)
+            for key, value in (overrides or {}).items():
+                entry[key] = _checked(key, value)
+            if not entry["region"]:
+                # Never empty (every name in the catalogue is matched against questions): the issuer or
+                # the file name stands in until the user corrects it; `undetermined` still says so.
+                entry["region"] = found.issuer or path.stem
+            old = same or _previous_version(entries, entry)
+            doc_id = old["doc_id"] if old else self._new_id(entry, entries)
+            entry = {"doc_id": doc_id, "file": f"texts/{doc_id}.txt", **entry}
+            (self.root / "texts").mkdir(parents=True, exist_ok=True)
+            (self.root / "originals").mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.root / entry["file"], extracted.text)
+            if old and old.get("original"):
+                (self.root / old["original"]).unlink(missing_ok=True)
+            entry["original"] = f"originals/{doc_id}{path.suffix.lower()}"
+            shutil.copyfile(path, self.root / entry["original"])
+            entries = [e for e in entries if e["doc_id"] != doc_id] + [entry]
+            self._save(entries)
+            undetermined = [f for f in found.undetermined if f not in (overrides or {})]
+            return AddResult(str(path), "replaced" if old else "added", doc_id, entry, undetermined,
+                             found.notes, removed_lines=len(extracted.removed))
+
+    def edit(self, doc_id: str, **fields) -> dict:
+        with self._locked():
+            entries = self.entries()
+            entry = next((e for e in entries if e["doc_id"] == doc_id), None)
+            if entry is None:
+                self.get(doc_id)  # raises with the list of ids
+            for key, value in fields.items():
+                entry[key] = _checked(key, value)
+            entry["undetermined"] = [f for f in entry.get("undetermined", []) if f not in fields]
+            self._save(entries)
+            return entry
+
+    def remove(self, doc_id: str) -> dict:
+        with self._locked():
+            entries = self.entries()
+            entry = next((e for e in entries if e["doc_id"] == doc_id), None)
+            if entry is None:
+                self.get(doc_id)
+            for rel in (entry.get("file"), entry.get("original")):
+                if rel:
+                    (self.root / rel).unlink(missing_ok=True)
+            self._save([e for e in entries if e["doc_id"] != doc_id])
+            return entry
+
+    # ---- helpers ------------------------------------------------------
+    def _new_id(self, entry: dict, entries: list[dict]) -> str:
+        taken = self.reserved | {e["doc_id"] for e in entries}
+        name = (entry.get("aliases") or [entry.get("region") or "report"])[0]
+        base = re.sub(r"[^\w\u4e00-\u9fff]+", "", name) or "report"
+        base = f"{base}-{entry['year']}" if entry.get("year") else base
+        doc_id, n = base, 2
+        while doc_id in taken:
+            doc_id, n = f"{base}-{n}", n + 1
+        return doc_id
+
+    def _save(self, entries: list[dict]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.catalog_path, json.dumps({"reports": entries}, ensure_ascii=False, indent=1))
+
+    @contextmanager
+    def _locked(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # changes are short: wait for the other writer
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _entry_from(found: Detected, source: str, digest: str) -> dict:
+    return {"title": found.title, "issuer": found.issuer, "region": found.region, "aliases": found.aliases,
+            "level": found.level, "parent": found.parent, "year": found.year, "published": found.published,
+            "script": found.script, "source": source, "sha256": digest,
+            "added": time.strftime("%Y-%m-%dT%H:%M:%S"), "undetermined": found.undetermined}
+
+
+def _previous_version(entries: list[dict], entry: dict) -> dict | None:
+    """The same file name for the same region (many sites call every file 附件1.pdf), or the same
+    region's report of the same level and year."""
+    for e in entries:
+        if e.get("source") == entry["source"] and e.get("region") == entry["region"]:
+            return e
+    for e in entries:
+        if entry["region"] and e.get("region") == entry["region"] and e.get("year") == entry["year"] \
+                and e.get("level") == entry["level"]:
+            return e
+    return None
+
+
+def _checked(key: str, value):
+    """A user's correction, checked and converted (CLI values arrive as strings)."""
+    if key not in EDITABLE:
+        raise CorpusError(f"不能修改字段 {key}；可修改：{', '.join(EDITABLE)}。")
+    if key in ("region", "title") and not str(value or "").strip():
+        raise CorpusError(f"{key} 不能为空。")
+    if key == "year":
+        try:
+            year = int(value)
+        except (TypeError, ValueError):
+            raise CorpusError(f"年份 {value!r} 不是整数。") from None
+        if not 1990 <= year <= 2100:
+            raise CorpusError(f"年份 {year} 不合理。")
+        return year
+    if key == "level" and value not in LEVELS:
+        raise CorpusError(f"级别 {value!r} 无效；可选：{', '.join(LEVELS)}。")
+    if key == "script" and value not in ("simplified", "traditional"):
+        raise CorpusError("script 只能是 simplified 或 traditional。")
+    if key == "aliases":
+        return [a.strip() for a in (value.split(",") if isinstance(value, str) else value) if a.strip()]
+    if key == "published" and value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+        raise CorpusError(f"发布日期 {value!r} 应写成 YYYY-MM-DD。")
+    return value
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def supported(path: Path) -> bool:
+    return path.suffix.lower() in FORMATS
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files and folders → the report files to add (folders: supported files, recursively, sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and supported(f)
+                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+        else:
+            out.append(p)
+    return out
