@@ -249,7 +249,7 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
 
 
 def relevant_sentences(intent: Intent, passages: list[Passage], idf: IdfFn | None = None,
-                       limit: int = 3) -> list[tuple[float, Citation]]:
+                       limit: int = 5) -> list[tuple[float, Citation]]:
     """For questions that want a passage, not a number: the best sentence of each top passage."""
     weights = _weights(intent, idf)
     out = []

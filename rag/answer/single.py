@@ -31,14 +31,17 @@ def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     pick = value_pick(pq, passages, ctx)
     if pick is None:
         return refuse_metric(pq, passages)
-    cite = pick.citation()
     lead = extractive.state_value(pick)
     if pq.premise:
-        lead = premise_lead(pq, extractive.quote(pick), lead)
+        # The direction may be stated beside the figure or in another sentence about the same metric.
+        moved = next((p for p in extractive.candidates(pq.metric, passages, ctx.idf)[:10]
+                      if p.support >= extractive.MIN_SUPPORT and change_phrase(extractive.quote(p))), None)
+        pick = moved or pick
+        lead = premise_lead(pq, extractive.quote(pick), extractive.state_value(pick))
     elif pq.period == "previous":
         lead += f"（{pq.scope.years[0]}年的数字，见{_year_of(ctx, pick)}年报告中的上年数据）" if pq.scope.years else ""
-    return Answer(pq.text, f"{lead}。\n{evidence_line(1, extractive.quote(pick), pq.language)}", True, [cite],
-                  "extractive")
+    return Answer(pq.text, f"{lead}。\n{evidence_line(1, extractive.quote(pick), pq.language)}", True,
+                  [pick.citation()], "extractive")
 
 
 def _year_of(ctx: AnswerContext, pick) -> int | str:

@@ -101,7 +101,10 @@ def _resolve_one(question: str, earlier: list[str], detector: ScopeDetector) -> 
     content = cur.content.strip()
     if not _ASKS.search(content):
         ask = re.search(r"(?:多少|几)[个件项家人次条名份场批篇本]?", prev.content)
-        content = content.rstrip("呢？?。 ") + (ask.group() if ask else "") + "？"
+        content = content.rstrip("呢？?。 ")
+        # A rate asks 「是多少」, never the earlier count's measure word (纠错率呢 ≠ 纠错率多少件).
+        content += "是多少" if re.search(r"率|比例|比重|占比", content[-3:]) else (ask.group() if ask else "")
+        content += "？"
         carried += ("question",)
     return (f"{place}{year}{content}", carried) if place else (question, ())
 

@@ -189,7 +189,9 @@ class Vocabulary:
 
 
 def drop_fillers(text: str) -> str:
-    """Spoken wording (那边、来着、啊、一年里) to the written form the reports use."""
+    """Spoken wording (那边、来着、啊、一年里、24年) to the written form the reports use."""
+    # 「恩阳24年」: a two-digit year after a name or at the start, not a duration (开展了10年).
+    text = re.sub(r"(^|[\u4e00-\u9fff])((?:19|2\d|30))年(?!以上|以来|来|间|内|多|左右)", r"\g<1>20\2年", text)
     for spoken, written in vocab.SPOKEN:
         text = text.replace(spoken, written)
     for word in vocab.FILLERS:

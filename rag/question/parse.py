@@ -140,7 +140,8 @@ class QuestionParser:
 def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     q = to_simplified(pq.resolved)
     content = pq.content
-    wants_number = bool(vocab.NUMERIC_ASK.search(q)) and not vocab.LIST_OVER_COUNT.search(q)
+    # 「哪几个年份」「这几份报告」 ask which, not how many.
+    wants_number = bool(vocab.NUMERIC_ASK.search(re.sub(r"[哪这那]几", "", q))) and not vocab.LIST_OVER_COUNT.search(q)
     kind = next((k for k, words in vocab.KIND_HINTS if any(w in q for w in words)), None)
     fields: dict = {"wants_number": wants_number, "kind": kind}
     places = len(pq.scope.mentions)
@@ -176,6 +177,10 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields.update(shape="multi")
     elif not wants_number:
         fields.update(shape="list")
+    if fields.get("aggregate") == "change" or fields.get("premise"):
+        # 「较上年提升了多少个百分点」「为什么…下降了」: the metric is what changed, not the change words.
+        bare = vocab.CHANGE_WORDS.sub("", content)
+        fields["metric"] = analyse(bare if metric_terms(bare) else content)
     if fields.get("parts"):
         pass
     elif fields.get("shape") == "multi":

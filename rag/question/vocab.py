@@ -52,6 +52,9 @@ DIFFERENCE = re.compile(r"相差|差多少|差几|差距|差额|多出|少了?�
 CHANGE = re.compile(r"(比|较|相比)(上年|去年|上一年|前一年|同期|上年度|2\d{3}年)|同比|(增长|下降|增加|减少|提高|提升|降低|上升)了?(多少|几)"
                     r"|变化")
 
+# Words of a change, removed from the metric a change or premise question is about.
+CHANGE_WORDS = re.compile(r"为什么|为何|怎么会|什么原因|原因是什么|既然|(比|较|相比|与)(上年|去年|上一年|前一年|同期|上年度)(相比)?|同比"
+                          r"|(增长|下降|增加|减少|提高|提升|降低|上升|下滑|回落|增多|减)(了)?(多少|几)?(个百分点|个|件|%)?")
 # A direction the question takes for granted (为什么…下降了).
 PREMISE = re.compile(r"为什么|为何|怎么会|什么原因|原因是什么|既然|由于")
 UP_WORDS = ("增长", "增加", "上升", "提高", "提升", "上涨", "增多", "多了", "升高")
