@@ -54,7 +54,7 @@ class Assistant:
                 # A `rag index` in another process switched generations: follow it, so a running
                 # chat never queries vectors that build has just deleted.
                 log.info("index changed on disk; reloading")
-                self._index.load()
+                self._index = self._index.reloaded()  # a new snapshot: questions in flight keep theirs
                 self._retriever = None
             if self._index is None:
                 index = ChunkIndex(self.settings, self._embedder)

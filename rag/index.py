@@ -57,8 +57,15 @@ class VectorStore:
     collection directly, because importing llama-index costs ~0.9 s of a fresh process's first answer."""
 
     def __init__(self, settings: Settings, collection: str):
+        self._settings, self._name = settings, collection
+        self._reopen_lock = threading.Lock()
+        self._open()
+        self._store = None
+
+    def _open(self) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
+        settings = self._settings
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         try:
             if settings.server_mode:
@@ -68,14 +75,32 @@ class VectorStore:
                 path = Path(settings.data_dir) / "chroma"
                 path.mkdir(parents=True, exist_ok=True)
                 client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-            self._client, self._name = client, collection
-            self.collection = client.get_or_create_collection(collection, metadata={"hnsw:space": "cosine"})
+            collection = client.get_or_create_collection(self._name, metadata={"hnsw:space": "cosine"})
         except Exception as exc:  # chromadb raises many types for a bad store
             where = (f"Chroma 服务 {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
                      else f"Chroma 数据目录 {Path(settings.data_dir) / 'chroma'}")
             hint = "请确认服务已启动（chroma run）。" if settings.server_mode else REBUILD_HINT
             raise IndexError_(f"无法打开{where}：{type(exc).__name__}: {exc}。{hint}") from exc
-        self._store = None
+        self._client, self.collection = client, collection
+
+    def reopen(self) -> None:
+        """See the store as it is on disk now (embedded mode).
+
+        Embedded Chroma keeps one System per path and process, with the HNSW index in memory; it does not
+        see what another process (`rag index`) deleted or added since, and queries then fail with
+        `InternalError: Error finding id` (chromadb is not multi-process safe, chroma-core/chroma#2399).
+        A new System reads the store afresh. The old one is detached, not stopped: a question in flight
+        keeps using it, and it goes with its last reference."""
+        if self._settings.server_mode:
+            return  # the server is the single process that owns the store: always current
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        with self._reopen_lock:
+            with SharedSystemClient._refcount_lock:  # chromadb's own lock over its cache of Systems
+                SharedSystemClient._identifier_to_system.pop(self._client._identifier, None)
+                SharedSystemClient._identifier_to_refcount.pop(self._client._identifier, None)
+            self._open()
+            self._store = None
 
     @property
     def store(self):
@@ -133,8 +158,19 @@ class VectorStore:
         if versions == [] or k <= 0:
             return []
         where = None if versions is None else {"doc_version": {"$in": versions}}
-        res = self.collection.query(query_embeddings=[vector.tolist()], n_results=k, where=where,
-                                    include=["distances"])
+        try:
+            res = self.collection.query(query_embeddings=[vector.tolist()], n_results=k, where=where,
+                                        include=["distances"])
+        except Exception as exc:
+            from chromadb.errors import ChromaError
+
+            if self._settings.server_mode or not isinstance(exc, ChromaError):
+                raise
+            # Another process changed the store under this one's in-memory view: read it afresh, once.
+            log.info("embedded Chroma view is stale (%s); reopening", exc)
+            self.reopen()
+            res = self.collection.query(query_embeddings=[vector.tolist()], n_results=k, where=where,
+                                        include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
 
@@ -209,6 +245,16 @@ class ChunkIndex:
             raise IndexError_(f"BM25 索引与分块表不一致。{REBUILD_HINT}")
         self._set(manifest, chunks, bm25)
         return self
+
+    def reloaded(self) -> "ChunkIndex":
+        """A new snapshot of the live generation another process has switched to. This one is left
+        untouched, so a question already running on it finishes on one consistent version."""
+        fresh = ChunkIndex(self.settings, self.embedder)
+        fresh._llama_embedding = self._llama_embedding
+        fresh._vectors = self._vectors
+        if fresh._vectors is not None:
+            fresh._vectors.reopen()  # the other process added and deleted vectors: see them
+        return fresh.load()
 
     def manifest_stamp(self) -> int | None:
         try:
