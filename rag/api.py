@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import logging
+import operator
 import threading
 from typing import Iterator
 
 from .corpus import Corpus, load_catalog, load_corpus
 from .embeddings import Embedder
+from .errors import ConfigError
 from .filters import ScopeDetector
 from .index import BuildReport, ChunkIndex, Progress
 from .retrieve import Retriever, SearchResult
@@ -14,6 +16,9 @@ from .settings import Settings
 from .types import Answer, CatalogEntry, Report
 
 log = logging.getLogger(__name__)
+
+MODES = ("extractive", "llm")  # `mode=None`: LLM when one is configured, else extractive
+MAX_K = 100  # passages per search: more is a mistake, and Chroma would be asked for all of them
 
 
 class Assistant:
@@ -104,6 +109,7 @@ class Assistant:
                method: str = "fused", use_filters: bool = True) -> SearchResult:
         from .answer.question import clean_question
 
+        _check_k(k)
         question = clean_question(question)
         return self.retriever.search(question, k, doc_ids=doc_ids, method=method, use_filters=use_filters)
 
@@ -111,6 +117,7 @@ class Assistant:
             mode: str | None = None) -> Answer:
         from .answer.pipeline import answer_question
 
+        _check_mode(mode)
         return answer_question(self, question, history or [], doc_ids=doc_ids, mode=mode)
 
     def ask_stream(self, question: str, history: list | None = None, *, doc_ids: list[str] | None = None,
@@ -118,4 +125,19 @@ class Assistant:
         """Yields partial Answers (growing text); the last one is final."""
         from .answer.pipeline import stream_answer
 
+        _check_mode(mode)
         yield from stream_answer(self, question, history or [], doc_ids=doc_ids, mode=mode)
+
+
+def _check_mode(mode: str | None) -> None:
+    if mode is not None and mode not in MODES:
+        raise ConfigError(f"mode={mode!r} 无效：可选 {' 或 '.join(MODES)}（或不指定）。")
+
+
+def _check_k(k) -> None:
+    try:
+        ok = not isinstance(k, bool) and 1 <= operator.index(k) <= MAX_K
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ConfigError(f"k 应为 1–{MAX_K} 之间的整数，而不是 {k!r}。")
