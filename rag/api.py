@@ -118,7 +118,7 @@ class Assistant:
         from .answer.pipeline import answer_question
 
         _check_mode(mode)
-        return answer_question(self, question, history or [], doc_ids=doc_ids, mode=mode)
+        return self._store_notice(answer_question(self, question, history or [], doc_ids=doc_ids, mode=mode))
 
     def ask_stream(self, question: str, history: list | None = None, *, doc_ids: list[str] | None = None,
                    mode: str | None = None) -> Iterator[Answer]:
@@ -126,7 +126,17 @@ class Assistant:
         from .answer.pipeline import stream_answer
 
         _check_mode(mode)
-        yield from stream_answer(self, question, history or [], doc_ids=doc_ids, mode=mode)
+        for partial in stream_answer(self, question, history or [], doc_ids=doc_ids, mode=mode):
+            yield self._store_notice(partial)
+
+    def _store_notice(self, answer: Answer) -> Answer:
+        """While the Chroma server is down, answers come from BM25 alone: say so."""
+        index = self._index
+        if index is not None and index.vectors_down:
+            note = f"向量库（{index.vectors.where}）暂时无法连接，本次只用关键词（BM25）检索作答"
+            if note not in (answer.notice or ""):
+                answer.notice = f"{answer.notice}；{note}" if answer.notice else note
+        return answer
 
 
 def _check_mode(mode: str | None) -> None:
