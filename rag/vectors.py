@@ -156,7 +156,7 @@ class VectorStore:
             self._mark_up()
         return self.collection
 
-    def reopen(self) -> None:
+    def reopen(self, unless_changed_from=None) -> None:
         """See the store as it is on disk now (embedded mode).
 
         Embedded Chroma keeps one System per path and process, with the HNSW index in memory; it does not
@@ -169,6 +169,8 @@ class VectorStore:
         from chromadb.api.shared_system_client import SharedSystemClient
 
         with self._reopen_lock:
+            if unless_changed_from is not None and self.collection is not unless_changed_from:
+                return
             with SharedSystemClient._refcount_lock:  # chromadb's own lock over its cache of Systems
                 SharedSystemClient._identifier_to_system.pop(self._client._identifier, None)
                 SharedSystemClient._identifier_to_refcount.pop(self._client._identifier, None)
@@ -283,12 +285,14 @@ class VectorStore:
         if not self._settings.server_mode:
             from chromadb.errors import ChromaError
 
+            collection = self.collection
             try:
-                return run(self.collection)
+                return run(collection)
             except ChromaError as exc:
-                # Another process changed the store under this one's in-memory view: read it afresh, once.
+                # Another process changed the store under this one's in-memory view: read it afresh, once
+                # (unless another thread already has, since this query began).
                 log.info("embedded Chroma view is stale (%s); reopening", exc)
-                self.reopen()
+                self.reopen(unless_changed_from=collection)
                 return run(self.collection)
         if self.down and time.monotonic() < self._retry_at:
             raise _Down
