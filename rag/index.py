@@ -126,6 +126,8 @@ class ChunkIndex:
     def reloaded(self) -> "ChunkIndex":
         """A new snapshot of the live generation another process has switched to. This one is left
         untouched, so a question already running on it finishes on one consistent version."""
+        if not self.exists():  # a `rag index --rebuild` is under way: answer from this one until it commits
+            return self
         fresh = ChunkIndex(self.settings, self.embedder)
         fresh._llama_embedding = self._llama_embedding
         fresh._vectors = self._vectors

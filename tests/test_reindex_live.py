@@ -42,6 +42,10 @@ def test_answers_follow_a_reindex_in_another_process(built_settings, seeds_copy,
             after = assistant.ask(CP_QUESTION)
             assert after.text.startswith(new), after.text
             assert new in after.citations[0].text
+        # A rebuild from scratch meanwhile (it deletes the store first): answers go on, then follow it.
+        rebuilt = run_rag("index", "--rebuild", seeds=seeds_copy, data=settings.data_dir)
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        assert assistant.ask(CP_QUESTION).text.startswith(VERSIONS[-1])
     finally:
         stop.set()
         asker.join(timeout=60)
