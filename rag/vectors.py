@@ -45,8 +45,10 @@ def chunk_vector_id(chunk: Chunk, version: str) -> str:
 
 def collection_name(embedder: Embedder, namespace: str | None = None) -> str:
     safe = "".join(ch if ch.isalnum() else "-" for ch in embedder.name).strip("-")
-    base = f"chunks-{safe}"[:40].rstrip("-")
-    return base if namespace is None else f"{base}-{namespace}"
+    base = f"chunks-{safe}"
+    if namespace is None:
+        return base[:60]  # as before namespaces: existing embedded indexes keep their collection
+    return f"{base[:40].rstrip('-')}-{namespace}"
 
 
 def index_identity(data_dir: Path) -> str:
