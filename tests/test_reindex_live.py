@@ -56,3 +56,18 @@ def test_answers_follow_a_reindex_in_another_process(built_settings, seeds_copy,
         number = next(v for v in VERSIONS if text.startswith(v))
         assert quotes and number in quotes[0]
         assert not any(v in q for q in quotes for v in VERSIONS if v != number)
+
+
+def test_answers_go_on_while_a_rebuild_has_removed_the_old_index(built_settings, seeds_copy, tmp_path, embedder):
+    """`rag index --rebuild` first deletes the store and the state dir; until it commits a new generation,
+    a running assistant answers from the snapshot it holds (the instant the real rebuild is in)."""
+    import shutil
+
+    settings = clone_index(built_settings, seeds_copy, tmp_path / "data")
+    assistant = Assistant(settings, embedder=embedder)
+    assert assistant.ask(CP_QUESTION).text.startswith("1723件")
+    shutil.rmtree(settings.data_dir / "state")
+    shutil.rmtree(settings.data_dir / "chroma")
+    for _ in range(2):
+        ans = assistant.ask(CP_QUESTION)
+        assert ans.text.startswith("1723件") and "1723件" in ans.citations[0].text
