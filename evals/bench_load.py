@@ -1,6 +1,7 @@
 """Load benchmark: N concurrent users asking the running chat app over HTTP, on loopback only.
 
     python -m evals.bench_load [--users 20] [--questions 10] [--concurrency N] [--timeout 300] [--data-dir DIR]
+    python -m evals.bench_load --reindex [--users 20]   # while `rag index` re-indexes twice: evals/bench_reindex.py
 
 Builds an index of seeds/ into a temp data dir (or uses --data-dir), starts the Gradio app
 (`ui.app.build_app(Assistant(settings))`) on 127.0.0.1 at a free port inside this process, and runs
@@ -122,7 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=300.0, help="global limit in seconds for the load phase")
     p.add_argument("--data-dir", default=None, help="use this existing index instead of building one")
     p.add_argument("--questions-file", default=str(QUESTIONS))
+    p.add_argument("--reindex", action="store_true",
+                   help="instead: --users users while `rag index` re-indexes a changed report twice (evals.bench_reindex)")
     args = p.parse_args(argv)
+    if args.reindex:
+        from .bench_reindex import run as run_reindex
+
+        return run_reindex(args.users, max(args.timeout, 600.0))
     if not (1 <= args.users <= 200 and 1 <= args.questions <= 200):
         p.error("--users and --questions must be between 1 and 200")
 

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import logging
+import operator
 import threading
+from dataclasses import replace
 import time
 from typing import Iterator
 
 from .corpus import Corpus, library_dir, load_all
 from .embeddings import Embedder
+from .errors import ConfigError
 from .filters import ScopeDetector
 from .index import BuildReport, ChunkIndex, Progress
 from .retrieve import Retriever, SearchResult
@@ -16,6 +19,9 @@ from .question import QuestionParser, clean_question
 from .types import Answer, CatalogEntry, Fact, Report
 
 log = logging.getLogger(__name__)
+
+MODES = ("extractive", "llm")  # `mode=None`: LLM when one is configured, else extractive
+MAX_K = 100  # passages per search: more is a mistake, and Chroma would be asked for all of them
 
 
 class Assistant:
@@ -88,7 +94,7 @@ class Assistant:
                 # A `rag index` in another process switched generations: follow it, so a running
                 # chat never queries vectors that build has just deleted.
                 log.info("index changed on disk; reloading")
-                self._index.load()
+                self._index = self._index.reloaded()  # a new snapshot: questions in flight keep theirs
                 self._retriever = None
             if self._index is None:
                 index = ChunkIndex(self.settings, self._embedder)
@@ -205,6 +211,7 @@ class Assistant:
     # ---- questions ------------------------------------------------------
     def search(self, question: str, k: int = 5, *, doc_ids: list[str] | None = None,
                method: str = "fused", use_filters: bool = True) -> SearchResult:
+        _check_k(k)
         question = clean_question(question)
         return self.retriever.search(question, k, doc_ids=doc_ids, method=method, use_filters=use_filters)
 
@@ -220,12 +227,14 @@ class Assistant:
         """Yields partial Answers (growing text); the last one is final."""
         from .answer.pipeline import stream_answer
 
+        _check_mode(mode)
         started = time.perf_counter()
         pq = self.parse(question, history, doc_ids=doc_ids)
         use_llm = (mode == "llm") or (mode is None and self.settings.llm_configured)
-        yield from stream_answer(pq, self._context(), history=history or [], use_llm=use_llm,
-                                 llm=lambda: self.llm, texts=lambda: {d: r.text for d, r in self.reports().items()},
-                                 started=started)
+        for partial in stream_answer(pq, self._context(), history=history or [], use_llm=use_llm,
+                                     llm=lambda: self.llm, texts=lambda: {d: r.text for d, r in self.reports().items()},
+                                     started=started):
+            yield self._store_notice(partial)
 
     # ---- the facts table ------------------------------------------------
     def facts(self, metric: str | None = None, regions: list[str] | None = None, years: list[int] | None = None,
@@ -233,3 +242,26 @@ class Assistant:
         """Every figure the reports state, filtered; each Fact carries its sentence and offsets (`.citation`)."""
         table = self.index.fact_table()
         return table.select(metric, regions, years, kinds)
+
+    def _store_notice(self, answer: Answer) -> Answer:
+        """While the Chroma server is down, answers come from BM25 alone: say so."""
+        index = self._index
+        if index is not None and index.vectors_down:
+            note = f"向量库（{index.vectors.where}）暂时无法连接，本次只用关键词（BM25）检索作答"
+            if note not in (answer.notice or ""):
+                return replace(answer, notice=f"{answer.notice}；{note}" if answer.notice else note)
+        return answer
+
+
+def _check_mode(mode: str | None) -> None:
+    if mode is not None and mode not in MODES:
+        raise ConfigError(f"mode={mode!r} 无效：可选 {' 或 '.join(MODES)}（或不指定）。")
+
+
+def _check_k(k) -> None:
+    try:
+        ok = not isinstance(k, bool) and 1 <= operator.index(k) <= MAX_K
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ConfigError(f"k 应为 1–{MAX_K} 之间的整数，而不是 {k!r}。")

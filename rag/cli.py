@@ -15,6 +15,25 @@ from .settings import Settings
 CITATION_FIELDS = ("doc_id", "title", "section", "text", "start", "end")
 
 
+def _positive_int(text: str) -> int:
+    """argparse type for -k: a count of passages, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} 不是整数") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，而不是 {value}")
+    return value
+
+
+def _text(value):
+    """Text safe to print: a lone surrogate (from undecodable argv bytes, or "\\udcff" in a JSON line)
+    cannot be written as UTF-8 and would end the command with a traceback."""
+    if not isinstance(value, str):
+        return value
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
 def _settings(args) -> Settings:
     return Settings.from_env(data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None)
 
@@ -71,7 +90,8 @@ def _run_batch(path: str, answer_one) -> int:
                              ensure_ascii=False), flush=True)
             status = 1
             continue
-        row = {"id": item.get("id"), "question": item["question"]}
+        item["question"] = _text(item["question"])
+        row = {"id": _text(item.get("id")), "question": item["question"]}
         try:
             row.update(answer_one(str(item["question"])))
         except QuestionError as exc:
@@ -302,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help="检索相关段落")
     s.add_argument("question", nargs="?")
-    s.add_argument("-k", type=int, default=5)
+    s.add_argument("-k", type=_positive_int, default=5)
     s.add_argument("--json", action="store_true")
     s.add_argument("--batch", metavar="FILE.jsonl", help='每行 {"id":..., "question":...}；- 表示标准输入')
     s.set_defaults(func=cmd_search)
@@ -340,6 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "question", None) is not None:
+        args.question = _text(args.question)
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:

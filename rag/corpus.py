@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -16,6 +17,7 @@ from .errors import CorpusError
 from .types import CatalogEntry, Report
 
 CATALOG_FILE = "catalog.json"
+log = logging.getLogger(__name__)
 
 # Web-page residue such as "来源:长子营镇  日期:2024-03-28 10:09 打印 【字体:".
 _RESIDUE = re.compile(r"^[ \t\u3000]*(来源|來源)[:：].*(日期|打印|字体|字體).*$", re.M)
@@ -44,41 +46,76 @@ def to_simplified(text: str) -> str:
     return _REGIONAL.sub(lambda m: _REGIONAL_WORDS[m.group()], converted)
 
 
+# A report year outside this range is a typo (2200, 20240), not a report.
+YEARS = range(1949, 2101)
+
+
 def load_catalog(seeds_dir: Path, *, missing_ok: bool = False) -> list[CatalogEntry]:
+    """The catalogue's good entries; bad ones are skipped (`read_catalog` says which and why)."""
+    entries, errors = read_catalog(seeds_dir, missing_ok=missing_ok)
+    for err in errors:
+        log.warning("%s", err)
+    return entries
+
+
+def read_catalog(seeds_dir: Path, *, missing_ok: bool = False) -> tuple[list[CatalogEntry], list[CorpusError]]:
+    """(good entries, one error per bad entry). One bad entry (a duplicate doc_id, a year like
+    "2020年") must not stop the others; only an unreadable catalogue file is fatal."""
     path = Path(seeds_dir) / CATALOG_FILE
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         if missing_ok:
-            return []
+            return [], []
         raise CorpusError(f"找不到报告目录文件 {path}。", str(path)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CorpusError(f"报告目录文件 {path} 无法解析：{exc}", str(path)) from None
-    entries = []
+    items = raw.get("reports") if isinstance(raw, dict) else None
+    if not isinstance(items, list):
+        raise CorpusError(f"报告目录文件 {path} 缺少 reports 列表。", str(path))
+    entries, errors = [], []
     seen: set[str] = set()
-    for i, item in enumerate(raw.get("reports", [])):
+    for i, item in enumerate(items):
+        name = item.get("doc_id") if isinstance(item, dict) else None
+        where = f"{path} 第 {i + 1} 条记录" + (f"（{name}）" if name else "")
         try:
-            entry = CatalogEntry(
-                doc_id=str(item["doc_id"]),
-                file=str(item["file"]),
-                title=str(item["title"]),
-                region=str(item["region"]),
-                aliases=tuple(item.get("aliases", [])),
-                level=str(item.get("level", "")),
-                parent=str(item.get("parent", "")),
-                year=int(item["year"]),
-                published=item.get("published"),
-                script=str(item.get("script", "simplified")),
-                issuer=str(item.get("issuer", "")),
-                source=str(item.get("source", "")),
-            )
+            entry = _catalog_entry(item)
         except (KeyError, TypeError, ValueError) as exc:
-            raise CorpusError(f"{path} 第 {i + 1} 条记录缺少或有误的字段：{exc}", str(path)) from None
+            errors.append(CorpusError(f"{where}有误，已跳过：{exc}", str(path)))
+            continue
         if entry.doc_id in seen:
-            raise CorpusError(f"{path} 中 doc_id {entry.doc_id!r} 重复。", str(path))
+            errors.append(CorpusError(f"{where}的 doc_id {entry.doc_id!r} 与前面的记录重复，已跳过。", str(path)))
+            continue
         seen.add(entry.doc_id)
         entries.append(entry)
-    return entries
+    return entries, errors
+
+
+def _catalog_entry(item: dict) -> CatalogEntry:
+    if not isinstance(item, dict):
+        raise TypeError("记录不是 JSON 对象")
+    for key in ("doc_id", "file", "title", "region"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            raise ValueError(f"缺少或有误的字段 {key}")
+    year = item.get("year")
+    if isinstance(year, str) and year.isdigit():
+        year = int(year)
+    if isinstance(year, bool) or not isinstance(year, int) or year not in YEARS:
+        raise ValueError(f"year 应为 {YEARS.start}–{YEARS.stop - 1} 之间的整数年份，而不是 {year!r}")
+    return CatalogEntry(
+        doc_id=item["doc_id"],
+        file=item["file"],
+        title=item["title"],
+        region=item["region"],
+        aliases=tuple(str(a) for a in item.get("aliases", [])),
+        level=str(item.get("level", "")),
+        parent=str(item.get("parent", "")),
+        year=year,
+        published=item.get("published"),
+        script=str(item.get("script", "simplified")),
+        issuer=str(item.get("issuer", "")),
+        source=str(item.get("source", "")),
+    )
 
 
 def report_path(seeds_dir: Path, entry: CatalogEntry) -> Path:
@@ -146,10 +183,13 @@ class Corpus:
 
 def load_corpus(seeds_dir: Path, library_dir: Path | None = None) -> Corpus:
     """The shipped seeds, then the user's library (rag.library) when one is given."""
-    sources = [(Path(seeds_dir), load_catalog(seeds_dir))]
+    seeds_entries, errors = read_catalog(seeds_dir)
+    sources = [(Path(seeds_dir), seeds_entries)]
     if library_dir is not None:
-        sources.append((Path(library_dir), load_catalog(library_dir, missing_ok=True)))
-    reports, errors, catalog = [], [], []
+        library_entries, library_errors = read_catalog(library_dir, missing_ok=True)
+        sources.append((Path(library_dir), library_entries))
+        errors += library_errors
+    reports, catalog = [], []
     seen: set[str] = set()
     for base, entries in sources:
         for entry in entries:

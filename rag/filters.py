@@ -24,7 +24,9 @@ _GENERIC = {
 _PLACE_CONTEXT = re.compile(r"\s*(?:(?:19|20)\d{2}年|[二〇零一三四五六七八九]{4}年|和|与|及|、|，|,|的)")
 _PLACE_JOINERS = {"和", "与", "及", "、", "，", ","}
 _PLAN_WORDS = ("安排", "计划", "打算", "工作重点", "下一步", "明年", "将要", "部署", "思路")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# Any 4+ digit number before 年 is a year the question names, even an absurd one (3024年,
+# 99999999999999999999年): the corpus has no report for it, and the answer must say so, not ignore it.
+_YEAR = re.compile(r"(?<![\d.])(\d{4,})\s*年")
 _CN_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})\s*年")
 _CN_DIGIT = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
              "七": "7", "八": "8", "九": "9"}

@@ -29,6 +29,7 @@ from .facts.sync import sync_facts
 from .settings import Settings
 from .store import REBUILD_HINT, DocState, Manifest, StateDir
 from .types import Chunk
+from .vectors import VectorStore, chunk_vector_id, collection_name, index_namespace
 
 log = logging.getLogger(__name__)
 
@@ -56,106 +57,6 @@ def _noop(stage: str, done: int, total: int) -> None:
     pass
 
 
-class VectorStore:
-    """Chroma (embedded or server). Writes go through llama-index's ChromaVectorStore; queries call the
-    collection directly, because importing llama-index costs ~0.9 s of a fresh process's first answer."""
-
-    def __init__(self, settings: Settings, collection: str):
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        try:
-            if settings.server_mode:
-                client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
-                                             settings=chroma_settings)
-            else:
-                path = Path(settings.data_dir) / "chroma"
-                path.mkdir(parents=True, exist_ok=True)
-                client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-            self._client, self._name = client, collection
-            self.name = collection
-            self.collection = client.get_or_create_collection(collection, metadata={"hnsw:space": "cosine"})
-        except Exception as exc:  # chromadb raises many types for a bad store
-            where = (f"Chroma 服务 {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
-                     else f"Chroma 数据目录 {Path(settings.data_dir) / 'chroma'}")
-            hint = "请确认服务已启动（chroma run）。" if settings.server_mode else REBUILD_HINT
-            raise IndexError_(f"无法打开{where}：{type(exc).__name__}: {exc}。{hint}") from exc
-        self._store = None
-
-    def sibling(self, name: str):
-        """Another collection of the same Chroma (the facts live beside the chunks)."""
-        return self._client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
-
-    @property
-    def store(self):
-        """llama-index's view of the collection, for writing nodes."""
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        if self._store is None:
-            self._store = ChromaVectorStore(chroma_collection=self.collection)
-        return self._store
-
-    def reset(self) -> None:
-        """Drop and recreate this collection (server mode rebuild)."""
-        try:
-            self._client.delete_collection(self._name)
-        except Exception:  # not there yet
-            log.debug("no collection to delete", exc_info=True)
-        self.collection = self._client.get_or_create_collection(self._name, metadata={"hnsw:space": "cosine"})
-        self._store = None
-
-    def existing_ids(self, ids: list[str]) -> set[str]:
-        found: set[str] = set()
-        for i in range(0, len(ids), 1000):  # bounded requests for large corpora
-            found.update(self.collection.get(ids=ids[i:i + 1000], include=[])["ids"])
-        return found
-
-    def add(self, chunks: list[Chunk], versions: list[str], vectors: np.ndarray) -> None:
-        from llama_index.core.schema import TextNode
-
-        nodes = [
-            TextNode(
-                id_=chunk_vector_id(c, v),
-                text=c.text,
-                embedding=vec.tolist(),
-                metadata={"doc_id": c.doc_id, "doc_version": v, "start": c.start, "end": c.end,
-                          "section": c.section_path, "kind": c.kind},
-                excluded_embed_metadata_keys=["doc_id", "doc_version", "start", "end", "section", "kind"],
-            )
-            for c, v, vec in zip(chunks, versions, vectors)
-        ]
-        for i in range(0, len(nodes), 512):
-            self.store.add(nodes[i:i + 512])
-
-    def delete_except(self, live_versions: list[str]) -> None:
-        """Drop vectors of any version the manifest no longer names."""
-        if live_versions:
-            self.collection.delete(where={"doc_version": {"$nin": live_versions}})
-        else:
-            ids = self.collection.get(include=[])["ids"]
-            if ids:
-                self.collection.delete(ids=ids)
-
-    def query(self, vector: np.ndarray, k: int, versions: list[str] | None) -> list[tuple[str, float]]:
-        """Nearest chunks as (vector id, cosine); `versions=None` searches everything
-        (callers drop ids they do not know, e.g. those an interrupted build left)."""
-        if versions == [] or k <= 0:
-            return []
-        where = None if versions is None else {"doc_version": {"$in": versions}}
-        res = self.collection.query(query_embeddings=[vector.tolist()], n_results=k, where=where,
-                                    include=["distances"])
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
-
-
-def chunk_vector_id(chunk: Chunk, version: str) -> str:
-    return f"{version}#{chunk.start}-{chunk.end}"
-
-
-def collection_name(embedder: Embedder) -> str:
-    safe = "".join(ch if ch.isalnum() else "-" for ch in embedder.name).strip("-")
-    return f"chunks-{safe}"[:60]
-
-
 class ChunkIndex:
     """Opened once per process; `build` updates it, `load` reads the live generation."""
 
@@ -165,6 +66,8 @@ class ChunkIndex:
         # BM25 and the manifest describe one vector store: a server gets its own state beside it.
         state = f"state-{settings.chroma_host}-{settings.chroma_port}" if settings.server_mode else "state"
         self.state = StateDir(Path(settings.data_dir) / state)
+        # On a shared Chroma server each data dir (or RAG_INDEX_NAME) has its own collection.
+        self.collection = collection_name(self.embedder, index_namespace(settings))
         self._vectors: VectorStore | None = None
         self._open_lock = threading.Lock()
         self._llama_embedding = None
@@ -181,8 +84,13 @@ class ChunkIndex:
     def vectors(self) -> VectorStore:
         with self._open_lock:
             if self._vectors is None:
-                self._vectors = VectorStore(self.settings, collection_name(self.embedder))
+                self._vectors = VectorStore(self.settings, self.collection)
             return self._vectors
+
+    @property
+    def vectors_down(self) -> bool:
+        """The Chroma server did not answer the last attempt: dense retrieval is off meanwhile."""
+        return self._vectors is not None and self._vectors.down
 
     def warm_up_in_background(self) -> threading.Thread:
         """Open Chroma and load the embedding model while the caller does other start-up work."""
@@ -245,6 +153,18 @@ class ChunkIndex:
         self._set(manifest, chunks, bm25)
         return self
 
+    def reloaded(self) -> "ChunkIndex":
+        """A new snapshot of the live generation another process has switched to. This one is left
+        untouched, so a question already running on it finishes on one consistent version."""
+        if not self.exists():  # a `rag index --rebuild` is under way: answer from this one until it commits
+            return self
+        fresh = ChunkIndex(self.settings, self.embedder)
+        fresh._llama_embedding = self._llama_embedding
+        fresh._vectors = self._vectors
+        if fresh._vectors is not None:
+            fresh._vectors.reopen()  # the other process added and deleted vectors: see them
+        return fresh.load()
+
     def manifest_stamp(self) -> int | None:
         try:
             return self.state.manifest_path.stat().st_mtime_ns
@@ -286,7 +206,7 @@ class ChunkIndex:
             if rebuild:
                 self._reset_vectors()
             old_chunks = self.state.read_chunks(old.generation) if old and old.docs else []
-            manifest = Manifest(self.embedder.name, collection_name(self.embedder),
+            manifest = Manifest(self.embedder.name, self.collection,
                                 (old.generation + 1) if old else 1)
             kept: list[Chunk] = []
             todo: list[tuple[Chunk, str, str]] = []  # chunk, version, title
@@ -392,9 +312,11 @@ class ChunkIndex:
         live = self.versions()
         if not live:
             return
-        found = self.vectors.collection.get(where={"doc_version": {"$in": live}}, include=[])["ids"]
-        if len(found) < len(self.chunks):
-            raise IndexError_(f"Chroma 中只找到 {len(found)}/{len(self.chunks)} 个向量，索引与本地清单不一致。"
+        found = self.vectors.count_versions(live)
+        if found is None:
+            return  # the server is down (logged): BM25 answers until it is back
+        if found < len(self.chunks):
+            raise IndexError_(f"Chroma 中只找到 {found}/{len(self.chunks)} 个向量，索引与本地清单不一致。"
                               "请运行 `rag index` 补齐（或 `rag index --rebuild` 重建）。")
 
     @contextmanager

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ class Settings:
     embedding: str = "use"  # "use" | "openai:<model>"
     chroma_host: str | None = None
     chroma_port: int = 8000
+    index_name: str | None = None  # RAG_INDEX_NAME: this index's collection on a shared Chroma server
     llm_model: str | None = None
     openai_api_key: str | None = field(default=None, repr=False)  # never printed
     openai_base_url: str | None = None
@@ -49,6 +51,8 @@ class Settings:
             values["chroma_host"] = env["CHROMA_HOST"].strip()
         if env.get("CHROMA_PORT"):
             values["chroma_port"] = _int(env, "CHROMA_PORT")
+        if env.get("RAG_INDEX_NAME"):
+            values["index_name"] = env["RAG_INDEX_NAME"].strip()
         if env.get("OPENAI_API_KEY"):
             values["openai_api_key"] = env["OPENAI_API_KEY"].strip()
         if env.get("OPENAI_BASE_URL"):
@@ -73,6 +77,8 @@ class Settings:
             )
         if self.embedding.startswith("openai:") and not self.openai_api_key:
             raise ConfigError("RAG_EMBEDDING 选择了 OpenAI 嵌入，但未设置 OPENAI_API_KEY。")
+        if self.index_name is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", self.index_name):
+            raise ConfigError(f"RAG_INDEX_NAME={self.index_name!r} 无效：1–32 个字母、数字、- 或 _，以字母或数字开头。")
         if self.chunk_tokens < 64:
             raise ConfigError("chunk_tokens 至少为 64。")
 

@@ -8,7 +8,8 @@ from ..errors import QuestionError
 
 MAX_QUESTION_CHARS = 500
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\ufeff]")
+# Lone surrogates (\udcff from undecodable bytes) cannot be encoded and would crash tokenising and output.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\ufeff\ud800-\udfff]")
 
 
 def clean_question(question: str | bytes | None, max_chars: int = MAX_QUESTION_CHARS) -> str:
