@@ -243,6 +243,15 @@ class Assistant:
         table = self.index.fact_table()
         return table.select(metric, regions, years, kinds)
 
+    def match_metric(self, metric: str, doc_ids: list[str] | None = None) -> list:
+        """Each report's best fact for the metric words (semantic + lexical, the answerer's own scoring),
+        or `fact=None` where the report does not state it: a list of FactMatch, one per report."""
+        from .question.metric import analyse
+
+        words = clean_question(metric)
+        docs = doc_ids if doc_ids is not None else [e.doc_id for e in self.catalog]
+        return self.index.fact_table().best_per_report(analyse(words + "多少"), docs, metric_text=words)
+
     def _store_notice(self, answer: Answer) -> Answer:
         """While the Chroma server is down, answers come from BM25 alone: say so."""
         index = self._index

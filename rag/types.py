@@ -180,7 +180,7 @@ class Fact:
 
     @property
     def citation(self) -> Citation:
-        return Citation(self.doc_id, self.title, self.section, self.text, self.start, self.end)
+        return Citation(self.doc_id, self.title, self.section, self.text, self.start, self.end, passage=self.text)
 
     def as_dict(self) -> dict:
         return {"doc_id": self.doc_id, "region": self.region, "year": self.year, "kind": self.kind,

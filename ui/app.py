@@ -11,6 +11,8 @@ import sys
 from rag.errors import RagError
 
 from .assets import CSS, LINKS_JS
+from .chart import CHART_CSS
+from .data_tab import data_tab
 from .chat_tab import DEFAULT_CONCURRENCY, FRIENDLY_ERROR, chat_tab
 from .login import LoginGuard
 from .reports_tab import reports_tab
@@ -45,7 +47,7 @@ def build_app(assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
     import gradio as gr
 
     with gr.Blocks(title=TITLE) as demo:
-        gr.HTML(f"<style>{CSS}</style>", elem_id="rag-glue", container=False, padding=False,
+        gr.HTML(f"<style>{CSS}{CHART_CSS}</style>", elem_id="rag-glue", container=False, padding=False,
                 apply_default_css=False, js_on_load=None)
         # The page script lives in this hidden component: its `trigger` sends "open report" clicks.
         bridge = gr.HTML("", html_template="", js_on_load=LINKS_JS, elem_id="rag-bridge",
@@ -54,6 +56,7 @@ def build_app(assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
         with gr.Tabs(elem_id="rag-tabs"):
             chat_tab(gr, assistant, concurrency=concurrency)
             reports_tab(gr, assistant, bridge)
+            data_tab(gr, assistant)
     return demo
 
 

@@ -196,6 +196,10 @@ def format_answer_html(answer: Answer, anchors: Mapping[str, Sequence[int]] | No
              f'{"" if answer.answered else " rag-refusal"}">',
              f'<div class="rag-meta">{mode_badge(answer)}</div>',
              f'<div class="rag-answer">{link_markers(_lines_to_html(answer.text), answer.citations)}</div>']
+    if getattr(answer, "chart", None) and not streaming:
+        from .chart import chart_html
+
+        parts.append(chart_html(answer.chart))
     parts.extend(notice_html(n) for n in _notices(answer, notices))
     if answer.citations:
         n = len(answer.citations)

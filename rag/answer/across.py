@@ -102,7 +102,7 @@ def compare_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
 
 def comparison_lead(pq: ParsedQuestion, found: list[Figure], stated: str) -> str:
     """The comparison, computed here; numbers of different kinds (a % and a count) are not ranked."""
-    if not all(_comparable(found[0], f) for f in found[1:]):
+    if len({f.is_percent for f in found}) > 1:
         return f"两者口径不同（比例与数量），无法直接比较：{stated}"
     ordered = sorted(found, key=lambda f: f.value, reverse=not pq.metric.prefer_less)
     a, b = ordered[0], ordered[1]

@@ -193,9 +193,22 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     return value_answer(pq, ctx) if now else refuse_metric(pq, passages)
 
 
+def _names(label: str, clause: str) -> bool:
+    """Whether a clause names an item: its most specific word (the longest) is there."""
+    from ..bm25 import tokenize
+
+    words = sorted((t for t in tokenize(label) if len(t) > 1), key=len, reverse=True)
+    return bool(words) and words[0] in to_simplified(clause)
+
+
 def items_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     """A total or difference of several items of one report: each item's figure cited, the sum computed."""
     passages = ctx.search(pq, k=ctx.top_k + 3)
+    whole = value_pick(pq, passages, ctx) if pq.aggregate == "sum" else None
+    if whole is not None and all(_names(part.label, whole.lead) for part in pq.parts):
+        # 「司法建议和检察建议合计几件」: the report states the total itself (「司法建议、检察建议45件」).
+        return Answer(pq.text, f"{extractive.state_value(whole)}。\n{evidence_line(1, extractive.quote(whole), pq.language)}",
+                      True, [whole.citation()], "extractive")
     picks, used = [], set()
     for part in pq.parts:
         pick = value_pick(pq, passages, ctx, part.metric, used)
