@@ -265,3 +265,31 @@ def test_markdown_in_a_question_is_shown_as_text(browser, app_url):
         assert fetched == []
     finally:
         page.close()
+
+
+def test_ranking_answer_shows_a_bar_chart_and_the_data_tab_exports(browser, app_url):
+    from playwright.sync_api import expect
+
+    page = open_chat(browser, app_url)
+    try:
+        ask(page, "哪个地方的行政复议案件最多？")
+        reply = final_reply(page, 0)
+        expect(reply.locator(".rag-answer")).to_contain_text("昌平区")
+        chart = reply.locator(".rag-chart")
+        expect(chart).to_be_visible()
+        assert chart.locator(".rag-bar-row").count() >= 2
+        expect(chart.locator(".rag-bar-row").first).to_contain_text("昌平区")
+        expect(chart.locator(".rag-bar-row").first).to_contain_text("1723件")
+        page.screenshot(path=str(ARTIFACTS / "ui-ranking-chart.png"))
+
+        page.locator('button[role="tab"]', has_text="数据").click()
+        box = page.locator("#rag-data-metric textarea, #rag-data-metric input").first
+        box.fill("行政复议案件")
+        page.locator("#rag-data-go").click()
+        result = page.locator("#rag-data-result")
+        expect(result.locator(".rag-chart")).to_be_visible(timeout=TIMEOUT)
+        expect(result.locator("table.rag-facts tr").nth(1)).to_contain_text("昌平区", timeout=TIMEOUT)
+        expect(page.locator("#rag-data-csv a").first).to_be_visible(timeout=TIMEOUT)
+        page.screenshot(path=str(ARTIFACTS / "ui-data-tab.png"), full_page=True)
+    finally:
+        page.close()
