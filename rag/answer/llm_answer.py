@@ -281,9 +281,12 @@ def stream_with_llm(llm: LLM, question: str, passages: list[Passage], history: l
                 visible = echo.own_text(reply, final=False)
                 if visible == shown or not visible:
                     continue
-                if junk_reason(visible) == "内容重复":  # a model stuck in a loop: stop paying for it
-                    yield _fallback(fallback, junk_notice("内容重复"), started)
+                junk = junk_reason(visible)
+                if junk == "内容重复":  # a model stuck in a loop: stop paying for it
+                    yield _fallback(fallback, junk_notice(junk), started)
                     return
+                if junk or len(set(visible)) < 3:
+                    continue  # nothing worth showing yet
                 shown = visible
                 cited = [n for n in _markers(visible) if 1 <= n <= len(used)]
                 yield _answer(question, visible, used, cited, True, llm.model, started)

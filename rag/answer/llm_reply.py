@@ -15,7 +15,7 @@ __all__ = ["EchoFilter", "own_text", "junk_reason", "is_refusal", "REFUSAL_RE"]
 
 _SEGMENT = re.compile(r"[^\n。！？!?]*(?:[。！？!?]+|\n|$)")
 _SPACE = re.compile(r"\s+")
-_STRUCTURE = re.compile(r"^\s*(#{1,6}\s|</?资料|<\s*/?\s*(passage|资料)|\[\d+\]\s*《|(回答|答案|答)\s*[:：]\s*$)", re.I)
+_STRUCTURE = re.compile(r"^\s*(（无）\s*$|#{1,6}\s|</?资料|<\s*/?\s*(passage|资料)|\[\d+\]\s*《|(回答|答案|答)\s*[:：]\s*$)", re.I)
 _LEAD = re.compile(r"^\s*(回答|答案|答)\s*[:：]\s*")
 _GRAM = 6  # a segment is an echo when most of it is made of 6-character runs of the instructions
 _ECHO_SHARE = 0.5
@@ -47,10 +47,13 @@ class EchoFilter:
 
     def __init__(self, instructions: Iterable[str], passages: Iterable[str] = (), question: str = ""):
         grams: set[str] = set()
+        lines: set[str] = set()
         for block in instructions:
             n = _norm(block)
             grams.update(n[i:i + _GRAM] for i in range(max(0, len(n) - _GRAM + 1)))
+            lines.update(_norm(line) for line in block.splitlines() if _norm(line))
         self._grams = grams
+        self._lines = lines  # whole short lines (「必须遵守的规则：」) are echoes too
         self._passages = [_norm(p) for p in passages if p]
         self._question = _norm(question)
 
@@ -63,6 +66,8 @@ class EchoFilter:
         if not n:
             return False
         if self._question and n.rstrip("？?") == self._question.rstrip("？?"):
+            return True
+        if n in self._lines and not REFUSAL_RE.search(segment):
             return True
         if len(n) >= _MIN_ECHO_LEN:
             covered = [False] * len(n)
@@ -89,7 +94,7 @@ class EchoFilter:
             if len(_norm(last)) >= _MIN_ECHO_LEN and not self.is_echo(last):
                 tail = last
         kept = [s for s in parts if not self.is_echo(s)] + ([tail] if tail else [])
-        text = "".join(kept).strip()
+        text = re.sub(r"\n\s*\n+", "\n", "".join(kept)).strip()
         return _LEAD.sub("", text).strip()
 
 
@@ -102,7 +107,7 @@ def junk_reason(text: str) -> str | None:
     n = _norm(text)
     if not n:
         return "没有写出回答"
-    if re.search(r"(.)\1{7,}", n) or re.search(r"(.{2,12}?)\1{4,}", n):
+    if re.search(r"(\D)\1{4,}", n) or re.search(r"(\D.{1,11}?)\1{4,}", n):  # 88888件 is a number, not a loop
         return "内容重复"
     parts = [_norm(s) for s in segments(text) if _norm(s)]
     if len(parts) >= 4 and len(set(parts)) <= len(parts) / 2:
