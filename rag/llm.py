@@ -78,6 +78,9 @@ class OpenAICompatibleLLM:
         except Exception as exc:
             raise ConfigError(self._scrub(f"无法创建大模型客户端：{type(exc).__name__}")) from None
         self.model: str = settings.llm_model or self._discover_model(settings) or DEFAULT_MODEL
+        # Load the client's lazily imported request/response types now, not inside the first answer's budget.
+        import openai.types.chat  # noqa: F401
+        _ = self._client.chat.completions
 
     def __repr__(self) -> str:  # never shows the key
         return f"OpenAICompatibleLLM(model={self.model!r})"
