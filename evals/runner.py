@@ -170,18 +170,18 @@ FALLBACK_TAIL = "，已改用摘录式回答"
 def llm_breakdown(rows: list[Row]) -> list[tuple[str, int, float | None, float | None]]:
     """LLM-mode answers grouped by who wrote them: (group, n, strict, lenient).
 
-    "大模型写出" are the LLM's own answers; each fallback reason (the notice up to
+    "大模型写出" are the LLM's own answers (grounded answers, or its refusals); each fallback reason (the notice up to
     「，已改用摘录式回答」) is its own group, so a run that passes only by falling back shows it.
     """
     groups: dict[str, list[Row]] = {}
     for r in rows:
         if r.mode == "llm":
-            key = "大模型写出"
+            key = "大模型写出：有引文的回答" if r.answered else "大模型写出：拒答"
         else:
             reason = next((part for part in (r.notice or "").split("；") if FALLBACK_TAIL in part), "")
             key = "回退：" + reason.split(FALLBACK_TAIL)[0] if reason else "回退：（无说明）"
         groups.setdefault(key, []).append(r)
-    order = sorted(groups, key=lambda k: (k != "大模型写出", -len(groups[k])))
+    order = sorted(groups, key=lambda k: (not k.startswith("大模型写出"), -len(groups[k])))
     return [(k, len(groups[k]), _frac(r.strict for r in groups[k]), _frac(r.lenient for r in groups[k]))
             for k in order]
 

@@ -54,6 +54,9 @@ def serve(port: int, ctx: int, threads: int):
     params.cpuparams_batch.n_threads = threads
     params.hostnames = ["127.0.0.1"]
     params.port = port
+    # The GGUF carries no chat template (llama.cpp would fall back to ChatML, which this model
+    # does not know); Gemma's own template folds the system message into the user turn.
+    params.chat_template = "gemma"
     params.endpoint_slots = True  # GET /slots shows each request's n_predict (= max_tokens sent)
     params.sampling.temp = 0.0
     params.sampling.seed = 1

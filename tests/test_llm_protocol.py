@@ -173,6 +173,7 @@ def test_repetitive_junk_is_rejected_and_the_stream_stops_early(fake):
 @pytest.mark.parametrize("reply, reason", [
     ("院\n院\n院\n院\n院\n院\n", "内容重复"),
     ("好好好好好好好好好好", "内容重复"),
+    ("<h2>The 1000th episode of the 1000th episode of the 1000th episode of the 1000th episode", "内容重复"),
     ("）", "不成句"),
     ("The report says the number of cases rose a lot this year overall.", "不是中文"),
     ("", "没有写出回答"),

@@ -107,7 +107,8 @@ def junk_reason(text: str) -> str | None:
     n = _norm(text)
     if not n:
         return "没有写出回答"
-    if re.search(r"(\D)\1{4,}", n) or re.search(r"(\D.{1,11}?)\1{4,}", n):  # 88888件 is a number, not a loop
+    if (re.search(r"(\D)\1{4,}", n) or re.search(r"(\D.{1,11}?)\1{4,}", n)  # 88888件 is a number, not a loop
+            or re.search(r"(\D.{11,60}?)\1{2,}", n)):  # a phrase said three times over
         return "内容重复"
     parts = [_norm(s) for s in segments(text) if _norm(s)]
     if len(parts) >= 4 and len(set(parts)) <= len(parts) / 2:
