@@ -179,7 +179,8 @@ def llm_breakdown(rows: list[Row]) -> list[tuple[str, int, float | None, float |
             key = "大模型写出：有引文的回答" if r.answered else "大模型写出：拒答"
         else:
             reason = next((part for part in (r.notice or "").split("；") if FALLBACK_TAIL in part), "")
-            key = "回退：" + reason.split(FALLBACK_TAIL)[0] if reason else "回退：（无说明）"
+            # No fallback notice: the question never reached the model (e.g. a place the reports lack).
+            key = "回退：" + reason.split(FALLBACK_TAIL)[0] if reason else "摘录式（未调用大模型）"
         groups.setdefault(key, []).append(r)
     order = sorted(groups, key=lambda k: (not k.startswith("大模型写出"), -len(groups[k])))
     return [(k, len(groups[k]), _frac(r.strict for r in groups[k]), _frac(r.lenient for r in groups[k]))

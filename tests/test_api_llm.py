@@ -86,7 +86,7 @@ def test_latency_ms_is_wall_time_in_llm_mode(built_settings, embedder):
             assert abs(latency - wall) <= 0.1 * wall + 20, (latency, wall, final.timings)
 
 
-def test_batch_json_and_eval_rows_carry_mode_and_notice(built_settings, embedder, tmp_path):
+def test_batch_json_and_eval_rows_carry_mode_and_notice(built_settings, embedder, tmp_path, monkeypatch):
     import io
     import json
     from argparse import Namespace
@@ -97,13 +97,9 @@ def test_batch_json_and_eval_rows_carry_mode_and_notice(built_settings, embedder
 
     batch = tmp_path / "q.jsonl"
     batch.write_text('{"id": 1, "question": "西城区2023年主动公开信息多少条？"}\n', encoding="utf-8")
-    import os
-
-    os.environ["OPENAI_BASE_URL"] = refused_url()
-    try:
-        out = run_rag("ask", "--batch", str(batch), "--json", "--mode", "llm", data_dir=built_settings.data_dir)
-    finally:
-        del os.environ["OPENAI_BASE_URL"]
+    monkeypatch.setenv("OPENAI_BASE_URL", refused_url())  # a local server's address alone enables LLM mode
+    out = run_rag("ask", "--batch", str(batch), "--json", "--mode", "llm", data_dir=built_settings.data_dir)
+    monkeypatch.delenv("OPENAI_BASE_URL")
     assert out.returncode == 0, out.stderr
     row = json.loads(out.stdout.splitlines()[0])
     assert row["mode"] == "extractive" and "大模型服务不可用" in row["notice"]
