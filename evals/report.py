@@ -95,6 +95,15 @@ def modes_table(modes: list[tuple[str, Any, str]]) -> str:
     return "\n".join(lines)
 
 
+def llm_section(breakdown: list[tuple[str, int, float | None, float | None]]) -> str:
+    """Who wrote the LLM-mode answers: the model itself, or the extractive fallback and why."""
+    total = sum(n for _, n, _, _ in breakdown) or 1
+    lines = ["## 大模型回答与回退", "| 谁写的回答 | 题数 | 占比 | strict | lenient |", "|---|---|---|---|---|"]
+    for group, n, strict, lenient in breakdown:
+        lines.append(f"| {group} | {n} | {pct(n / total)} | {pct(strict)} | {pct(lenient)} |")
+    return "\n".join(lines)
+
+
 # --- whole documents ------------------------------------------------------------
 
 def render_markdown(meta: dict, result=None, retrieval_scores=None, modes=None) -> str:

@@ -54,6 +54,8 @@ class Row:
     latency_ms: float | None = None
     refuse: bool = False
     split: str = "dev"  # "dev": rules are shaped on it; "test": held out, only reported
+    mode: str | None = None  # who wrote the answer: "llm", or "extractive" (also an LLM fallback)
+    notice: str | None = None
 
     @property
     def failed_checks(self) -> list[str]:
@@ -149,6 +151,7 @@ def run_eval(assistant, questions: list[dict], mode: str = "extractive", *, answ
             ans = _ask(assistant, q["question"], mode, q.get("history"))
             row.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
             row.answer, row.answered = ans.get("answer") or "", bool(ans.get("answered"))
+            row.mode, row.notice = ans.get("mode"), ans.get("notice")
             row.strict, row.lenient = strict_correct(q, ans), lenient_correct(q, ans)
             row.citation = None if row.refuse else citation_correct(q, ans)
             row.refusal = refusal_correct(q, ans)
@@ -165,6 +168,29 @@ def run_eval(assistant, questions: list[dict], mode: str = "extractive", *, answ
     return EvalResult(mode, rows, Aggregate.of(rows, retrieval),
                       {c: Aggregate.of(rs, retrieval) for c, rs in groups.items()}, answers,
                       {s: Aggregate.of(splits[s], retrieval) for s in ("dev", "test") if s in splits})
+
+
+FALLBACK_TAIL = "，已改用摘录式回答"
+
+
+def llm_breakdown(rows: list[Row]) -> list[tuple[str, int, float | None, float | None]]:
+    """LLM-mode answers grouped by who wrote them: (group, n, strict, lenient).
+
+    "大模型写出" are the LLM's own answers (grounded answers, or its refusals); each fallback reason (the notice up to
+    「，已改用摘录式回答」) is its own group, so a run that passes only by falling back shows it.
+    """
+    groups: dict[str, list[Row]] = {}
+    for r in rows:
+        if r.mode == "llm":
+            key = "大模型写出：有引文的回答" if r.answered else "大模型写出：拒答"
+        else:
+            reason = next((part for part in (r.notice or "").split("；") if FALLBACK_TAIL in part), "")
+            # No fallback notice: the question never reached the model (e.g. a place the reports lack).
+            key = "回退：" + reason.split(FALLBACK_TAIL)[0] if reason else "摘录式（未调用大模型）"
+        groups.setdefault(key, []).append(r)
+    order = sorted(groups, key=lambda k: (not k.startswith("大模型写出"), -len(groups[k])))
+    return [(k, len(groups[k]), _frac(r.strict for r in groups[k]), _frac(r.lenient for r in groups[k]))
+            for k in order]
 
 
 def mode_ablation(assistant, questions: list[dict], done: EvalResult | None) -> list[tuple]:
@@ -219,7 +245,7 @@ def main(args, *, reports_dir: Path | str | None = None, assistant=None, out: Te
         data_dir = getattr(args, "data_dir", None)
         assistant = Assistant(Settings.from_env(data_dir=Path(data_dir) if data_dir else None))
     if mode == "llm" and not assistant.settings.llm_configured:
-        raise ConfigError("未配置 LLM（OPENAI_API_KEY），无法以 llm 模式评测；请使用 --mode extractive。")
+        raise ConfigError("未配置 LLM（OPENAI_API_KEY 或 OPENAI_BASE_URL），无法以 llm 模式评测；请使用 --mode extractive。")
     path = Path(getattr(args, "questions", None) or QUESTIONS)
     questions = _load(path)
     retrieval_only = bool(getattr(args, "retrieval_only", False))
@@ -235,8 +261,12 @@ def main(args, *, reports_dir: Path | str | None = None, assistant=None, out: Te
     modes = mode_ablation(assistant, questions, result) if ablation else None
 
     markdown = report.render_markdown(meta, result, scores, modes)
-    md, js = report.write_reports(reports_dir_for(reports_dir), now.strftime("%Y%m%dT%H%M%SZ"), markdown,
-                                  report.to_json(meta, result, scores, modes))
+    data = report.to_json(meta, result, scores, modes)
+    if mode == "llm" and not retrieval_only:
+        breakdown = llm_breakdown(result.rows)
+        markdown += "\n" + report.llm_section(breakdown) + "\n"
+        data["llm_breakdown"] = [{"group": g, "n": n, "strict": st, "lenient": le} for g, n, st, le in breakdown]
+    md, js = report.write_reports(reports_dir_for(reports_dir), now.strftime("%Y%m%dT%H%M%SZ"), markdown, data)
     print(markdown, file=out)
     print(f"报告：{md}\n      {js}\n      （副本 {md.parent / 'latest.md'}、{md.parent / 'latest.json'}）", file=out)
     return 0

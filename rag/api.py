@@ -129,7 +129,7 @@ class Assistant:
                 from .llm import OpenAICompatibleLLM
 
                 if not self.settings.llm_configured:
-                    raise ConfigError("未配置大模型：请设置 OPENAI_API_KEY（以及可选的 OPENAI_BASE_URL、RAG_LLM_MODEL）。")
+                    raise ConfigError("未配置大模型：请设置 OPENAI_API_KEY 或 OPENAI_BASE_URL（以及可选的 RAG_LLM_MODEL）。")
                 self._llm = OpenAICompatibleLLM(self.settings)
             return self._llm
 

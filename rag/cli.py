@@ -139,11 +139,12 @@ def cmd_ask(args) -> int:
     if args.batch:
         def ask_one(question, error=None):
             if error:
-                return {"answer": error, "answered": False, "citations": [], "mode": None, "latency_ms": 0}
+                return {"answer": error, "answered": False, "citations": [], "mode": None, "notice": None,
+                        "latency_ms": 0}
             ans = assistant.ask(question, mode=args.mode).as_dict()
             return {"answer": ans["answer"], "answered": ans["answered"],
                     "citations": [{k: c[k] for k in CITATION_FIELDS} for c in ans["citations"]],
-                    "mode": ans["mode"], "latency_ms": ans["latency_ms"]}
+                    "mode": ans["mode"], "notice": ans["notice"], "latency_ms": ans["latency_ms"]}
 
         return _run_batch(args.batch, ask_one)
     if args.question is None:

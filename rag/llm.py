@@ -1,15 +1,20 @@
 """The model boundary: the only module that talks to an LLM endpoint.
 
-`LLM` is the whole interface the answerer needs (a model name, one blocking call,
-one streaming call).  `OpenAICompatibleLLM` implements it with llama-index's
-`OpenAILike` over the real `openai` client, so any OpenAI-compatible server works
-(OPENAI_BASE_URL).  Every failure - connection refused, timeout, HTTP 4xx/5xx,
-a body that is not the expected JSON, an empty reply - leaves this module as
-`LLMError` with a short Chinese message that never contains the API key.
+`LLM` is the whole interface the answerer needs: a model name, its token limits, one
+blocking call and one streaming call, both bounded by a wall-clock `deadline`
+(`time.monotonic()` seconds).  `OpenAICompatibleLLM` implements it with the `openai`
+client directly (not llama-index) because only the client exposes what a bounded
+call needs: a per-request timeout, `max_tokens` and the stream's `finish_reason`.
+
+Every failure - connection refused, deadline passed, HTTP 4xx/5xx, a body that is
+not the expected JSON, an empty reply - leaves this module as `LLMError` (or its
+subclass `LLMTimeout`) with a short Chinese message that never contains the API key.
 """
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import TYPE_CHECKING, Iterator, Protocol, runtime_checkable
 
 from .errors import ConfigError, LLMError
@@ -17,85 +22,152 @@ from .errors import ConfigError, LLMError
 if TYPE_CHECKING:
     from .settings import Settings
 
-__all__ = ["LLM", "OpenAICompatibleLLM", "DEFAULT_MODEL"]
+__all__ = ["LLM", "OpenAICompatibleLLM", "LLMTimeout", "DEFAULT_MODEL", "NO_KEY", "estimate_tokens"]
 
 DEFAULT_MODEL = "gpt-4o-mini"
+NO_KEY = "not-needed"  # local servers (llama.cpp, Ollama, vLLM) take any key; the client insists on one
 log = logging.getLogger(__name__)
+
+
+class LLMTimeout(LLMError):
+    """The answer's wall-clock budget ran out (a slow server, or a model that would not stop)."""
 
 
 @runtime_checkable
 class LLM(Protocol):
-    """Text generation: `complete` returns the whole reply, `stream` yields pieces of it."""
+    """Text generation bounded by `max_tokens` per call and a wall-clock `deadline`."""
 
     model: str
+    max_tokens: int  # the reply's token limit, sent with every call
+    context_tokens: int  # the model's context window: prompt + reply must fit
 
-    def complete(self, system: str, prompt: str) -> str: ...
+    def complete(self, system: str, prompt: str, *, deadline: float | None = None) -> str: ...
 
-    def stream(self, system: str, prompt: str) -> Iterator[str]: ...
+    def stream(self, system: str, prompt: str, *, deadline: float | None = None) -> Iterator[str]: ...
+
+
+def estimate_tokens(text: str) -> int:
+    """A deliberately high token estimate without the model's tokenizer (none ships offline).
+
+    One token per Han character or full-width sign, one per three other characters: BPE
+    vocabularies (cl100k, Gemma, Qwen) spend at most about that on Chinese report text.
+    """
+    wide = sum(1 for ch in text if ord(ch) > 0x2E80)
+    return wide + (len(text) - wide + 2) // 3
 
 
 class OpenAICompatibleLLM:
-    """`LLM` over an OpenAI-compatible chat-completions endpoint (llama-index OpenAILike)."""
+    """`LLM` over an OpenAI-compatible chat-completions endpoint (the `openai` client)."""
 
     def __init__(self, settings: "Settings"):
-        if not settings.openai_api_key:
-            raise ConfigError("未设置 OPENAI_API_KEY，无法使用大模型回答。")
-        self.model: str = settings.llm_model or DEFAULT_MODEL
+        if not settings.llm_configured:
+            raise ConfigError("未设置 OPENAI_API_KEY 或 OPENAI_BASE_URL，无法使用大模型回答。")
+        import openai  # heavy import, only when used
+
         self._secret = settings.openai_api_key
         self._timeout = float(settings.llm_timeout)
-        from llama_index.llms.openai_like import OpenAILike  # heavy import, only when used
-
-        kwargs = dict(
-            model=self.model,
-            api_key=settings.openai_api_key,
-            is_chat_model=True,
-            is_function_calling_model=False,
-            timeout=self._timeout,
-            max_retries=max(0, int(settings.llm_retries)),
-            context_window=128_000,
-        )
-        if settings.openai_base_url:
-            kwargs["api_base"] = settings.openai_base_url
+        self.timeout = self._timeout  # the whole answer's wall-clock budget (RAG_LLM_TIMEOUT)
+        self._retries = max(0, int(settings.llm_retries))
+        self.max_tokens = int(settings.llm_max_tokens)
+        self.context_tokens = int(settings.llm_context)
         try:
-            self._llm = OpenAILike(**kwargs)
-        except Exception as exc:  # e.g. a model name only the Responses API serves
-            raise ConfigError(self._scrub(f"无法创建大模型客户端（模型 {self.model}）：{type(exc).__name__}")) from None
+            # Retries are ours (inside the answer's budget), never the client's.
+            self._client = openai.OpenAI(api_key=settings.openai_api_key or NO_KEY,
+                                         base_url=settings.openai_base_url or None,
+                                         timeout=self._timeout, max_retries=0)
+        except Exception as exc:
+            raise ConfigError(self._scrub(f"无法创建大模型客户端：{type(exc).__name__}")) from None
+        self.model: str = settings.llm_model or self._discover_model(settings) or DEFAULT_MODEL
+        # Load the client's lazily imported request/response types now, not inside the first answer's budget.
+        import openai.types.chat  # noqa: F401
+        _ = self._client.chat.completions
 
     def __repr__(self) -> str:  # never shows the key
         return f"OpenAICompatibleLLM(model={self.model!r})"
 
+    def _discover_model(self, settings: "Settings") -> str | None:
+        """With RAG_LLM_MODEL unset and a local server, the first model `/v1/models` lists."""
+        if not settings.openai_base_url:
+            return None  # api.openai.com lists dozens; the default is the sensible pick there
+        try:
+            models = [m.id for m in self._client.with_options(timeout=min(5.0, self._timeout)).models.list()]
+        except Exception as exc:
+            log.info("model discovery failed (%s); using %s", type(exc).__name__, DEFAULT_MODEL)
+            return None
+        return models[0] if models else None
+
     # -- the interface ------------------------------------------------------
 
-    def complete(self, system: str, prompt: str) -> str:
+    def complete(self, system: str, prompt: str, *, deadline: float | None = None) -> str:
+        response = self._call(system, prompt, deadline, stream=False)
         try:
-            response = self._llm.chat(self._messages(system, prompt))
-            text = response.message.content
+            text = response.choices[0].message.content
         except Exception as exc:
             raise self._error(exc) from None
         if not isinstance(text, str) or not text.strip():
             raise LLMError("返回内容为空")
         return text
 
-    def stream(self, system: str, prompt: str) -> Iterator[str]:
+    def stream(self, system: str, prompt: str, *, deadline: float | None = None) -> Iterator[str]:
+        """Pieces of the reply; cut with LLMTimeout when `deadline` passes mid-stream."""
+        response = self._call(system, prompt, deadline, stream=True)
+        # A server that stalls mid-stream sends no chunk to check the clock on: a watchdog
+        # closes the connection at the deadline, which ends the blocked read.
+        watchdog = None
+        if deadline is not None:
+            watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), response.close)
+            watchdog.daemon = True
+            watchdog.start()
         got_text = False
         try:
-            for response in self._llm.stream_chat(self._messages(system, prompt)):
-                delta = response.delta or ""
+            for chunk in response:
+                if deadline is not None and time.monotonic() > deadline:
+                    raise LLMTimeout(f"回答超时：{self._timeout:g} 秒内未写完")
+                delta = chunk.choices[0].delta.content if chunk.choices else None
                 if delta:
                     got_text = got_text or bool(delta.strip())
                     yield delta
+        except LLMError:
+            raise
         except Exception as exc:  # GeneratorExit is not an Exception: closing early is fine
+            if deadline is not None and time.monotonic() >= deadline - 0.01:
+                raise LLMTimeout(f"回答超时：{self._timeout:g} 秒内未写完") from None
             raise self._error(exc) from None
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+            response.close()  # stop the server generating for a reader that left
+        if deadline is not None and time.monotonic() > deadline:
+            raise LLMTimeout(f"回答超时：{self._timeout:g} 秒内未写完")
         if not got_text:
             raise LLMError("返回内容为空")
 
     # -- helpers --------------------------------------------------------------
 
-    @staticmethod
-    def _messages(system: str, prompt: str) -> list:
-        from llama_index.core.llms import ChatMessage
+    def _call(self, system: str, prompt: str, deadline: float | None, *, stream: bool):
+        import openai
 
-        return [ChatMessage(role="system", content=system), ChatMessage(role="user", content=prompt)]
+        attempt = 0
+        while True:
+            remaining = self._timeout if deadline is None else deadline - time.monotonic()
+            if remaining <= 0.05:
+                raise LLMTimeout(f"回答超时：{self._timeout:g} 秒内未写完")
+            try:
+                return self._client.with_options(timeout=min(self._timeout, remaining)).chat.completions.create(
+                    model=self.model, messages=self._messages(system, prompt),
+                    max_tokens=self.max_tokens, stream=stream)
+            except (openai.APITimeoutError, openai.APIConnectionError, openai.InternalServerError,
+                    openai.RateLimitError) as exc:
+                if attempt >= self._retries or isinstance(exc, openai.APITimeoutError):
+                    raise self._error(exc) from None
+                attempt += 1
+                log.info("LLM call failed (%s); retry %d", type(exc).__name__, attempt)
+            except Exception as exc:
+                raise self._error(exc) from None
+
+    @staticmethod
+    def _messages(system: str, prompt: str) -> list[dict]:
+        return [{"role": "system", "content": system}, {"role": "user", "content": prompt}]
 
     def _scrub(self, message: str) -> str:
         if self._secret and self._secret in message:
@@ -104,6 +176,10 @@ class OpenAICompatibleLLM:
 
     def _error(self, exc: BaseException) -> LLMError:
         log.debug("LLM call failed: %s", type(exc).__name__)
+        import openai
+
+        if isinstance(exc, openai.APITimeoutError):
+            return LLMTimeout(f"请求超时：{self._timeout:g} 秒内未收到回复")
         return LLMError(self._scrub(_describe(exc, self._timeout)))
 
 

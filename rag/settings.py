@@ -24,6 +24,8 @@ class Settings:
     openai_base_url: str | None = None
     llm_timeout: float = 30.0
     llm_retries: int = 1
+    llm_max_tokens: int = 512  # reply limit sent with every LLM call
+    llm_context: int = 8192  # the model's context window in tokens: prompt + reply must fit
     chat_host: str = "127.0.0.1"  # loopback unless told otherwise
     chat_port: int = 7860
     chunk_tokens: int = 400  # section budget before splitting at sentence boundaries
@@ -31,7 +33,8 @@ class Settings:
 
     @property
     def llm_configured(self) -> bool:
-        return bool(self.openai_api_key)
+        # A local server (llama.cpp, Ollama) needs no key: its address alone enables LLM mode.
+        return bool(self.openai_api_key or self.openai_base_url)
 
     @property
     def server_mode(self) -> bool:
@@ -65,6 +68,10 @@ class Settings:
             values["chat_port"] = _int(env, "RAG_PORT")
         if env.get("RAG_LLM_TIMEOUT"):
             values["llm_timeout"] = _float(env, "RAG_LLM_TIMEOUT")
+        if env.get("RAG_LLM_MAX_TOKENS"):
+            values["llm_max_tokens"] = _int(env, "RAG_LLM_MAX_TOKENS")
+        if env.get("RAG_LLM_CONTEXT"):
+            values["llm_context"] = _int(env, "RAG_LLM_CONTEXT")
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
         settings.validate()
@@ -79,6 +86,9 @@ class Settings:
             raise ConfigError("RAG_EMBEDDING 选择了 OpenAI 嵌入，但未设置 OPENAI_API_KEY。")
         if self.index_name is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", self.index_name):
             raise ConfigError(f"RAG_INDEX_NAME={self.index_name!r} 无效：1–32 个字母、数字、- 或 _，以字母或数字开头。")
+        if self.llm_timeout <= 0 or self.llm_max_tokens < 16 or self.llm_context < 2 * self.llm_max_tokens:
+            raise ConfigError("RAG_LLM_TIMEOUT 须大于 0，RAG_LLM_MAX_TOKENS 至少 16，"
+                              "RAG_LLM_CONTEXT 至少是 RAG_LLM_MAX_TOKENS 的两倍。")
         if self.chunk_tokens < 64:
             raise ConfigError("chunk_tokens 至少为 64。")
 

@@ -37,7 +37,7 @@ def _no_network(monkeypatch):
 def _clean_env(monkeypatch, tmp_path):
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RAG_LLM_MODEL", "RAG_EMBEDDING", "CHROMA_HOST",
                  "CHROMA_PORT", "RAG_SEEDS_DIR", "RAG_AUTH", "RAG_LLM_TIMEOUT", "RAG_HOST", "RAG_PORT",
-                 "RAG_EVAL_REPORTS_DIR"):
+                 "RAG_EVAL_REPORTS_DIR", "RAG_LLM_MAX_TOKENS", "RAG_LLM_CONTEXT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
 

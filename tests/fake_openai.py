@@ -18,6 +18,10 @@ POST /v1/chat/completions takes the next scripted item, in order:
 * Fault.malformed(): HTTP 200 whose body is not JSON (in a stream: a bad `data:` event);
 * Fault.empty(): a well-formed completion whose content is "".
 
+`FakeOpenAI(context_tokens=N)` behaves like a server with an N-token context: a request
+whose messages (estimated as rag.llm.estimate_tokens does) plus its max_tokens exceed N
+gets HTTP 400 `context_length_exceeded` and takes nothing from the script.
+
 With nothing scripted it answers HTTP 500 and counts `unscripted`, so a test that
 makes more calls than it planned fails loudly.  `refused_url()` is a base URL with
 nothing listening (connection refused).
@@ -107,6 +111,8 @@ class _State:
     script: deque = field(default_factory=deque)
     requests: list[Request] = field(default_factory=list)
     unscripted: int = 0
+    context_tokens: int | None = None
+    oversized: int = 0  # requests refused for exceeding context_tokens
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -136,6 +142,13 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = raw
         request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        if self.state.context_tokens is not None and self._tokens(request) > self.state.context_tokens:
+            with self.state.lock:
+                self.state.requests.append(request)
+                self.state.oversized += 1
+            self._json(400, {"error": {"message": "prompt too long", "type": "invalid_request_error",
+                                       "code": "context_length_exceeded"}})
+            return
         with self.state.lock:
             self.state.requests.append(request)
             item = self.state.script.popleft() if self.state.script else None
@@ -148,6 +161,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._serve(item, request)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout): nothing left to say
+
+    @staticmethod
+    def _tokens(request: Request) -> int:
+        from rag.llm import estimate_tokens
+
+        text = "".join(str(m.get("content", "")) for m in request.messages)
+        max_tokens = request.body.get("max_tokens") or 0 if isinstance(request.body, dict) else 0
+        return estimate_tokens(text) + int(max_tokens)
 
     # -- replies ------------------------------------------------------------------
 
@@ -243,8 +264,8 @@ class _Server(ThreadingHTTPServer):
 class FakeOpenAI:
     """The scripted server; use as a context manager (or start()/stop())."""
 
-    def __init__(self) -> None:
-        self._state = _State()
+    def __init__(self, context_tokens: int | None = None) -> None:
+        self._state = _State(context_tokens=context_tokens)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -296,6 +317,11 @@ class FakeOpenAI:
         """Scripted items not yet served."""
         with self._state.lock:
             return len(self._state.script)
+
+    @property
+    def oversized(self) -> int:
+        """Requests refused because prompt + max_tokens exceeded `context_tokens`."""
+        return self._state.oversized
 
     @property
     def unscripted(self) -> int:

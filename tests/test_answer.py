@@ -96,7 +96,7 @@ def test_cli_ask_batch_contract(built_settings, tmp_path):
     out = run_rag("ask", "--batch", str(batch), "--json", data_dir=built_settings.data_dir)
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [set(r) for r in rows] == [{"id", "question", "answer", "answered", "citations", "mode", "latency_ms"}] * 2
+    assert [set(r) for r in rows] == [{"id", "question", "answer", "answered", "citations", "mode", "notice", "latency_ms"}] * 2
     assert rows[0]["answered"] and rows[0]["answer"].startswith("1723件")
     assert set(rows[0]["citations"][0]) == {"doc_id", "title", "section", "text", "start", "end"}
     assert rows[1]["answered"] is False

@@ -2,7 +2,8 @@
 
 Rules (the issue "every number it states must be found in a passage it cites"):
 
-* citation markers are [n] / 【n】 / ［n］, also [1,2] [1、3] and ranges [1-3];
+* citation markers are [n] / 【n】 / ［n］ / [^n] / [段落n] / [Passage n], also [1,2] [1、3]
+  and ranges [1-3], and (n) / （n） right after a word (not a list number at a line start);
   a marker naming no passage is itself unsupported ("[7]").
 * the numbers checked are rag.numbers.find_quantities of the answer, minus years
   and dates, minus numbers the question already states, minus the markers.
@@ -11,6 +12,9 @@ Rules (the issue "every number it states must be found in a passage it cites"):
   when its exact surface form stands in such a passage.  A number found only in
   a passage the answer does not cite is unsupported.
 * an answer that states numbers but cites nothing fails.
+* meaning, not only digits (`check_metric`): when the question asks for a number, the
+  answer's first number must be stated in a cited passage *for the asked metric*, scored
+  by the extractive answerer's own matcher (the words a number owns vs the question's).
 """
 from __future__ import annotations
 
@@ -20,9 +24,15 @@ from typing import Mapping, Sequence
 
 from ..numbers import Quantity, find_quantities, same_value
 
-__all__ = ["GroundingResult", "check_grounding", "find_markers", "marker_numbers", "stated_numbers", "MARKER_RE"]
+__all__ = ["GroundingResult", "check_grounding", "check_metric", "metric_support", "find_markers",
+           "marker_numbers", "marker_inner", "stated_numbers", "MARKER_RE"]
 
-MARKER_RE = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、\-–~～]\s*\d{1,3})*)\s*[\]】］]")
+_LIST = r"\d{1,3}(?:\s*[,，、\-–~～]\s*\d{1,3})*"
+_LABEL = r"(?:\^|段落|来源|资料|出处|引用|引文|passage|source|ref)?\s*"
+# Group 1: a bracketed marker; group 2: a parenthesised one, only right after a word or number
+# (「1723件（1）」) so that list numbers (「（1）加强…」 at a line start or after punctuation) stay text.
+MARKER_RE = re.compile(rf"[\[【［]\s*{_LABEL}({_LIST})\s*[\]】］]"
+                       rf"|(?<=[^\s：:；;。，,、！？!?()（）\[\]【】])[（(]\s*{_LABEL}(\d{{1,2}})\s*[）)]", re.I)
 _SPLIT = re.compile(r"\s*[,，、]\s*")
 _RANGE = re.compile(r"(\d+)\s*[\-–~～]\s*(\d+)")
 _DIGITS = "0-9０-９.．"
@@ -40,10 +50,15 @@ def find_markers(text: str) -> list[int]:
     """Every passage number named by a citation marker, in order of first use, no repeats."""
     seen: list[int] = []
     for m in MARKER_RE.finditer(text or ""):
-        for n in marker_numbers(m.group(1)):
+        for n in marker_numbers(marker_inner(m)):
             if n not in seen:
                 seen.append(n)
     return seen
+
+
+def marker_inner(match: re.Match) -> str:
+    """The number list inside a MARKER_RE match, whichever form it took."""
+    return match.group(1) or match.group(2) or ""
 
 
 def marker_numbers(inner: str) -> list[int]:
@@ -109,3 +124,42 @@ def check_grounding(answer_text: str, citations_or_passages_by_marker: Mapping[i
         if q.text not in unsupported:
             unsupported.append(q.text)
     return GroundingResult(ok=not unsupported, unsupported=unsupported, cited=cited)
+
+
+# --- meaning: the number must be the asked metric's --------------------------------
+
+def metric_support(question: str, quantity: Quantity, passages: Sequence[object]) -> float:
+    """How well the words `quantity` owns in `passages` match the question's metric, 0..1.
+
+    The one adapter to the extractive answerer's matcher (`candidates` scores each number
+    by its own words): the LLM's numbers are judged exactly as extractive picks are.
+    """
+    from ..question.metric import analyse
+    from . import extractive
+
+    picks = extractive.candidates(analyse(question), list(passages))
+    return max((p.support for p in picks if same_value(p.quantity, quantity)), default=0.0)
+
+
+def min_metric_support() -> float:
+    from . import extractive
+
+    return extractive.MIN_SUPPORT
+
+
+def check_metric(answer_text: str, cited_passages: Sequence[object], question: str) -> str | None:
+    """None when fine, else the surface of the first stated number that is not the asked metric's.
+
+    Only for questions that want a number; `cited_passages` are Passage objects the answer cites.
+    """
+    from ..question.metric import asks_for_number
+
+    if not question or not asks_for_number(question):
+        return None
+    stated = stated_numbers(answer_text, question)
+    if not stated:
+        return None
+    first = stated[0]
+    if metric_support(question, first, cited_passages) >= min_metric_support():
+        return None
+    return first.text

@@ -1,9 +1,12 @@
-"""LLM answer mode: numbered passages in, a grounded answer (or the extractive fallback) out.
+"""LLM answer mode: delimited passages in, a grounded answer (or the extractive fallback) out.
 
-Flow: number the passages [1]..[n] in the prompt (prompts/system.md, prompts/qa.md),
-generate, run the grounding check (rag.answer.grounding).  A failed check gets one
-repair attempt that names the unsupported numbers; a second failure, or any
-LLMError, returns `fallback()` (the extractive answer) with a notice.
+Flow: put the passages in the prompt as numbered <资料> blocks (prompts/system.md, qa.md),
+trimmed so prompt + reply fit the model's context; generate within one wall-clock budget
+(RAG_LLM_TIMEOUT covers the whole answer, repair included); keep only what the model wrote
+itself (rag.answer.llm_reply: no prompt echo, no junk); run the grounding check (numbers
+in cited passages, and the first number is the asked metric's).  A failed check gets one
+repair attempt if time remains; anything else returns `fallback()` (the extractive answer)
+with a notice that says why.
 
 In the returned Answer the markers are renumbered in order of first use, so
 `[k]` in `answer.text` is `answer.citations[k-1]` (the model's [3] may become [1]).
@@ -11,52 +14,58 @@ In the returned Answer the markers are renumbered in order of first use, so
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+import time
+from dataclasses import dataclass, replace
 from time import perf_counter
 from typing import Callable, Iterator, Sequence
 
 from ..errors import LLMError
-from ..llm import LLM
+from ..llm import LLM, LLMTimeout, estimate_tokens
 from ..prompts import render
 from ..types import Answer, Citation, Passage
-from .grounding import (
-    MARKER_RE,
-    GroundingResult,
-    check_grounding,
-    find_markers,
-    marker_numbers,
-    stated_numbers,
-)
-from .safety import redact
+from .grounding import MARKER_RE, check_grounding, check_metric, marker_inner, marker_numbers, stated_numbers
+from .llm_reply import EchoFilter, is_refusal, junk_reason
+from .safety import as_data, redact
 
-__all__ = ["answer_with_llm", "stream_with_llm", "build_prompt", "UNVERIFIED_NOTICE", "unavailable_notice"]
+__all__ = ["answer_with_llm", "stream_with_llm", "build_prompt", "fit_prompt", "UNVERIFIED_NOTICE",
+           "METRIC_NOTICE", "unavailable_notice", "timeout_notice", "junk_notice"]
 
 UNVERIFIED_NOTICE = "大模型回答中的数字无法在引文中核实，已改用摘录式回答。"
+METRIC_NOTICE = "大模型回答中的数字不是引文中所问指标的数值，已改用摘录式回答。"
+CONTEXT_NOTICE = "大模型的上下文放不下问题和规则，已改用摘录式回答。"
 HISTORY_TURNS = 3  # question/answer pairs kept in the prompt
 HISTORY_CHARS = 300  # per message
-_REFUSAL = re.compile(r"(未|没有)(找到|提及|提到|查到|涉及|披露)|无法(回答|确定|找到)")
-_REPAIR = ("\n## 需要更正\n\n你上一次的回答是：\n{previous}\n\n"
-           "其中这些内容在你引用的段落中找不到：{items}。请重新回答：只写编号段落中原样出现的数字，"
-           "并在每个数字后用 [n] 标注真正写有它的段落；段落中没有的信息就回答「报告中未找到……」。\n")
+PREVIOUS_CHARS = 400  # the model's own earlier answer, quoted in the repair prompt
+MIN_PASSAGE_TOKENS = 80  # a passage trimmed below this is not worth sending
 
 Fallback = Callable[[], Answer]
 
 
 def unavailable_notice(err: LLMError) -> str:
+    if isinstance(err, LLMTimeout):
+        return timeout_notice(err)
     reason = str(err).strip().rstrip("。") or "未知错误"
     return f"大模型服务不可用（{reason}），已改用摘录式回答。"
 
 
+def timeout_notice(err: LLMError) -> str:
+    return f"大模型未能在时限内写完回答（{str(err).strip().rstrip('。')}），已改用摘录式回答。"
+
+
+def junk_notice(reason: str) -> str:
+    return f"大模型的回答无法使用（{reason}），已改用摘录式回答。"
+
+
 # --- prompt -------------------------------------------------------------------
 
+def _block(i: int, p: Passage) -> str:
+    source = f"《{p.title}》" + (f" › {p.chunk.section_path}" if p.chunk.section_path else "")
+    source = source.replace('"', "”").replace("<", "＜").replace(">", "＞")
+    return f'<资料 编号="{i}" 来源="{source}">\n{as_data(p.chunk.text).strip()}\n</资料>'
+
+
 def format_passages(passages: Sequence[Passage]) -> str:
-    blocks = []
-    for i, p in enumerate(passages, 1):
-        head = f"[{i}] 《{p.title}》"
-        if p.chunk.section_path:
-            head += f" › {p.chunk.section_path}"
-        blocks.append(f"{head}\n{redact(p.chunk.text).strip()}")
-    return "\n\n".join(blocks)
+    return "\n\n".join(_block(i, p) for i, p in enumerate(passages, 1))
 
 
 def _content(message: dict) -> str:
@@ -67,6 +76,8 @@ def _content(message: dict) -> str:
 
 
 def format_history(history: Sequence[dict] | None) -> str:
+    import re
+
     turns = []
     for message in history or ():
         role = message.get("role") if isinstance(message, dict) else None
@@ -86,18 +97,63 @@ def build_prompt(question: str, passages: Sequence[Passage], history: Sequence[d
                   history=format_history(history), feedback=feedback)
 
 
-def _repair_feedback(previous: str, result: GroundingResult) -> str:
-    return _REPAIR.format(previous=previous.strip(), items="、".join(result.unsupported))
+def _limits(llm: LLM) -> tuple[int, int, float]:
+    return (int(getattr(llm, "context_tokens", 8192)), int(getattr(llm, "max_tokens", 512)),
+            float(getattr(llm, "timeout", 30.0)))
 
 
-# --- answers --------------------------------------------------------------------
+def _trimmed(p: Passage, tokens: int) -> Passage:
+    """`p` cut to about `tokens` (its start kept: offsets stay exact)."""
+    text = p.chunk.text[:max(0, tokens)]
+    while text and estimate_tokens(text) > tokens:
+        text = text[:int(len(text) * 0.9)]
+    return replace(p, chunk=replace(p.chunk, text=text, end=p.chunk.start + len(text)))
+
+
+def fit_prompt(llm: LLM, system: str, question: str, passages: Sequence[Passage],
+               history: Sequence[dict] | None, feedback: str = "") -> tuple[str, list[Passage]]:
+    """The prompt and the passages it holds, so that system + prompt + max_tokens fit the context.
+
+    Passages are dropped from the end (and the last one kept is trimmed); the rules, the
+    question and the feedback never are.  LLMError when not even one passage fits.
+    """
+    context, max_tokens, _ = _limits(llm)
+    budget = context - max_tokens - (32 + context // 20)  # chat-template tokens and estimate slack
+    fixed = estimate_tokens(system) + estimate_tokens(build_prompt(question, [], history, feedback))
+    if fixed + MIN_PASSAGE_TOKENS > budget and history:
+        history = None  # the conversation is the one optional part
+        fixed = estimate_tokens(system) + estimate_tokens(build_prompt(question, [], None, feedback))
+    room = budget - fixed
+    used: list[Passage] = []
+    for p in passages:
+        need = estimate_tokens(_block(len(used) + 1, p)) + 2
+        if need <= room:
+            used.append(p)
+            room -= need
+            continue
+        header = estimate_tokens(_block(len(used) + 1, replace(p, chunk=replace(p.chunk, text="")))) + 2
+        if room - header >= MIN_PASSAGE_TOKENS:
+            used.append(_trimmed(p, room - header))
+        break
+    if not used:
+        raise LLMError("上下文不足")
+    return build_prompt(question, used, history, feedback), used
+
+
+def _echo_filter(system: str, question: str, passages: Sequence[Passage]) -> EchoFilter:
+    fixed = [system, render("qa", question="", passages="", history="", feedback=""),
+             render("repair", previous="", problem="")]
+    return EchoFilter(fixed, [p.chunk.text for p in passages], question)
+
+
+# --- reading a reply ------------------------------------------------------------------
 
 def _renumber(text: str, order: list[int]) -> str:
-    """Markers renumbered by first use (`order`); markers naming no passage stay as written."""
+    """Markers renumbered by first use (`order`) and written [k]; markers naming no passage stay."""
     new = {old: i for i, old in enumerate(order, 1)}
 
-    def sub(m: re.Match) -> str:
-        nums = marker_numbers(m.group(1))
+    def sub(m) -> str:
+        nums = marker_numbers(marker_inner(m))
         if not nums or any(n not in new for n in nums):
             return m.group()
         return "".join(f"[{k}]" for k in dict.fromkeys(new[n] for n in nums))
@@ -111,20 +167,40 @@ def _citation(p: Passage) -> Citation:
                     start=c.start, end=c.end, score=p.score, passage=c.text)
 
 
-def _is_refusal(text: str, cited: list[int], question: str) -> bool:
-    if not _REFUSAL.search(text):
-        return False
-    return not cited or not stated_numbers(text, question)
-
-
-def _llm_answer(question: str, reply: str, passages: Sequence[Passage], model: str,
-                started: float, cited: list[int] | None = None) -> Answer:
-    if cited is None:  # a partial: whatever valid markers have streamed so far
-        cited = [n for n in find_markers(reply) if 1 <= n <= len(passages)]
-    text = _renumber(reply.strip(), cited)
-    return Answer(question=question, text=text, answered=not _is_refusal(text, cited, question),
+def _answer(question: str, text: str, passages: Sequence[Passage], cited: list[int], answered: bool,
+            model: str, started: float) -> Answer:
+    return Answer(question=question, text=_renumber(text, cited), answered=answered,
                   citations=[_citation(passages[n - 1]) for n in cited], mode="llm", model=model,
                   timings={"llm": (perf_counter() - started) * 1000})
+
+
+@dataclass
+class _Verdict:
+    answer: Answer | None = None
+    notice: str = ""
+    problem: str = ""  # set when a repair prompt could fix it
+    own: str = ""
+
+
+def _judge(question: str, reply: str, passages: Sequence[Passage], echo: EchoFilter,
+           model: str, started: float) -> _Verdict:
+    text = echo.own_text(reply)
+    reason = junk_reason(text)
+    if reason:
+        return _Verdict(notice=junk_notice(reason), own=text)
+    evidence = [redact(p.chunk.text) for p in passages]  # numbers only an instruction holds prove nothing
+    result = check_grounding(text, evidence, question)
+    if not result.ok:
+        return _Verdict(notice=UNVERIFIED_NOTICE, own=text,
+                        problem=f"这些内容在你引用的资料中找不到：{'、'.join(result.unsupported)}")
+    cites_number = bool(result.cited) and bool(stated_numbers(text, question))
+    if is_refusal(text, cites_number):
+        return _Verdict(_answer(question, text, passages, result.cited, False, model, started))
+    wrong = check_metric(text, [passages[n - 1] for n in result.cited], question)
+    if wrong:
+        return _Verdict(notice=METRIC_NOTICE, own=text,
+                        problem=f"{wrong} 在你引用的资料中不是问题所问指标的数字")
+    return _Verdict(_answer(question, text, passages, result.cited, True, model, started))
 
 
 def _fallback(fallback: Fallback, notice: str, started: float) -> Answer:
@@ -134,22 +210,26 @@ def _fallback(fallback: Fallback, notice: str, started: float) -> Answer:
     return answer
 
 
-def _ground(llm: LLM, question: str, passages: Sequence[Passage], history: Sequence[dict] | None,
-            system: str, reply: str, fallback: Fallback, started: float) -> Answer:
-    """Check `reply`; repair once; the grounded Answer or the fallback with a notice."""
-    evidence = [redact(p.chunk.text) for p in passages]  # numbers only an instruction holds prove nothing
-    result = check_grounding(reply, evidence, question)
-    if not result.ok:
-        prompt = build_prompt(question, passages, history, feedback=_repair_feedback(reply, result))
-        try:
-            reply = llm.complete(system, prompt)
-        except LLMError as err:
-            return _fallback(fallback, unavailable_notice(err), started)
-        result = check_grounding(reply, evidence, question)
-        if not result.ok:
-            return _fallback(fallback, UNVERIFIED_NOTICE, started)
-    return _llm_answer(question, reply, passages, llm.model, started, cited=result.cited)
+def _settle(llm: LLM, question: str, passages: Sequence[Passage], history: Sequence[dict] | None,
+            system: str, reply: str, fallback: Fallback, started: float, deadline: float) -> Answer:
+    """Judge `reply`; repair once if it can be fixed and time remains; else the fallback."""
+    echo = _echo_filter(system, question, passages)
+    verdict = _judge(question, reply, passages, echo, llm.model, started)
+    if verdict.answer is not None:
+        return verdict.answer
+    if not verdict.problem or time.monotonic() >= deadline:
+        return _fallback(fallback, verdict.notice, started)
+    feedback = render("repair", previous=verdict.own[:PREVIOUS_CHARS], problem=verdict.problem)
+    try:
+        prompt, used = fit_prompt(llm, system, question, passages, history, feedback)
+        reply = llm.complete(system, prompt, deadline=deadline)
+    except LLMError as err:
+        return _fallback(fallback, unavailable_notice(err), started)
+    verdict = _judge(question, reply, used, _echo_filter(system, question, used), llm.model, started)
+    return verdict.answer or _fallback(fallback, verdict.notice, started)
 
+
+# --- answers --------------------------------------------------------------------
 
 def answer_with_llm(llm: LLM, question: str, passages: list[Passage], history: list[dict] | None,
                     fallback: Fallback) -> Answer:
@@ -160,38 +240,68 @@ def answer_with_llm(llm: LLM, question: str, passages: list[Passage], history: l
     if not passages:
         return fallback()
     started = perf_counter()
+    deadline = time.monotonic() + _limits(llm)[2]
     system = render("system")
     try:
-        reply = llm.complete(system, build_prompt(question, passages, history))
+        prompt, used = fit_prompt(llm, system, question, passages, history)
+    except LLMError:
+        return _fallback(fallback, CONTEXT_NOTICE, started)
+    try:
+        reply = llm.complete(system, prompt, deadline=deadline)
     except LLMError as err:
         return _fallback(fallback, unavailable_notice(err), started)
-    return _ground(llm, question, passages, history, system, reply, fallback, started)
+    return _settle(llm, question, used, history, system, reply, fallback, started, deadline)
 
 
 def stream_with_llm(llm: LLM, question: str, passages: list[Passage], history: list[dict] | None,
                     fallback: Fallback) -> Iterator[Answer]:
-    """Growing partial Answers (mode "llm") as tokens arrive; the last one is final and grounded.
+    """Growing partial Answers (mode "llm") as the model writes; the last one is final.
 
-    The final Answer is what `answer_with_llm` would return for the streamed reply:
-    the grounded text, a repaired one, or `fallback()` with a notice replacing the text.
+    Partials show only finished sentences the model wrote itself (never an echo of the
+    prompt).  The final Answer is what `answer_with_llm` would return for the streamed
+    reply: the grounded text, a repaired one, or `fallback()` with a notice.
     """
     if not passages:
         yield fallback()
         return
     started = perf_counter()
+    deadline = time.monotonic() + _limits(llm)[2]
     system = render("system")
-    reply = ""
     try:
-        pieces = llm.stream(system, build_prompt(question, passages, history))
+        prompt, used = fit_prompt(llm, system, question, passages, history)
+    except LLMError:
+        yield _fallback(fallback, CONTEXT_NOTICE, started)
+        return
+    echo = _echo_filter(system, question, used)
+    reply, shown = "", ""
+    try:
+        pieces = llm.stream(system, prompt, deadline=deadline)
         try:
             for piece in pieces:
                 reply += piece
-                yield _llm_answer(question, reply, passages, llm.model, started)
-        finally:  # the consumer may stop early: release the HTTP stream now
+                visible = echo.own_text(reply, final=False)
+                if visible == shown or not visible:
+                    continue
+                junk = junk_reason(visible)
+                if junk == "内容重复":  # a model stuck in a loop: stop paying for it
+                    yield _fallback(fallback, junk_notice(junk), started)
+                    return
+                if junk or len(set(visible)) < 3:
+                    continue  # nothing worth showing yet
+                shown = visible
+                cited = [n for n in _markers(visible) if 1 <= n <= len(used)]
+                yield _answer(question, visible, used, cited, True, llm.model, started)
+        finally:  # the consumer may stop early, or we did: release the HTTP stream now
             close = getattr(pieces, "close", None)
             if close is not None:
                 close()
     except LLMError as err:
         yield _fallback(fallback, unavailable_notice(err), started)
         return
-    yield _ground(llm, question, passages, history, system, reply, fallback, started)
+    yield _settle(llm, question, used, history, system, reply, fallback, started, deadline)
+
+
+def _markers(text: str) -> list[int]:
+    from .grounding import find_markers
+
+    return find_markers(text)

@@ -9,8 +9,11 @@ import re
 
 from ..sections import sentence_spans
 
-INSTRUCTION = re.compile(r"忽略.{0,8}(指令|指示|提示|要求)|(系统|system)\s*(提示|prompt)|ignore (all |any )?(previous|prior|above)"
-                         r"|你(现在)?(必须|应该)(回答|输出)|请(直接)?(回答|输出)[:：]", re.I)
+INSTRUCTION = re.compile(
+    r"(忽略|忘掉|忘记|无视|不要理会|抛开).{0,10}(指令|指示|提示|要求|规则|设定|说明)"
+    r"|(系统|system)\s*(提示|prompt)|(^|[\s。；;！!])(system|系统|assistant|助手)\s*[:：]"
+    r"|新的?(指示|指令|规则)\s*[:：]|(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+)*(previous|prior|above|earlier)"
+    r"|new instructions?\s*:|你(现在)?(必须|应该|只能)(回答|输出)|请(直接)?(回答|输出)[:：]", re.I)
 REDACTED = "〔此处一句疑似针对模型的指令已略去〕"
 
 
@@ -27,3 +30,9 @@ def redact(text: str) -> str:
             last = b
     out.append(text[last:])
     return "".join(out)
+
+
+def as_data(text: str) -> str:
+    """Passage text made safe inside the prompt's <资料> delimiters: redacted, and unable to
+    open or close a delimiter of its own (angle brackets become full-width)."""
+    return redact(text).replace("<", "＜").replace(">", "＞")
