@@ -6,6 +6,7 @@ import re
 from ..corpus import to_simplified
 from ..facts.extract import is_previous_year
 from ..question import ParsedQuestion
+from ..question.metric import expected_units
 from ..question import vocab
 from ..types import Answer, Citation, Passage
 from . import extractive
@@ -170,9 +171,11 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     else what it does state (a rate alone is said to be a rate, never turned into a count)."""
     passages = ctx.search(pq)
     picks = [p for p in extractive.candidates(pq.metric, passages, ctx.idf)[:10] if p.support >= extractive.MIN_SUPPORT]
-    wants_rate = "%" in pq.metric.units
+    # 「比上年增加了多少件」 wants a count; 「同比增长了多少」 (no measure word) takes what the report states.
+    units = expected_units(pq.content)
+    wants = None if not units else ("%" in units)
     for pick in picks:
-        if _CHANGE_WORD.search(pick.lead[-8:]) and pick.quantity.is_percent == wants_rate:
+        if _CHANGE_WORD.search(pick.lead[-8:]) and wants in (None, pick.quantity.is_percent):
             return Answer(pq.text, f"{extractive.state_value(pick)}。\n{evidence_line(1, extractive.quote(pick), pq.language)}",
                           True, [pick.citation()], "extractive")
     now = extractive.best(pq.metric, passages, idf=ctx.idf, accept=lambda p: not is_previous_year(p.lead))
