@@ -182,6 +182,8 @@ class Fact:
     title: str = ""
     own: str = ""  # the words the number owns (Simplified), what metric matching reads
     wide: str = ""
+    lead: str = ""  # the words before the number in its clause (Simplified)
+    context: str = ""  # the sentence and its heading (Simplified): what the sentence-level score reads
 
     @property
     def fact_id(self) -> str:

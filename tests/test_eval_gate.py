@@ -24,8 +24,8 @@ GATE_VALUE_CITATION = 0.99
 GATE_VALUE_REFUSAL = 1.0
 GATE_HIT5 = 0.99
 GATE_HIT1 = 0.95
-# other shapes, per half (strict / citation / refusal): measured dev 0.870 / 0.936 / 0.967, test 0.735 / 0.886 / 0.932
-GATES_SHAPES = {"dev": (0.87, 0.93, 0.96), "test": (0.73, 0.88, 0.93)}
+# other shapes, per half (strict / citation / refusal): measured dev 0.902 / 0.936 / 0.976, test 0.761 / 0.914 / 0.940
+GATES_SHAPES = {"dev": (0.90, 0.93, 0.97), "test": (0.76, 0.91, 0.94)}
 
 
 @pytest.fixture(scope="module")

@@ -249,8 +249,9 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
 
 
 def relevant_sentences(intent: Intent, passages: list[Passage], idf: IdfFn | None = None,
-                       limit: int = 5) -> list[tuple[float, Citation]]:
-    """For questions that want a passage, not a number: the best sentence of each top passage."""
+                       limit: int = 6, per_passage: int = 3) -> list[tuple[float, Citation]]:
+    """For questions that want a passage, not a number: each top passage's best sentence, and up to
+    `per_passage` of its sentences when several speak of the asked topic (一是…二是… items)."""
     weights = _weights(intent, idf)
     out = []
     for passage in passages:
@@ -260,15 +261,18 @@ def relevant_sentences(intent: Intent, passages: list[Passage], idf: IdfFn | Non
         spans = [(a, b) for a, b in sentence_spans(text, 0, len(text)) if not is_instruction(text[a:b])]
         if not spans:
             continue
-        cov, a, b = max((_coverage(text[a:b] + heading, weights), a, b) for a, b in spans)
-        raw = chunk.text[a:b]
-        a += len(raw) - len(raw.lstrip())  # the quote's offsets must match its stripped text
-        quote_text = raw.strip()
-        out.append((cov, Citation(chunk.doc_id, passage.title, chunk.section_path, quote_text,
-                                  chunk.start + a, chunk.start + a + len(quote_text), passage.score, chunk.text)))
-        if len(out) == limit:
+        scored = sorted(((_coverage(text[a:b] + heading, weights), a, b) for a, b in spans), reverse=True)
+        best = scored[:1] + [x for x in scored[1:per_passage] if x[0] >= MIN_SUPPORT and
+                             _coverage(text[x[1]:x[2]], weights) > 0]
+        for cov, a, b in best:
+            raw = chunk.text[a:b]
+            a += len(raw) - len(raw.lstrip())  # the quote's offsets must match its stripped text
+            quote_text = raw.strip()
+            out.append((cov, Citation(chunk.doc_id, passage.title, chunk.section_path, quote_text,
+                                      chunk.start + a, chunk.start + a + len(quote_text), passage.score, chunk.text)))
+        if len(out) >= limit:
             break
-    return out
+    return out[:limit]
 
 
 def state_value(pick: Pick) -> str:

@@ -28,6 +28,7 @@ def extract_facts(report: Report, chunks: list[Chunk]) -> list[Fact]:
     out: list[Fact] = []
     for chunk in chunks:
         simple = to_simplified(chunk.text)
+        heading = to_simplified(chunk.section_path)
         for a, b in sentence_spans(simple, 0, len(simple)):
             sentence = simple[a:b]
             if is_instruction(sentence):
@@ -61,7 +62,7 @@ def extract_facts(report: Report, chunks: list[Chunk]) -> list[Fact]:
                     text=original[lstrip:len(original) - rstrip], start=chunk.start + a + lstrip,
                     end=chunk.start + b - rstrip, value_start=chunk.start + a + q.start,
                     value_end=chunk.start + a + q.end, section=chunk.section_path, title=entry.title,
-                    own=nw.own, wide=nw.wide))
+                    own=nw.own, wide=nw.wide, lead=nw.lead, context=sentence + heading))
     return out
 
 

@@ -36,9 +36,9 @@ class FactTable:
         self.idf = idf
         self._postings: dict[str, list[int]] = {}
         for i, f in enumerate(facts):
-            for tok in set(tokenize(f.own + " " + to_simplified(f.section.split(" › ")[-1]))):
+            for tok in set(tokenize(f.own)):
                 self._postings.setdefault(tok, []).append(i)
-        self._doc = np.array([f.doc_id for f in facts], dtype=object)
+        self._words = [_words(f) for f in facts]
 
     def select(self, metric: str | None = None, regions=None, years=None, kinds=None,
                doc_ids=None) -> list[Fact]:
@@ -65,8 +65,13 @@ class FactTable:
         """Each report's best fact for the metric (same rule and thresholds as the extractive answerer)."""
         wanted = set(doc_ids)
         cand: set[int] = set()
-        for term in intent.terms:
-            cand.update(self._postings.get(term.lower(), ()))
+        # The metric's specific words point at the candidates; a word in a fifth of all facts (行政) is no
+        # pointer, unless the metric has nothing rarer.
+        lists = sorted((self._postings.get(t.lower(), []) for t in intent.terms), key=len)
+        common = max(50, len(self.facts) // 5)
+        for postings in lists:
+            if len(postings) <= common or not cand:
+                cand.update(postings)
         dense = self._dense(metric_text or " ".join(intent.terms))
         if dense is not None:
             cand.update(int(i) for i in np.argsort(-dense)[:DENSE_CANDIDATES])
@@ -77,11 +82,11 @@ class FactTable:
         best: dict[str, FactMatch] = {}
         for i in cand:
             f = self.facts[i]
-            if f.period != period and not (period == "current" and f.period == "target" and False):
+            if f.period != period:
                 continue
             sem = (float(dense[i]) - lo) / (hi - lo) if dense is not None and hi > lo else 0.0
-            score, support = score_number(_words(f), to_simplified(f.text + f.section), intent, intent.measures,
-                                          weights, plain, sem)
+            score, support = score_number(self._words[i], f.context or to_simplified(f.text + f.section), intent,
+                                          intent.measures, weights, plain, sem)
             if support < MIN_SUPPORT or score < MIN_SCORE:
                 continue
             if f.doc_id not in best or score > best[f.doc_id].score:
@@ -99,7 +104,7 @@ def _words(f: Fact) -> NumberWords:
     surface = to_simplified(f.as_written)
     q = Quantity(surface, 0, len(surface), f.value, f.value, f.unit, f.approx, False, f.unit == "%")
     at = f.own.find(surface)
-    lead = f.own[:at] if at >= 0 else f.metric_simplified
+    lead = f.lead or (f.own[:at] if at >= 0 else f.metric_simplified)
     return NumberWords(q, f.own, f.wide, lead, False)
 
 
