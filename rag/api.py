@@ -4,18 +4,18 @@ from __future__ import annotations
 import logging
 import operator
 import threading
-from dataclasses import replace
 import time
+from dataclasses import replace
 from typing import Iterator
 
 from .corpus import Corpus, library_dir, load_all
 from .embeddings import Embedder
-from .errors import ConfigError
+from .errors import ConfigError, IndexError_
 from .filters import ScopeDetector
 from .index import BuildReport, ChunkIndex, Progress
 from .retrieve import Retriever, SearchResult
-from .settings import Settings
 from .question import QuestionParser, clean_question
+from .settings import Settings
 from .types import Answer, CatalogEntry, Fact, Report
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,10 @@ class Assistant:
                 index = ChunkIndex(self.settings, self._embedder)
                 if index.exists():
                     index.load()
-                    index.ensure_facts(self.corpus)
+                    try:
+                        index.ensure_facts(self.corpus)
+                    except IndexError_ as exc:  # a Chroma server that is down: facts are read in memory
+                        log.warning("facts not checked: %s", exc)
                     if self.settings.server_mode:
                         index.check_vectors()
                     else:
@@ -160,7 +163,23 @@ class Assistant:
     def _context(self):
         from .answer.context import AnswerContext
 
-        return AnswerContext(self.retriever, self.catalog, self.index.fact_table, self.settings.top_k)
+        return AnswerContext(self.retriever, self.catalog, self._fact_table, self.settings.top_k)
+
+    def _fact_table(self):
+        """The facts table; while the vector store cannot be reached, the live reports' facts read in
+        memory (lexical matching only) so rankings and totals still answer."""
+        index = self.index
+        try:
+            return index.fact_table()
+        except Exception as exc:  # chromadb raises many types for a server that went away
+            log.warning("facts store unreachable (%s); reading the facts in memory", type(exc).__name__)
+            from .facts.extract import extract_facts
+            from .facts.match import FactTable
+
+            live = {d: s.sha256 for d, s in index.manifest.docs.items()}
+            facts = [f for r in self.corpus.reports if live.get(r.doc_id) == r.sha256
+                     for f in extract_facts(r, [c for c in index.chunks if c.doc_id == r.doc_id])]
+            return FactTable(facts, None, None, index.bm25.idf if index.bm25 else None)
 
     # ---- the user's library ---------------------------------------------
     def add_reports(self, paths, *, overrides: dict | None = None, progress: Progress | None = None,
@@ -240,8 +259,7 @@ class Assistant:
     def facts(self, metric: str | None = None, regions: list[str] | None = None, years: list[int] | None = None,
               kinds: list[str] | None = None) -> list[Fact]:
         """Every figure the reports state, filtered; each Fact carries its sentence and offsets (`.citation`)."""
-        table = self.index.fact_table()
-        return table.select(metric, regions, years, kinds)
+        return self._fact_table().select(metric, regions, years, kinds)
 
     def match_metric(self, metric: str, doc_ids: list[str] | None = None) -> list:
         """Each report's best fact for the metric words (semantic + lexical, the answerer's own scoring),
@@ -250,7 +268,7 @@ class Assistant:
 
         words = clean_question(metric)
         docs = doc_ids if doc_ids is not None else [e.doc_id for e in self.catalog]
-        return self.index.fact_table().best_per_report(analyse(words + "多少"), docs, metric_text=words)
+        return self._fact_table().best_per_report(analyse(words + "多少"), docs, metric_text=words)
 
     def _store_notice(self, answer: Answer) -> Answer:
         """While the Chroma server is down, answers come from BM25 alone: say so."""

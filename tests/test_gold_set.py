@@ -1,9 +1,10 @@
 """Checks the gold evaluation set (evals/questions.jsonl) against the report texts.
 
-Every gold number must be provably in its report: the evidence quote is copied
-character for character from the original file (Traditional for tongzhou-2020),
-the surface form sits inside the quote, and the surface spells the gold value
-followed by the gold unit. A typo anywhere in a gold item fails here.
+Value questions (the first ten categories): every gold number must be provably in its report: the
+evidence quote is copied character for character from the original file (Traditional for tongzhou-2020),
+the surface form sits inside the quote, and the surface spells the gold value followed by the gold unit.
+The other shapes (yes/no, rankings, totals, English, …): every evidence quote is in its report, the gold
+fields have the right form, and every question sits in the dev or the test half.
 """
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "evals" / "questions.jsonl"
 SEEDS = ROOT / "seeds"
 
-CATEGORIES = {
+SHAPES = {"yes_no", "ranking", "aggregate", "english", "pinyin", "typo_spoken", "about", "false_premise",
+          "followup", "list"}
+MIN_PER_SHAPE = 15
+CATEGORIES = SHAPES | {
     "direct",
     "paraphrase",
     "distractor",
@@ -77,7 +81,10 @@ def _load_gold() -> list[dict]:
     return items
 
 
-ITEMS = _load_gold()
+ALL_ITEMS = _load_gold()
+# The value questions keep the strict number-format checks below; the other shapes are checked at the end.
+ITEMS = [it for it in ALL_ITEMS if it["category"] not in SHAPES and not it["id"].startswith("unanswerable-")]
+SHAPE_ITEMS = [it for it in ALL_ITEMS if it not in ITEMS]
 BY_ID = {it["id"]: it for it in ITEMS}
 ANSWERABLE = [it for it in ITEMS if not it.get("refuse")]
 REFUSE = [it for it in ITEMS if it.get("refuse")]
@@ -114,20 +121,21 @@ def test_file_parses_and_has_enough_questions():
 
 
 def test_ids_unique():
-    dup = [k for k, n in Counter(it["id"] for it in ITEMS).items() if n > 1]
+    dup = [k for k, n in Counter(it["id"] for it in ALL_ITEMS).items() if n > 1]
     assert not dup, f"duplicate ids: {dup}"
 
 
 def test_questions_unique():
-    dup = [k for k, n in Counter(it["question"] for it in ITEMS).items() if n > 1]
+    dup = [k for k, n in Counter((tuple(it.get("history", ())), it["question"]) for it in ALL_ITEMS).items() if n > 1]
     assert not dup, f"duplicate questions: {dup}"
 
 
 def test_categories_known_and_each_has_enough():
-    counts = Counter(it["category"] for it in ITEMS)
+    counts = Counter(it["category"] for it in ALL_ITEMS)
     unknown = set(counts) - CATEGORIES
     assert not unknown, f"unknown categories: {unknown}"
-    thin = {c: counts.get(c, 0) for c in CATEGORIES if counts.get(c, 0) < MIN_PER_CATEGORY}
+    thin = {c: counts.get(c, 0) for c in CATEGORIES
+            if counts.get(c, 0) < (MIN_PER_SHAPE if c in SHAPES else MIN_PER_CATEGORY)}
     assert not thin, f"categories below {MIN_PER_CATEGORY}: {thin}"
 
 
@@ -296,3 +304,50 @@ def test_refuse_items_carry_no_answer(item):
 def test_unanswerable_category_is_refuse():
     for it in _items("unanswerable"):
         assert it.get("refuse") is True, it["id"]
+
+
+# ------------------------------------------------------------------ the other shapes
+
+
+def _shape_evidence():
+    for it in SHAPE_ITEMS:
+        pairs = [(e.get("doc_id", it.get("doc_id")), e.get("evidence")) for e in it.get("values", [])]
+        if it.get("evidence"):
+            pairs.append((it.get("doc_id"), it["evidence"]))
+        for k, (doc_id, ev) in enumerate(pairs):
+            if ev:
+                yield pytest.param(it, doc_id, ev, id=f"{it['id']}[{k}]")
+
+
+@pytest.mark.parametrize(("item", "doc_id", "evidence"), list(_shape_evidence()))
+def test_shape_evidence_is_in_its_report(item, doc_id, evidence):
+    assert doc_id in CATALOG, (item["id"], doc_id)
+    assert evidence in TEXTS[doc_id], f"evidence not found in {doc_id}: {evidence!r}"
+
+
+@pytest.mark.parametrize("item", SHAPE_ITEMS, ids=lambda it: it["id"])
+def test_shape_gold_fields(item):
+    assert item.get("split") in ("dev", "test"), item["id"]
+    if item.get("refuse"):
+        assert item["category"] == "unanswerable" and not {"value", "values", "contains", "place"} & set(item)
+        return
+    assert {"value", "values", "yesno", "contains", "place", "entity"} & set(item), "no gold to score against"
+    if "yesno" in item:
+        assert item["yesno"] in ("yes", "no")
+    if "place" in item:
+        assert any(item["place"] in region_names(d) for d in CATALOG), item["place"]
+        assert len(item.get("values", [])) >= 2, "a ranking lists every report that states the metric"
+    if "history" in item:
+        assert item["history"] and all(isinstance(h, str) and h.strip() for h in item["history"])
+    for phrase in item.get("contains", []):
+        assert isinstance(phrase, str) and phrase.strip()
+    if "value" in item:
+        assert isinstance(item["value"], (int, float)) and not isinstance(item["value"], bool)
+
+
+def test_every_question_is_in_a_half_and_both_halves_cover_every_category():
+    halves = {}
+    for it in ALL_ITEMS:
+        assert it.get("split") in ("dev", "test"), it["id"]
+        halves.setdefault(it["category"], set()).add(it["split"])
+    assert all(v == {"dev", "test"} for v in halves.values()), halves
