@@ -112,6 +112,15 @@ class ChunkIndex:
         vectors = self.vectors
         return FactStore(vectors.sibling(fact_collection_name(vectors.name)), self.embedder)
 
+    def _store_facts(self, corpus: Corpus, chunks: list[Chunk], manifest: Manifest, progress: Progress) -> int:
+        versions = {d: manifest.doc_version(d) for d in manifest.docs}
+        try:
+            return sync_facts(self.facts_store, corpus.reports, chunks, versions, progress)
+        except Exception as exc:  # chromadb's InternalError: an embedded store another process touched meanwhile
+            log.warning("storing facts failed (%s: %s); reopening the store and retrying once", type(exc).__name__, exc)
+            self.vectors.reopen()
+            return sync_facts(self.facts_store, corpus.reports, chunks, versions, progress)
+
     def ensure_facts(self, corpus: Corpus) -> int:
         """Fill in the facts of live reports the facts collection lacks (an index built before the facts
         table existed, or by an older extraction version); returns how many facts were added."""
@@ -238,8 +247,7 @@ class ChunkIndex:
                 else:
                     report.removed.append(doc_id)
             report.embedded = self._embed_and_store(todo, progress)
-            report.facts = sync_facts(self.facts_store, corpus.reports, kept,
-                                      {d: manifest.doc_version(d) for d in manifest.docs}, progress)
+            report.facts = self._store_facts(corpus, kept, manifest, progress)
             order = {d: i for i, d in enumerate(manifest.docs)}
             kept.sort(key=lambda c: (order[c.doc_id], c.start))
             if report.changed or old is None or rebuild:
