@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                 inbrowser=False)
     url = f"http://{HOST}:{port}/"
     n_total = args.users * args.questions
-    limit = f"default_concurrency_limit={args.concurrency}" if args.concurrency else "Gradio default (1)"
+    limit = f"default_concurrency_limit={args.concurrency}" if args.concurrency else "the app's own (8 per answer event)"
     print(f"load benchmark: {args.users} users × {args.questions} questions = {n_total} questions "
           f"against {url} (/chat, extractive mode; {built}); queue {limit}; global timeout {args.timeout:g} s",
           flush=True)

@@ -23,7 +23,6 @@ _GENERIC = {
 }
 _PLACE_CONTEXT = re.compile(r"\s*(?:(?:19|20)\d{2}年|[二〇零一三四五六七八九]{4}年|和|与|及|、|，|,|的)")
 _PLACE_JOINERS = {"和", "与", "及", "、", "，", ","}
-_PLAN_WORDS = ("安排", "计划", "打算", "工作重点", "下一步", "明年", "将要", "部署", "思路")
 # Any 4+ digit number before 年 is a year the question names, even an absurd one (3024年,
 # 99999999999999999999年): the corpus has no report for it, and the answer must say so, not ignore it.
 _YEAR = re.compile(r"(?<![\d.])(\d{4,})\s*年")
@@ -97,7 +96,7 @@ class ScopeDetector:
         years = tuple(dict.fromkeys(y for _, y in year_hits))
         content = "".join(ch for ch, t in zip(q, taken) if not t)
         content = _CN_YEAR.sub("", _YEAR.sub("", content)).strip() or q
-        plans = any(w in q for w in _PLAN_WORDS)
+        plans = any(w in q for w in _plan_words())
 
         def covering(docs, ys) -> set[str]:
             if not ys:
@@ -149,6 +148,12 @@ class ScopeDetector:
 
     def _short(self, doc_id: str) -> str:
         return self._short_names[doc_id]
+
+
+def _plan_words() -> tuple[str, ...]:
+    from .question.vocab import PLAN_WORDS  # the one list of plan words (imported late: question imports us)
+
+    return PLAN_WORDS
 
 
 def _admin_parts(region: str) -> list[str]:

@@ -13,7 +13,6 @@ In the returned Answer the markers are renumbered in order of first use, so
 """
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, replace
 from time import perf_counter
@@ -23,6 +22,7 @@ from ..errors import LLMError
 from ..llm import LLM, LLMTimeout, estimate_tokens
 from ..prompts import render
 from ..types import Answer, Citation, Passage
+from .context import passage_citation
 from .grounding import MARKER_RE, check_grounding, check_metric, marker_inner, marker_numbers, stated_numbers
 from .llm_reply import EchoFilter, is_refusal, junk_reason
 from .safety import as_data, redact
@@ -162,9 +162,7 @@ def _renumber(text: str, order: list[int]) -> str:
 
 
 def _citation(p: Passage) -> Citation:
-    c = p.chunk
-    return Citation(doc_id=c.doc_id, title=p.title, section=c.section_path, text=c.text,
-                    start=c.start, end=c.end, score=p.score, passage=c.text)
+    return passage_citation(p)
 
 
 def _answer(question: str, text: str, passages: Sequence[Passage], cited: list[int], answered: bool,

@@ -11,7 +11,7 @@ from . import extractive
 from .across import _comparable, compare_answer, per_place
 from .context import AnswerContext
 from .single import change_phrase, direction_of, refuse_metric, value_pick
-from .wording import evidence_line, fmt_number, say
+from .wording import evidence_line, fmt_number
 
 _ASKS_UP = re.compile(r"多|增|高|上升|提升|提高|超过|涨")
 _ASKS_DOWN = re.compile(r"少|减|降|低|下滑|回落")
