@@ -100,10 +100,6 @@ class Assistant:
                 index = ChunkIndex(self.settings, self._embedder)
                 if index.exists():
                     index.load()
-                    try:
-                        index.ensure_facts(self.corpus)
-                    except IndexError_ as exc:  # a Chroma server that is down: facts are read in memory
-                        log.warning("facts not checked: %s", exc)
                     if self.settings.server_mode:
                         index.check_vectors()
                     else:
@@ -170,6 +166,8 @@ class Assistant:
         memory (lexical matching only) so rankings and totals still answer."""
         index = self.index
         try:
+            if not index.facts_checked:  # an index built before the facts table (or an older extraction)
+                index.ensure_facts(self.corpus)
             return index.fact_table()
         except Exception as exc:  # chromadb raises many types for a server that went away
             log.warning("facts store unreachable (%s); reading the facts in memory", type(exc).__name__)

@@ -78,6 +78,7 @@ class ChunkIndex:
         self.titles: dict[str, str] = {}
         self._facts: tuple[int | None, FactTable] | None = None
         self._facts_lock = threading.Lock()
+        self.facts_checked = False  # whether ensure_facts has run for this snapshot (builds store them anyway)
 
     # ---- reading -------------------------------------------------------
     @property
@@ -127,7 +128,9 @@ class ChunkIndex:
         live = {d: self.manifest.doc_version(d) for d in self.manifest.docs}
         # Only reports unchanged since the build: the live chunks' offsets are into exactly that text.
         reports = [r for r in corpus.reports if r.doc_id in live and self.manifest.docs[r.doc_id].sha256 == r.sha256]
-        return sync_facts(self.facts_store, reports, self.chunks, live)
+        added = sync_facts(self.facts_store, reports, self.chunks, live)
+        self.facts_checked = True
+        return added
 
     def fact_table(self) -> FactTable:
         """The live facts in memory (loaded once per generation)."""
@@ -248,6 +251,7 @@ class ChunkIndex:
                     report.removed.append(doc_id)
             report.embedded = self._embed_and_store(todo, progress)
             report.facts = self._store_facts(corpus, kept, manifest, progress)
+            self.facts_checked = True
             order = {d: i for i, d in enumerate(manifest.docs)}
             kept.sort(key=lambda c: (order[c.doc_id], c.start))
             if report.changed or old is None or rebuild:

@@ -5,6 +5,7 @@ Each step returns the rewritten text and the rewrites it made, so the answer can
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -112,17 +113,46 @@ class PlaceNames:
         return "".join(out), done
 
 
+@lru_cache(maxsize=1)
+def _char_readings() -> dict[int, str]:
+    """pypinyin's character table (code point → "zhǎng,cháng"). Only the table: importing pypinyin itself
+    loads its phrase dictionaries (1.5 s), which reading single characters does not need."""
+    import importlib.util
+    from pathlib import Path
+
+    package = importlib.util.find_spec("pypinyin")  # located, not imported
+    path = Path(package.origin).with_name("pinyin_dict.py")
+    spec = importlib.util.spec_from_file_location("_rag_pinyin_dict", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.pinyin_dict
+
+
+def syllables(ch: str) -> list[str]:
+    """A character's toneless readings, most common first (长 → zhang, chang); itself when not Chinese."""
+    raw = _char_readings().get(ord(ch))
+    if not raw:
+        return [ch.lower()]
+    out = []
+    for r in raw.split(","):
+        plain = "".join(c for c in unicodedata.normalize("NFD", r) if not unicodedata.combining(c))
+        out.append(plain.lower())
+    return list(dict.fromkeys(out))
+
+
+def sound(word: str) -> str:
+    """A word's toneless pinyin by the first reading of each character (the same for question and reports)."""
+    return " ".join(syllables(ch)[0] for ch in word)
+
+
 def _readings(name: str, limit: int = 16) -> list[str]:
     """Toneless pinyin spellings of a name, every reading of its heteronyms (长子营: zhangziying, changziying)."""
     from itertools import product
 
-    from pypinyin import Style, lazy_pinyin, pinyin
-
     if len(name) > 5:  # full names (北京市大兴区长子营镇) keep their usual reading; aliases carry the rest
-        return ["".join(lazy_pinyin(name)).lower()]
-    syllables = [pinyin(ch, style=Style.NORMAL, heteronym=True)[0] for ch in name]
-    combos = ["".join(c).lower() for _, c in zip(range(limit), product(*syllables))]
-    return list(dict.fromkeys(["".join(lazy_pinyin(name)).lower(), *combos]))
+        return [sound(name).replace(" ", "")]
+    combos = ["".join(c) for _, c in zip(range(limit), product(*(syllables(ch) for ch in name)))]
+    return list(dict.fromkeys(combos))
 
 
 def unknown_pinyin_places(text: str) -> list[str]:
@@ -139,12 +169,10 @@ class Vocabulary:
     """The reports' words by toneless pinyin, for reading homophone typos (行政复义 → 行政复议)."""
 
     def __init__(self, words):
-        from pypinyin import lazy_pinyin
-
         self.words = {w for w in words if 2 <= len(w) <= 6 and all(_CJK.match(c) for c in w)}
         self._by_sound: dict[tuple[int, str], list[str]] = {}
         for w in self.words:
-            self._by_sound.setdefault((len(w), " ".join(lazy_pinyin(w))), []).append(w)
+            self._by_sound.setdefault((len(w), sound(w)), []).append(w)
 
     def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """Words of the question the reports never use, read as the report word that sounds the same.
@@ -152,8 +180,6 @@ class Vocabulary:
         Only jieba tokens the corpus lacks (复义, 工开) or runs of single characters are tried, so a
         correct word is never split and re-read (行政复议 stays).
         """
-        from pypinyin import lazy_pinyin
-
         from ..bm25 import jieba_module
 
         jieba = jieba_module()
@@ -179,7 +205,7 @@ class Vocabulary:
                     or any(c in _NEVER_TYPO for c in w) or (len(w) == 2 and freq.get(w, 0) >= 50) \
                     or any(w in f for _, f in fixes):
                 continue
-            cands = [c for c in self._by_sound.get((len(w), " ".join(lazy_pinyin(w))), ())
+            cands = [c for c in self._by_sound.get((len(w), sound(w)), ())
                      if sum(a != b for a, b in zip(c, w)) == 1]
             if len(cands) == 1:
                 fixes.append((w, cands[0]))
