@@ -65,7 +65,8 @@ class ScopeDetector:
         for e in catalog:
             parts = _admin_parts(e.region)
             for n in {e.region, *e.aliases, *parts[-1:]}:
-                self._entry(to_simplified(n))[0].add(e.doc_id)
+                if n and n.strip():  # an empty name would match every question
+                    self._entry(to_simplified(n))[0].add(e.doc_id)
             for part in parts[:-1] + _admin_parts(e.parent):
                 self._entry(part)[1].add(e.doc_id)
                 short = _strip_suffix(part)
