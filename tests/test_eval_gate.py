@@ -24,8 +24,8 @@ GATE_VALUE_CITATION = 0.99
 GATE_VALUE_REFUSAL = 1.0
 GATE_HIT5 = 0.99
 GATE_HIT1 = 0.95
-# other shapes, per half (strict / citation / refusal): measured dev 0.902 / 0.936 / 0.976, test 0.761 / 0.914 / 0.940
-GATES_SHAPES = {"dev": (0.90, 0.93, 0.97), "test": (0.76, 0.91, 0.94)}
+# other shapes, per half (strict / citation / refusal): measured dev 0.935 / 0.945 / 0.992, test 0.786 / 0.943 / 0.940
+GATES_SHAPES = {"dev": (0.93, 0.94, 0.99), "test": (0.78, 0.94, 0.94)}
 
 
 @pytest.fixture(scope="module")

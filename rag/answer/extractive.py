@@ -22,6 +22,7 @@ from .safety import is_instruction
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
 _LINK_ONLY = re.compile(r"[共计达约为合和及与、\s]*$")
+_ALL_ARE = re.compile(r"[\u4e00-\u9fff]{0,8}(均为|均达到?|都为|都达到?|均是|全部为|全部达到?)$")
 _TAIL_BREAK = re.compile(r"[，,、；;。：:！？!?\n（(]|\d")
 # Calibrated on the gold set (answerable vs unanswerable questions; see the README):
 MIN_SUPPORT = 0.28
@@ -100,8 +101,9 @@ def number_words(sentence: str, measures: tuple[str, ...] = (), skip: set[float]
             prev_end = prev_clause = q.end
             continue
         clause_start = _clause_start(sentence, q.start, prev_end)
-        if prev_end and _LINK_ONLY.match(sentence[prev_end:q.start]):
-            # 「50批次3.2萬餘人」「案卷二次共20份」: a number right after another shares its words
+        if prev_end and (_LINK_ONLY.match(sentence[prev_end:q.start]) or _ALL_ARE.match(sentence[prev_end:q.start])):
+            # 「50批次3.2萬餘人」「案卷二次共20份」: a number right after another shares its words;
+            # 「A率和B率两项指标均为100%」: what 均为 gives is the items named before the count
             clause_start = prev_clause
         prev_clause = clause_start
         tail = _tail(sentence, q.end)
