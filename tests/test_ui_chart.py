@@ -44,3 +44,11 @@ def test_table_and_csv_columns(tmp_path):
     with open(path, encoding="utf-8-sig") as fh:
         table = list(csv.DictReader(fh))
     assert list(table[0]) == list(COLUMNS) and table[0]["地区"] == "昌平区" and table[1]["数值"] == "172"
+
+
+def test_the_report_listing_follows_the_library(assistant):
+    """The 报告 catalogue and pickers are rebuilt from the Assistant on each page load (ui.app refresh)."""
+    from ui.reports_tab import current_listing
+
+    html, choices = current_listing(assistant)
+    assert len(choices) == len(assistant.catalog) and all(e.title in html for e in assistant.catalog)

@@ -12,10 +12,11 @@ from rag.errors import RagError
 
 from .assets import CSS, LINKS_JS
 from .chart import CHART_CSS
-from .data_tab import data_tab
 from .chat_tab import DEFAULT_CONCURRENCY, FRIENDLY_ERROR, chat_tab
+from .data_tab import data_tab
+from .format import catalog_choices
 from .login import LoginGuard
-from .reports_tab import reports_tab
+from .reports_tab import current_listing, reports_tab
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +53,19 @@ def build_app(assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
         # The page script lives in this hidden component: its `trigger` sends "open report" clicks.
         bridge = gr.HTML("", html_template="", js_on_load=LINKS_JS, elem_id="rag-bridge",
                          container=False, padding=False, apply_default_css=False)
-        gr.Markdown(header_markdown(assistant.settings, len(assistant.catalog)), elem_id="rag-header")
+        header = gr.Markdown(header_markdown(assistant.settings, len(assistant.catalog)), elem_id="rag-header")
         with gr.Tabs(elem_id="rag-tabs"):
-            chat_tab(gr, assistant, concurrency=concurrency)
-            reports_tab(gr, assistant, bridge)
+            scope = chat_tab(gr, assistant, concurrency=concurrency)
+            listing, picker = reports_tab(gr, assistant, bridge)
             data_tab(gr, assistant)
+
+        def refresh():
+            """Each page load shows the library as it is now: reports added or removed since start."""
+            html, choices = current_listing(assistant)
+            return (header_markdown(assistant.settings, len(assistant.catalog)), gr.update(choices=choices),
+                    gr.update(choices=catalog_choices(assistant.catalog)), html)
+
+        demo.load(refresh, None, [header, picker, scope, listing], queue=False, api_visibility="undocumented")
     return demo
 
 

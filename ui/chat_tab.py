@@ -49,7 +49,7 @@ def _last_user(history):
     return None
 
 
-def chat_tab(gr, assistant, *, concurrency: int = DEFAULT_CONCURRENCY) -> None:
+def chat_tab(gr, assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
     """Build the 问答 tab inside the current `gr.Blocks`/`gr.Tabs` and wire its events."""
     settings = assistant.settings
     catalog = assistant.catalog
@@ -180,3 +180,4 @@ def chat_tab(gr, assistant, *, concurrency: int = DEFAULT_CONCURRENCY) -> None:
         chatbot.undo(undo, [chatbot], [chatbot, textbox], api_visibility="undocumented")
         clear_btn.click(lambda: ([], ""), None, [chatbot, textbox], queue=False, api_visibility="undocumented")
         gr.api(chat, api_name="chat", concurrency_limit=concurrency, concurrency_id="answers")
+    return scope  # its choices follow the library (refreshed on page load by build_app)

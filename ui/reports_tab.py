@@ -12,6 +12,13 @@ from .format import catalog_choices
 from .report_format import catalogue_html, report_view_html
 
 
+def current_listing(assistant) -> tuple[str, list]:
+    """The catalogue and the picker's choices as they are now (reports added or removed since start too)."""
+    catalog = assistant.catalog
+    errors = [str(e) for e in getattr(assistant.corpus, "errors", [])]
+    return catalogue_html(catalog, set(assistant.reports()), errors), catalog_choices(catalog)
+
+
 def open_report(assistant, doc_id) -> str:
     doc_id = str(doc_id or "")
     report = assistant.report(doc_id) if doc_id else None
@@ -38,9 +45,10 @@ def reports_tab(gr, assistant, bridge) -> None:
             from .library_tab import build_library_tab
 
             build_library_tab(assistant)
-        gr.HTML(catalogue_html(catalog, available, errors), elem_id="rag-catalogue", apply_default_css=False)
+        listing = gr.HTML(catalogue_html(catalog, available, errors), elem_id="rag-catalogue", apply_default_css=False)
         picker = gr.Dropdown(catalog_choices(catalog), value=None, label="打开报告", elem_id="rag-report-picker")
         view = gr.HTML(report_view_html(None), elem_id="rag-report-view", apply_default_css=False)
 
         picker.input(from_picker, picker, view, api_visibility="undocumented", concurrency_limit=4)
         bridge.click(from_link, None, [view, picker], api_visibility="undocumented", concurrency_limit=4)
+    return listing, picker
