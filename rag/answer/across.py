@@ -82,11 +82,15 @@ def _word(pq: ParsedQuestion, less: bool) -> str:
     return say(("lowest" if less else "highest") if high else ("least" if less else "most"), pq.language)
 
 
+def _none_found(pq: ParsedQuestion, missing: list[str]) -> Answer:
+    return Answer(pq.text, f"{say('not_found', pq.language)}{'、'.join(missing)}与此问题对应的数字。", False, [],
+                  "extractive")
+
+
 def compare_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     found, missing = per_place(pq, ctx)
     if not found:
-        return Answer(pq.text, f"{say('not_found', pq.language)}{'、'.join(missing)}与此问题对应的数字。", False, [],
-                      "extractive")
+        return _none_found(pq, missing)
     citations, lines, marked = _cite(found, pq.language)
     stated = "，".join(f"{f.place}{m}" for f, m in zip(found, marked))
     lead, answered = stated, True
@@ -121,8 +125,7 @@ def comparison_lead(pq: ParsedQuestion, found: list[Figure], stated: str) -> str
 def sum_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     found, missing = per_place(pq, ctx)
     if not found:
-        return Answer(pq.text, f"{say('not_found', pq.language)}{'、'.join(missing)}与此问题对应的数字。", False, [],
-                      "extractive")
+        return _none_found(pq, missing)
     citations, lines, marked = _cite(found, pq.language)
     parts = " + ".join(f"{f.place}{m}" for f, m in zip(found, marked))
     chart = tuple(f.chart_row() for f in found)
