@@ -39,6 +39,7 @@ class Assistant:
         self._catalog: list[CatalogEntry] | None = None
         self._corpus: Corpus | None = None
         self._parser = None
+        self._memory_facts = None  # (index snapshot, FactTable) while the facts store cannot be reached
         self._texts_of = None  # the index version the corpus was read for (see reports())
 
         self._library_stamp: int | None = None
@@ -170,14 +171,16 @@ class Assistant:
                 index.ensure_facts(self.corpus)
             return index.fact_table()
         except Exception as exc:  # chromadb raises many types for a server that went away
-            log.warning("facts store unreachable (%s); reading the facts in memory", type(exc).__name__)
-            from .facts.extract import extract_facts
-            from .facts.match import FactTable
+            if self._memory_facts is None or self._memory_facts[0] is not index:  # once per index snapshot
+                log.warning("facts store unreachable (%s); reading the facts in memory", type(exc).__name__)
+                from .facts.extract import extract_facts
+                from .facts.match import FactTable
 
-            live = {d: s.sha256 for d, s in index.manifest.docs.items()}
-            facts = [f for r in self.corpus.reports if live.get(r.doc_id) == r.sha256
-                     for f in extract_facts(r, [c for c in index.chunks if c.doc_id == r.doc_id])]
-            return FactTable(facts, None, None, index.bm25.idf if index.bm25 else None)
+                live = {d: s.sha256 for d, s in index.manifest.docs.items()}
+                facts = [f for r in self.corpus.reports if live.get(r.doc_id) == r.sha256
+                         for f in extract_facts(r, [c for c in index.chunks if c.doc_id == r.doc_id])]
+                self._memory_facts = (index, FactTable(facts, None, None, index.bm25.idf if index.bm25 else None))
+            return self._memory_facts[1]
 
     # ---- the user's library ---------------------------------------------
     def add_reports(self, paths, *, overrides: dict | None = None, progress: Progress | None = None,

@@ -87,8 +87,9 @@ def _none_found(pq: ParsedQuestion, missing: list[str]) -> Answer:
                   "extractive")
 
 
-def compare_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
-    found, missing = per_place(pq, ctx)
+def compare_answer(pq: ParsedQuestion, ctx: AnswerContext, figures=None) -> Answer:
+    """`figures`: (found, missing) when the caller has already looked each place up."""
+    found, missing = figures or per_place(pq, ctx)
     if not found:
         return _none_found(pq, missing)
     citations, lines, marked = _cite(found, pq.language)

@@ -14,7 +14,7 @@ from .context import AnswerContext, passage_citation
 from .wording import evidence_line, fmt_number, say
 
 _CHANGE_PHRASE = re.compile(r"(同比|比上年|较上年|比去年|较去年|比上一年|较上一年|与上年相比|与去年相比)?[^，,。；;]{0,6}?"
-                            r"(增长|增加|上升|提高|提升|下降|减少|降低|下滑)了?(约)?[0-9.]+(%|个百分点|件|人|次|家|个|项|条)?")
+                            f"({'|'.join(vocab.CHANGE_VERBS)})" r"了?(约)?[0-9.]+(%|个百分点|件|人|次|家|个|项|条)?")
 
 
 def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, metric=None, exclude=frozenset()):
@@ -163,7 +163,7 @@ def refuse_metric(pq: ParsedQuestion, passages: list[Passage]) -> Answer:
     return Answer(pq.text, text, False, [passage_citation(p) for p in passages[:2]], "extractive")
 
 
-_CHANGE_WORD = re.compile(r"增长|增加|上升|提高|提升|下降|减少|降低|下滑|回落|多了|少了")
+_CHANGE_WORD = re.compile("|".join(vocab.CHANGE_VERBS + ("多了", "少了")))
 
 
 def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:

@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 
 from ..corpus import to_simplified
-from ..question import ParsedQuestion
+from ..question import ParsedQuestion, vocab
 from ..types import Answer
 from . import extractive
 from .across import _comparable, compare_answer, per_place
@@ -13,8 +13,6 @@ from .context import AnswerContext
 from .single import change_phrase, direction_of, refuse_metric, value_pick
 from .wording import evidence_line, fmt_number
 
-_ASKS_UP = re.compile(r"多|增|高|上升|提升|提高|超过|涨")
-_ASKS_DOWN = re.compile(r"少|减|降|低|下滑|回落")
 _OP_WORDS = {">": "超过", ">=": "达到", "<": "低于", "<=": "不超过", "=": "等于"}
 
 
@@ -60,7 +58,7 @@ def yesno_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
 def _changed(pq, ctx, passages, yes, no) -> Answer:
     """「比上一年多吗」「是否增长」: the direction the report states for the figure."""
     q = to_simplified(pq.resolved)
-    asks = "up" if _ASKS_UP.search(q.split("比")[-1]) else "down" if _ASKS_DOWN.search(q.split("比")[-1]) else None
+    asks = "up" if vocab.ASKS_UP.search(q.split("比")[-1]) else "down" if vocab.ASKS_DOWN.search(q.split("比")[-1]) else None
     for pick in extractive.candidates(pq.metric, passages, ctx.idf)[:8]:
         if pick.support < extractive.MIN_SUPPORT:
             break
@@ -84,11 +82,11 @@ def _changed(pq, ctx, passages, yes, no) -> Answer:
 def _two_places(pq, ctx, yes, no) -> Answer:
     """「昌平比恩阳多吗」: the first place named against the second."""
     found, missing = per_place(pq, ctx)
-    base = compare_answer(pq, ctx)
+    base = compare_answer(pq, ctx, (found, missing))  # one lookup per place, not two
     if missing or len(found) < 2 or not _comparable(found[0], found[1]):
         return base
     q = to_simplified(pq.resolved)
-    less = bool(_ASKS_DOWN.search(q.split(found[1].place)[-1] if found[1].place in q else q))
+    less = bool(vocab.ASKS_DOWN.search(q.split(found[1].place)[-1] if found[1].place in q else q))
     first, second = found[0].value, found[1].value
     verdict = yes if (first < second if less else first > second) else no
     return Answer(pq.text, f"{verdict}。{base.text}", True, base.citations, "extractive", chart=base.chart)

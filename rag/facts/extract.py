@@ -10,11 +10,12 @@ import re
 from ..answer.extractive import number_words
 from ..answer.safety import is_instruction
 from ..corpus import to_simplified
+from ..question import vocab
 from ..sections import sentence_spans
 from ..types import Chunk, Fact, Report
 
-_PREVIOUS = re.compile(r"(去年|上年|上一年|前一年)(同期)?")
-_CHANGE = re.compile(r"增长|下降|减少|增加|提高|降低|上升|提升|下滑|回落|增幅|降幅|减幅")
+_PREVIOUS = re.compile(f"({'|'.join(vocab.PREVIOUS_YEAR)})(同期)?")
+_CHANGE = re.compile("|".join(vocab.CHANGE_VERBS + ("增幅", "降幅", "减幅")))
 _LEADING_YEAR = re.compile(r"^(?:截至)?(?:19|20)\d{2}年(?:度|底|末|全年)?")
 _CLOSERS = ")）”」』’"
 # Words that name no thing: a metric of only these borrows the previous figure's words.

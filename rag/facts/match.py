@@ -107,6 +107,3 @@ def _words(f: Fact) -> NumberWords:
     lead = f.lead or (f.own[:at] if at >= 0 else f.metric_simplified)
     return NumberWords(q, f.own, f.wide, lead, False)
 
-
-def best_per_report(table: FactTable, intent: Intent, doc_ids: list[str], **kw) -> list[FactMatch]:
-    return table.best_per_report(intent, doc_ids, **kw)

@@ -16,7 +16,7 @@ from ..types import Fact
 
 log = logging.getLogger(__name__)
 _FIELDS = [f.name for f in fields(Fact)]
-EXTRACTION_VERSION = 6  # bump when extraction rules change: facts are re-extracted into a new collection
+EXTRACTION_VERSION = 7  # bump when extraction rules change: facts are re-extracted into a new collection
 
 
 def fact_collection_name(chunk_collection: str) -> str:

@@ -12,7 +12,7 @@ from .metric import analyse, metric_terms
 # Words that point back at the previous answer instead of naming a metric.
 _REFERS_BACK = re.compile(r"这两个数字?|这俩数?|两个数字?|两者|二者|这个数字?|该数字?|这一数字?|那个数字?|这个数据|这个|它|这些")
 _ASKS = re.compile(r"多少|几|哪|什么|吗|怎|是否|如何|有没有|是不是")
-_RELATIVE_YEAR = re.compile("|".join(sorted(map(re.escape, vocab.PREVIOUS_YEAR[:6]), key=len, reverse=True)))
+_RELATIVE_YEAR = re.compile("|".join(sorted(map(re.escape, vocab.PREVIOUS_YEAR), key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def _resolve_one(question: str, earlier: list[str], detector: ScopeDetector) -> 
         return _REFERS_BACK.sub(earlier_figure, question, count=1), ("metric", "place")
     place = _places_of(cur) or _places_of(prev)
     carried = tuple(x for x, took in (("place", not has_place), ("metric", not has_metric)) if took)
-    if _RELATIVE_YEAR.search(question) and not re.search(r"比|较|相比|同比", question):
+    if _RELATIVE_YEAR.search(question) and not vocab.COMPARATIVE.search(question):
         # 「那上一年呢？」: the year before the one asked (or covered) last.
         base = _year_before(prev, cur, detector)
         rest = _RELATIVE_YEAR.sub("", _REFERS_BACK.sub("", cur.content)).strip("呢？? 是的那")

@@ -102,7 +102,7 @@ class QuestionParser:
         lang, normalised, rewrites = self.normalise(text)
         earlier = [self.normalise(t)[1] for t in Conversation.from_history(history).user_turns]
         resolved, carried = resolve(normalised, earlier, self.detector)
-        resolved = self._relative_year(resolved, carried, earlier)
+        resolved = _drop_relative_year(resolved, carried)
         scope = self.detector.detect(resolved).restrict(doc_ids)
         period = "previous" if _asks_previous(resolved) else "current"
         if scope.missing_years and not scope.unknown_regions:
@@ -117,14 +117,6 @@ class QuestionParser:
             text=text, language=lang, normalised=normalised, resolved=resolved, scope=scope,
             metric=analyse(scope.content or resolved), shape="value", wants_number=True, period=period,
             carried=carried, rewrites=tuple((a, b) for a, b in rewrites if a != b), notices=tuple(notices)))
-
-    def _relative_year(self, resolved: str, carried: tuple[str, ...], earlier: list[str]) -> str:
-        """「去年」 with no year to count from names the latest report of the place: say so, keep the place."""
-        if carried or not re.search(r"去年|今年|前年|上一年|本年度", resolved) or re.search(r"(19|20)\d{2}年", resolved):
-            return resolved
-        if re.search(r"比|较|相比|同比", resolved):
-            return resolved  # 「比去年多了几件」 compares within one report
-        return re.sub(r"去年|今年|前年|本年度", "", resolved)
 
     def _previous_year_scope(self, text: str, scope: QueryScope, doc_ids) -> tuple[QueryScope, str]:
         """「昌平区2023年…」 when only the 2024 report exists: its 上年 figures answer, if it states them."""
@@ -162,13 +154,11 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields.update(shape="aggregate", aggregate="sum")
     elif not places and vocab.RANK.search(q) and wants_number:
         fields.update(shape="rank", descending=not vocab.RANK_ASC.search(q))
-    elif places <= 1 and wants_number and vocab.SUM.search(q) and len(_items(content, "sum")) >= 2:
-        fields.update(shape="aggregate", aggregate="sum", parts=_items(content, "sum"))
+    elif places <= 1 and wants_number and vocab.SUM.search(q) and len(items := _items(content, "sum")) >= 2:
+        fields.update(shape="aggregate", aggregate="sum", parts=items)
     elif places <= 1 and wants_number and re.search(r"比.{1,20}(多|少)", content) and not vocab.CHANGE.search(q) \
-            and len(_items(content, "difference")) == 2:
-        fields.update(shape="aggregate", aggregate="difference", parts=_items(content, "difference"))
-    elif not places and vocab.RANK.search(q) and wants_number:
-        fields.update(shape="rank", descending=not vocab.RANK_ASC.search(q))
+            and len(items := _items(content, "difference")) == 2:
+        fields.update(shape="aggregate", aggregate="difference", parts=items)
     elif places >= 2 or (pq.metric.compare and pq.scope.unknown_regions):
         fields.update(shape="compare")
     elif wants_number and vocab.CHANGE.search(q) and re.search(r"多少|几", q):
@@ -181,9 +171,9 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         # 「较上年提升了多少个百分点」「为什么…下降了」: the metric is what changed, not the change words.
         bare = vocab.CHANGE_WORDS.sub("", content)
         fields["metric"] = analyse(bare if metric_terms(bare) else content)
-    if fields.get("parts"):
-        pass
-    elif fields.get("shape") == "multi":
+    if "parts" in fields:
+        return replace(pq, **fields)
+    if fields.get("shape") == "multi":
         fields["parts"] = tuple(Part(_item_label(p), p, analyse(p)) for p in split_parts(content))
     elif fields.get("shape") == "rank":
         single = vocab.RANK_FRAME.sub("", content).strip("，,。？?！! 的") + "多少？"
@@ -194,9 +184,21 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     return replace(pq, **fields)
 
 
+_PREVIOUS_ASKED = re.compile(f"({'|'.join(vocab.PREVIOUS_YEAR)})(同期|的)")
+
+
+def _drop_relative_year(resolved: str, carried: tuple[str, ...]) -> str:
+    """「去年」 with no year to count from names the place's latest report (the 理解为 notice shows it)."""
+    if carried or not re.search(r"去年|今年|前年|上一年|本年度", resolved) or re.search(r"(19|20)\d{2}年", resolved):
+        return resolved
+    if vocab.COMPARATIVE.search(resolved):
+        return resolved  # 「比去年多了几件」 compares within one report
+    return re.sub(r"去年|今年|前年|本年度", "", resolved)
+
+
 def _asks_previous(q: str) -> bool:
     """「2023年报告中，去年同期的A岗参与率是多少」: the report's figure for the year before."""
-    return bool(re.search(r"(去年|上年|上一年)同期|(去年|上年|上一年)的", q)) and not re.search(r"比|较|同比|相比|变化", q)
+    return bool(_PREVIOUS_ASKED.search(q)) and not (vocab.COMPARATIVE.search(q) or "变化" in q)
 
 
 def _items(content: str, how: str) -> tuple[Part, ...]:
@@ -212,7 +214,6 @@ def _items(content: str, how: str) -> tuple[Part, ...]:
     pieces = [p.strip(" 的，,") for p in pieces]
     if len(pieces) < 2 or not all(metric_terms(p) for p in pieces):
         return ()
-    # A piece that names no action borrows the first piece's verb (「按时办复A和B」: B was 按时办复 too).
     return tuple(Part(p, p + ask, analyse(p + ask)) for p in pieces)
 
 

@@ -48,7 +48,6 @@ RANK_ASC = re.compile(r"最少|最低|最小|更少|更低|从少到多|从低�
 
 # Totals and differences.
 SUM = re.compile(r"加起来|加在一起|合计|合起来|总和|之和|一共|总共|共计|总计")
-DIFFERENCE = re.compile(r"相差|差多少|差几|差距|差额|多出|少了?多少|多了?多少|少了?几|多了?几|比.{0,16}?(多|少|高|低)")
 CHANGE = re.compile(r"(比|较|相比)(上年|去年|上一年|前一年|同期|上年度|2\d{3}年)|同比|(增长|下降|增加|减少|提高|提升|降低|上升)了?(多少|几)"
                     r"|变化")
 
@@ -79,9 +78,13 @@ NUMERIC_ASK = re.compile(r"多少|几|数量|次数|人数|个数|总数|金额|
                          r"更多|更少|较多|较少|哪个.{0,20}(多|少|高|低)|最多|最少|最高|最低|超过|低于|高于|少于|不到|达到")
 # Wording that wants a list even when it says 几 (「列一下几个方面」「分几个方面」).
 LIST_OVER_COUNT = re.compile(r"列一下|列举|列出|罗列|哪几个方面|哪些方面|几个方面|怎么安排|如何安排|怎么做|怎样做|如何做|做了哪些|有哪些|哪些工作")
-# Words that ask for a list or a description.
-LIST_ASK = re.compile(r"哪些|哪几|什么|怎么做|怎样|如何|做了|举措|措施|做法|内容|情况|介绍|说说|讲讲|列举|列出|概括|总结")
 
-# Relative years in follow-ups and questions.
-PREVIOUS_YEAR = ("上一年", "前一年", "上年", "去年", "头一年", "上一年度", "previous year", "last year", "year before")
-NEXT_YEAR = ("下一年", "下一年度", "明年", "次年", "来年", "next year")
+# The year before, as questions say it (「那上一年呢」「去年同期」).
+PREVIOUS_YEAR = ("上一年度", "上一年", "前一年", "头一年", "上年", "去年")
+# Words that compare with another period or place: 「比去年多了几件」 is not a question about last year.
+COMPARATIVE = re.compile(r"比|较|相比|同比")
+# The verbs of a change, as reports and questions write them.
+CHANGE_VERBS = ("增长", "增加", "上升", "提高", "提升", "下降", "减少", "降低", "下滑", "回落")
+# A yes/no question about a change asks for one direction (「比上年多吗」 up, 「是否下降」 down).
+ASKS_UP = re.compile(r"多|增|高|上升|提升|提高|超过|涨")
+ASKS_DOWN = re.compile(r"少|减|降|低|下滑|回落")
