@@ -95,8 +95,9 @@ class Assistant:
                 # A `rag index` in another process switched generations: follow it, so a running
                 # chat never queries vectors that build has just deleted.
                 log.info("index changed on disk; reloading")
-                self._index = self._index.reloaded()  # a new snapshot: questions in flight keep theirs
-                self._retriever = None
+                fresh = self._index.reloaded()  # a new snapshot: questions in flight keep theirs
+                if fresh is not self._index:  # (the same one while a build is still writing)
+                    self._index, self._retriever = fresh, None
             if self._index is None:
                 index = ChunkIndex(self.settings, self._embedder)
                 if index.exists():

@@ -29,7 +29,7 @@ from .facts.sync import sync_facts
 from .settings import Settings
 from .store import REBUILD_HINT, DocState, Manifest, StateDir
 from .types import Chunk
-from .vectors import VectorStore, chunk_vector_id, collection_name, index_namespace
+from .vectors import VectorStore, build_in_progress, chunk_vector_id, collection_name, index_namespace
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,9 @@ class ChunkIndex:
     def reloaded(self) -> "ChunkIndex":
         """A new snapshot of the live generation another process has switched to. This one is left
         untouched, so a question already running on it finishes on one consistent version."""
-        if not self.exists():  # a `rag index --rebuild` is under way: answer from this one until it commits
+        if not self.exists() or build_in_progress(self.settings.data_dir):
+            # A `rag index` is under way (a rebuild may have removed everything): answer from this snapshot
+            # until the build has finished writing, then follow it.
             return self
         fresh = ChunkIndex(self.settings, self.embedder)
         fresh._llama_embedding = self._llama_embedding

@@ -13,6 +13,7 @@ importing llama-index costs ~0.9 s of a fresh process's first answer.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import re
@@ -139,6 +140,7 @@ class VectorStore:
             hint = "请确认服务已启动（chroma run）。" if settings.server_mode else REBUILD_HINT
             raise IndexError_(f"无法打开{self.where}：{type(exc).__name__}: {exc}。{hint}") from exc
         self._client, self.collection, self._store = client, collection, None
+        self._files = None if settings.server_mode else _store_files(settings.data_dir)
 
     def _get_or_create(self, client):
         from chromadb.errors import NotFoundError
@@ -297,9 +299,19 @@ class VectorStore:
             from chromadb.errors import ChromaError
 
             collection = self.collection
+            if self._files != _store_files(self._settings.data_dir):
+                # A rebuild in another process deleted the files this view reads (and is writing new ones):
+                # touching them now would recreate SQLite's side files under the new store. BM25 until the
+                # build is done and the assistant follows it.
+                raise _Down
             try:
                 return run(collection)
             except ChromaError as exc:
+                if build_in_progress(self._settings.data_dir):
+                    # A `rag index` is writing the store right now: opening it meanwhile from a second process
+                    # is what corrupts an embedded Chroma. Answer from BM25 until it is done.
+                    log.info("embedded Chroma is being rebuilt (%s); keyword search only meanwhile", exc)
+                    raise _Down from None
                 # Another process changed the store under this one's in-memory view: read it afresh, once
                 # (unless another thread already has, since this query began).
                 log.info("embedded Chroma view is stale (%s); reopening", exc)
@@ -316,6 +328,30 @@ class VectorStore:
             raise _Down from None
         self._mark_up()
         return result
+
+
+def _store_files(data_dir):
+    """Which files an embedded store is: the inodes of its folder and database (new ones after a rebuild)."""
+    path = Path(data_dir) / "chroma"
+    try:
+        return path.stat().st_ino, (path / "chroma.sqlite3").stat().st_ino
+    except OSError:
+        return None
+
+
+def build_in_progress(data_dir) -> bool:
+    """Whether a `rag index` (any process) holds this data dir's build lock now. Probed only when the
+    store looks changed, so the probe's instant shared lock cannot stand in a starting build's way."""
+    path = Path(data_dir) / "index.lock"
+    if not path.exists():
+        return False
+    with open(path) as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        return False
 
 
 class _Down(Exception):
