@@ -10,7 +10,7 @@ from typing import Iterator
 
 from .corpus import Corpus, library_dir, load_all
 from .embeddings import Embedder
-from .errors import ConfigError, IndexError_
+from .errors import ConfigError
 from .filters import ScopeDetector
 from .index import BuildReport, ChunkIndex, Progress
 from .retrieve import Retriever, SearchResult
