@@ -3,10 +3,10 @@ from .api import Assistant
 from .errors import ConfigError, CorpusError, IndexError_, LLMError, QuestionError, RagError
 from .settings import Settings
 from .question import ParsedQuestion
-from .types import Answer, CatalogEntry, Chunk, Citation, Fact, Passage, Report
+from .types import Answer, CatalogEntry, Chunk, Citation, Passage, Report, Statement
 
 __all__ = [
-    "Assistant", "Settings", "Answer", "Citation", "Chunk", "Passage", "Report", "CatalogEntry", "Fact",
+    "Assistant", "Settings", "Answer", "Citation", "Chunk", "Passage", "Report", "CatalogEntry", "Statement",
     "ParsedQuestion",
     "RagError", "ConfigError", "CorpusError", "IndexError_", "QuestionError", "LLMError",
 ]

@@ -16,7 +16,7 @@ from .index import BuildReport, ChunkIndex, Progress
 from .retrieve import Retriever, SearchResult
 from .question import QuestionParser, clean_question
 from .settings import Settings
-from .types import Answer, CatalogEntry, Fact, Report
+from .types import Answer, CatalogEntry, Report, Statement
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class Assistant:
         self._catalog: list[CatalogEntry] | None = None
         self._corpus: Corpus | None = None
         self._parser = None
-        self._memory_facts = None  # (index snapshot, FactTable) while the facts store cannot be reached
+        self._memory_statements = None  # (index snapshot, StatementTable) while the store cannot be reached
         self._texts_of = None  # the index version the corpus was read for (see reports())
 
         self._library_stamp: int | None = None
@@ -161,27 +161,28 @@ class Assistant:
     def _context(self):
         from .answer.context import AnswerContext
 
-        return AnswerContext(self.retriever, self.catalog, self._fact_table, self.settings.top_k)
+        return AnswerContext(self.retriever, self.catalog, self._statement_table, self.settings.top_k)
 
-    def _fact_table(self):
-        """The facts table; while the vector store cannot be reached, the live reports' facts read in
-        memory (lexical matching only) so rankings and totals still answer."""
+    def _statement_table(self):
+        """The statements table; while the vector store cannot be reached, the live reports' statements are
+        read in memory (lexical matching only) so rankings and totals still answer."""
         index = self.index
         try:
-            if not index.facts_checked:  # an index built before the facts table (or an older extraction)
-                index.ensure_facts(self.corpus)
-            return index.fact_table()
+            if not index.statements_checked:  # an index built before the statements store (or an older one)
+                index.ensure_statements(self.corpus)
+            return index.statement_table()
         except Exception as exc:  # chromadb raises many types for a server that went away
-            if self._memory_facts is None or self._memory_facts[0] is not index:  # once per index snapshot
-                log.warning("facts store unreachable (%s); reading the facts in memory", type(exc).__name__)
-                from .facts.extract import extract_facts
-                from .facts.match import FactTable
+            if self._memory_statements is None or self._memory_statements[0] is not index:  # once per snapshot
+                log.warning("statements store unreachable (%s); reading the statements in memory", type(exc).__name__)
+                from .statements import StatementTable, extract_statements
 
                 live = {d: s.sha256 for d, s in index.manifest.docs.items()}
-                facts = [f for r in self.corpus.reports if live.get(r.doc_id) == r.sha256
-                         for f in extract_facts(r, [c for c in index.chunks if c.doc_id == r.doc_id])]
-                self._memory_facts = (index, FactTable(facts, None, None, index.bm25.idf if index.bm25 else None))
-            return self._memory_facts[1]
+                found = [st for r in self.corpus.reports if live.get(r.doc_id) == r.sha256
+                         for st in extract_statements(r, [c for c in index.chunks if c.doc_id == r.doc_id])
+                         if st.has_figure and st.as_written]
+                self._memory_statements = (index, StatementTable(found, None, None,
+                                                                 index.bm25.idf if index.bm25 else None))
+            return self._memory_statements[1]
 
     # ---- the user's library ---------------------------------------------
     def add_reports(self, paths, *, overrides: dict | None = None, progress: Progress | None = None,
@@ -257,20 +258,26 @@ class Assistant:
                                      started=started):
             yield self._store_notice(partial)
 
-    # ---- the facts table ------------------------------------------------
+    # ---- the statements: facts view, metrics, matching ----------------------
     def facts(self, metric: str | None = None, regions: list[str] | None = None, years: list[int] | None = None,
-              kinds: list[str] | None = None) -> list[Fact]:
-        """Every figure the reports state, filtered; each Fact carries its sentence and offsets (`.citation`)."""
-        return self._fact_table().select(metric, regions, years, kinds)
+              kinds: list[str] | None = None) -> list[Statement]:
+        """Every figure the reports state, filtered: the facts view of the statements; each carries its
+        sentence and offsets (`.citation`), what it measures, its frame, status and period."""
+        return self._statement_table().select(metric, regions, years, kinds)
+
+    def measures(self, limit: int = 500) -> list[tuple[str, int]]:
+        """Measured things with a figure, by how many reports state one (most first)."""
+        index = self.index
+        return index.statements_store.measures(index.versions(), limit)
 
     def match_metric(self, metric: str, doc_ids: list[str] | None = None) -> list:
-        """Each report's best fact for the metric words (semantic + lexical, the answerer's own scoring),
-        or `fact=None` where the report does not state it: a list of FactMatch, one per report."""
+        """Each report's best statement for the metric words (semantic + lexical, the answerers' own scoring),
+        or `statement=None` where the report does not state it: a list of StatementMatch, one per report."""
         from .question.metric import analyse
 
         words = clean_question(metric)
         docs = doc_ids if doc_ids is not None else [e.doc_id for e in self.catalog]
-        return self._fact_table().best_per_report(analyse(words + "多少"), docs, metric_text=words)
+        return self._statement_table().best_per_report(analyse(words + "多少"), docs, metric_text=words)
 
     def _store_notice(self, answer: Answer) -> Answer:
         """While the Chroma server is down, answers come from BM25 alone: say so."""

@@ -23,9 +23,9 @@ from .chunking import chunk_report, embedding_text
 from .corpus import Corpus, load_all, to_simplified
 from .embeddings import Embedder, as_llama_embedding, make_embedder
 from .errors import CorpusError, IndexError_
-from .facts.match import FactTable
-from .facts.store import FactStore, fact_collection_name
-from .facts.sync import sync_facts
+from .statements.match import IN_MEMORY_LIMIT, StatementTable, StoreTable
+from .statements.store import EXTRACTION_VERSION, StatementStore, statement_collection_name
+from .statements.sync import sync_statements
 from .settings import Settings
 from .store import REBUILD_HINT, DocState, Manifest, StateDir
 from .types import Chunk
@@ -44,7 +44,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     errors: list[CorpusError] = field(default_factory=list)
     embedded: int = 0  # texts sent to the embedder
-    facts: int = 0  # facts extracted and stored
+    statements: int = 0  # statements extracted and stored
     chunks: int = 0
     seconds: float = 0.0
 
@@ -76,9 +76,10 @@ class ChunkIndex:
         self.chunks: list[Chunk] = []
         self.bm25: BM25Index | None = None
         self.titles: dict[str, str] = {}
-        self._facts: tuple[int | None, FactTable] | None = None
-        self._facts_lock = threading.Lock()
-        self.facts_checked = False  # whether ensure_facts has run for this snapshot (builds store them anyway)
+        self._statements: tuple[int | None, object] | None = None
+        self._statements_lock = threading.Lock()
+        self._statement_store: StatementStore | None = None
+        self.statements_checked = False  # whether ensure_statements has run for this snapshot (builds store them)
 
     # ---- reading -------------------------------------------------------
     @property
@@ -108,39 +109,60 @@ class ChunkIndex:
         return thread
 
     @property
-    def facts_store(self) -> FactStore:
-        """The facts collection, in the same Chroma (embedded or server) as the chunk vectors."""
+    def statements_store(self) -> StatementStore:
+        """Statements in SQLite beside the manifest; their measured-thing vectors in the same Chroma
+        (embedded or server) as the chunk vectors."""
         vectors = self.vectors
-        return FactStore(vectors.sibling(fact_collection_name(vectors.name)), self.embedder)
+        collection = vectors.sibling(statement_collection_name(vectors.name))
+        with self._statements_lock:
+            store = self._statement_store
+            if store is None or store.collection is not collection:
+                path = self.state.root / f"statements-v{EXTRACTION_VERSION}.sqlite3"
+                if store is not None:
+                    store.collection = collection  # the Chroma client was reopened: same rows, new handle
+                else:
+                    self._statement_store = store = StatementStore(path, collection, self.embedder)
+            return store
 
-    def _store_facts(self, corpus: Corpus, chunks: list[Chunk], manifest: Manifest, progress: Progress) -> int:
+    def _store_statements(self, corpus: Corpus, chunks: list[Chunk], manifest: Manifest, progress: Progress) -> int:
         versions = {d: manifest.doc_version(d) for d in manifest.docs}
         try:
-            return sync_facts(self.facts_store, corpus.reports, chunks, versions, progress)
+            return sync_statements(self.statements_store, corpus.reports, chunks, versions, progress)
         except Exception as exc:  # chromadb's InternalError: an embedded store another process touched meanwhile
-            log.warning("storing facts failed (%s: %s); reopening the store and retrying once", type(exc).__name__, exc)
+            log.warning("storing statements failed (%s: %s); reopening the store and retrying once",
+                        type(exc).__name__, exc)
             self.vectors.reopen()
-            return sync_facts(self.facts_store, corpus.reports, chunks, versions, progress)
+            return sync_statements(self.statements_store, corpus.reports, chunks, versions, progress)
 
-    def ensure_facts(self, corpus: Corpus) -> int:
-        """Fill in the facts of live reports the facts collection lacks (an index built before the facts
-        table existed, or by an older extraction version); returns how many facts were added."""
+    def ensure_statements(self, corpus: Corpus) -> int:
+        """Fill in the statements of live reports the store lacks (an index built before the statements store
+        existed, by an older extraction version, or an interrupted add); returns how many were added."""
         live = {d: self.manifest.doc_version(d) for d in self.manifest.docs}
         # Only reports unchanged since the build: the live chunks' offsets are into exactly that text.
         reports = [r for r in corpus.reports if r.doc_id in live and self.manifest.docs[r.doc_id].sha256 == r.sha256]
-        added = sync_facts(self.facts_store, reports, self.chunks, live)
-        self.facts_checked = True
+        added = sync_statements(self.statements_store, reports, self.chunks, live)
+        self.statements_checked = True
         return added
 
-    def fact_table(self) -> FactTable:
-        """The live facts in memory (loaded once per generation)."""
-        with self._facts_lock:
+    def statement_table(self):
+        """The live statements for matching: in memory for a library of ordinary size (loaded once per
+        generation), through the store's queries above `IN_MEMORY_LIMIT`."""
+        with self._statements_lock:
             stamp = self.manifest.generation if self.manifest else None
-            if self._facts is None or self._facts[0] != stamp:
-                facts, vectors = self.facts_store.load(self.versions())
-                self._facts = (stamp, FactTable(facts, vectors, self.embedder,
-                                                self.bm25.idf if self.bm25 else None))
-            return self._facts[1]
+            cached = self._statements
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        store = self.statements_store
+        versions = self.versions()
+        idf = self.bm25.idf if self.bm25 else None
+        if store.count(versions) > IN_MEMORY_LIMIT:
+            table = StoreTable(store, versions, self.embedder, idf)
+        else:
+            statements, vectors = store.load(versions)
+            table = StatementTable(statements, vectors, self.embedder, idf)
+        with self._statements_lock:
+            self._statements = (stamp, table)
+        return table
 
     @property
     def llama_embedding(self):
@@ -252,8 +274,8 @@ class ChunkIndex:
                 else:
                     report.removed.append(doc_id)
             report.embedded = self._embed_and_store(todo, progress)
-            report.facts = self._store_facts(corpus, kept, manifest, progress)
-            self.facts_checked = True
+            report.statements = self._store_statements(corpus, kept, manifest, progress)
+            self.statements_checked = True
             order = {d: i for i, d in enumerate(manifest.docs)}
             kept.sort(key=lambda c: (order[c.doc_id], c.start))
             if report.changed or old is None or rebuild:
@@ -262,7 +284,7 @@ class ChunkIndex:
                 manifest = old
                 # Vectors an interrupted run left behind go even when nothing else changed.
                 self.vectors.delete_except([old.doc_version(d) for d in old.docs])
-                self.facts_store.delete_except([old.doc_version(d) for d in old.docs])
+                self.statements_store.delete_except([old.doc_version(d) for d in old.docs])
             self._set(manifest, kept if manifest is not old else self.state.read_chunks(old.generation),
                       BM25Index.load(self.state.bm25_path(manifest.generation)))
         report.chunks = len(self.chunks)
@@ -306,7 +328,7 @@ class ChunkIndex:
         self.state.commit(manifest)
         progress("bm25", len(chunks), len(chunks))
         self.vectors.delete_except([manifest.doc_version(d) for d in manifest.docs])
-        self.facts_store.delete_except([manifest.doc_version(d) for d in manifest.docs])
+        self.statements_store.delete_except([manifest.doc_version(d) for d in manifest.docs])
 
     def _reset_vectors(self) -> None:
         import shutil

@@ -5,7 +5,7 @@ Library objects (llama-index nodes, Chroma results) never leave `rag.index` /
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -159,35 +159,52 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class Fact:
-    """One figure a report states: what it is of, its value in base units, and the sentence that says it."""
+class Statement:
+    """What one sentence of a report states: a figure (or an act with none), what it measures, whether it was
+    done, for when, and where exactly it is written. Extracted once at index time; read by every answerer."""
 
     doc_id: str
     region: str
-    year: int  # the year the figure is for (上年 figures: the report's year - 1; plans: the year planned)
+    year: int  # the year it is for (上年 figures: the report's year - 1; plans: the year planned)
     kind: str  # section kind: 成效 | 不足 | 第一责任人 | 下一年安排 | 概述 | 其他
-    metric: str  # the words the number belongs to, as written
+    metric: str  # the words the figure belongs to, as written (the clause before it and the words after)
     metric_simplified: str
-    value: float  # base units: 1949.39万元 → 19493900.0 元; 48.2% → 48.2
+    value: float | None  # base units: 1949.39万元 → 19493900.0 元; 48.2% → 48.2; None: an act with no figure
     unit: str  # 件, 元, %, 个百分点… ("" when none)
-    as_written: str  # 1949.39万元
+    as_written: str  # 1949.39万元 ("" for an act)
     approx: bool  # 余 / 多 / 近 / 以上
-    period: str  # "current" | "previous" (去年/上年) | "target" (a plan's figure)
+    period: str  # "current" | "previous" (去年/上年) | "target" (a plan's or a target year's figure)
     text: str  # the sentence, original script
     start: int  # the sentence's offsets into the original report
     end: int
-    value_start: int  # the number's own offsets
+    value_start: int  # the figure's own offsets (an act: where its status word starts)
     value_end: int
     section: str = ""
     title: str = ""
-    own: str = ""  # the words the number owns (Simplified), what metric matching reads
+    own: str = ""  # the words the figure owns (Simplified), what metric matching reads
     wide: str = ""
-    lead: str = ""  # the words before the number in its clause (Simplified)
+    lead: str = ""  # the words before the figure in its clause (Simplified)
     context: str = ""  # the sentence and its heading (Simplified): what the sentence-level score reads
+    measures: str = ""  # the counted thing (Simplified): 「27个部门单位的278项…」 → 部门单位 for 27
+    act: str = ""  # the verb acting on it: 办理 / 接收 / 探索建设 / 创建迎检
+    frame: str = "plain"  # plain | from | to | delta | part | total (由A提升至B: A from, B to)
+    item: int = -1  # position in a 分别 list (「分别降低60%和75%」: 0, 1), else -1
+    status: str = "done"  # done | ongoing | exploring | preparing | planned | target
+    polarity: str = "positive"  # "zero": stated as none (0件, 无一宗, 未发生)
+    scope: str = ""  # a qualifier limiting where it holds: 在市场监管领域, 全区, 镇级
+    status_word: str = ""  # the words that say the status (探索建设), "" when plain
 
     @property
-    def fact_id(self) -> str:
+    def statement_id(self) -> str:
         return f"{self.doc_id}:{self.value_start}-{self.value_end}"
+
+    @property
+    def has_figure(self) -> bool:
+        return self.value is not None
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
 
     @property
     def citation(self) -> Citation:
@@ -197,4 +214,14 @@ class Fact:
         return {"doc_id": self.doc_id, "region": self.region, "year": self.year, "kind": self.kind,
                 "metric": self.metric, "value": self.value, "unit": self.unit, "as_written": self.as_written,
                 "approx": self.approx, "period": self.period, "text": self.text, "start": self.start,
-                "end": self.end, "section": self.section, "title": self.title}
+                "end": self.end, "section": self.section, "title": self.title, "measures": self.measures,
+                "act": self.act, "frame": self.frame, "item": self.item, "status": self.status,
+                "polarity": self.polarity, "scope": self.scope}
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Statement":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})

@@ -44,7 +44,7 @@ def query_facts(assistant, metric: str, regions, years, best_only: bool, sort: s
     regions = list(regions or []) or None
     years = [int(y) for y in years or []] or None
     if metric and metric.strip() and best_only:
-        facts = [m.fact for m in assistant.match_metric(metric) if m.fact is not None]
+        facts = [m.statement for m in assistant.match_metric(metric) if m.statement is not None]
         facts = [f for f in facts if (not regions or f.region in regions) and (not years or f.year in years)]
     else:
         facts = assistant.facts(metric=(metric or "").strip() or None, regions=regions, years=years)

@@ -148,16 +148,16 @@ def rank_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     """「哪个地方…最多」: each report's best fact for the metric (the facts table), ranked in code."""
     docs = list(pq.scope.doc_ids) if pq.scope.doc_ids is not None else [e.doc_id for e in ctx.catalog]
     metric = pq.parts[0].metric if pq.parts else pq.metric
-    matches = ctx.fact_table().best_per_report(metric, docs, metric_text=metric_words(pq))
+    matches = ctx.statements().best_per_report(metric, docs, metric_text=metric_words(pq))
     entries = {e.doc_id: e for e in ctx.catalog}
     figures = []
     for m in matches:
-        if m.fact is not None:
-            f = m.fact
+        if m.statement is not None:
+            f = m.statement
             figures.append((m.score, Figure(entries[f.doc_id].short_region if f.doc_id in entries else f.region,
                                             f.year, f.value, f.unit, f.unit == "%", f.as_written, f.citation)))
     unstated = [place_year(entries[m.doc_id].short_region, entries[m.doc_id].year, pq.language)
-                for m in matches if m.fact is None and m.doc_id in entries]
+                for m in matches if m.statement is None and m.doc_id in entries]
     if not figures:
         text = f"{say('not_found', pq.language)}「{metric_words(pq)}」的相关数字（查找了{len(docs)}份报告）。"
         return Answer(pq.text, text, False, [], "extractive")

@@ -12,7 +12,7 @@ from ..types import CatalogEntry, Citation, Passage
 class AnswerContext:
     retriever: object  # rag.retrieve.Retriever: search(question, k, scope=...) and idf(term)
     catalog: list[CatalogEntry]
-    fact_table: Callable[[], object]  # → rag.facts.match.FactTable, loaded on first use
+    statements: Callable[[], object]  # → rag.statements.StatementTable (or StoreTable), loaded on first use
     top_k: int = 5
 
     @property

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 from ..corpus import to_simplified
-from ..facts.extract import is_previous_year
 from ..question import ParsedQuestion
 from ..question.metric import expected_units
 from ..question import vocab
@@ -22,9 +21,13 @@ def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, 
     the year before (and otherwise only when the report gives no figure of its own year)."""
     metric = metric or pq.metric
     if pq.period == "previous":
-        return extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=lambda p: is_previous_year(p.lead))
-    pick = extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=lambda p: not is_previous_year(p.lead))
+        return extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=_previous)
+    pick = extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=lambda p: not _previous(p))
     return pick or extractive.best(metric, passages, exclude=exclude, idf=ctx.idf)
+
+
+def _previous(pick) -> bool:
+    return pick.statement.period == "previous"
 
 
 def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
@@ -178,8 +181,8 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         if _CHANGE_WORD.search(pick.lead[-8:]) and wants in (None, pick.quantity.is_percent):
             return Answer(pq.text, f"{extractive.state_value(pick)}。\n{evidence_line(1, extractive.quote(pick), pq.language)}",
                           True, [pick.citation()], "extractive")
-    now = extractive.best(pq.metric, passages, idf=ctx.idf, accept=lambda p: not is_previous_year(p.lead))
-    before = extractive.best(pq.metric, passages, idf=ctx.idf, accept=lambda p: is_previous_year(p.lead))
+    now = extractive.best(pq.metric, passages, idf=ctx.idf, accept=lambda p: not _previous(p))
+    before = extractive.best(pq.metric, passages, idf=ctx.idf, accept=_previous)
     if now and before and now.quantity.unit == before.quantity.unit and now.quantity.is_percent == before.quantity.is_percent:
         gap = now.quantity.value - before.quantity.value
         word = "增加" if gap > 0 else "减少"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..bm25 import tokenize
 from ..corpus import to_simplified
 from ..numbers import find_quantities
+from ..statements.words import split_on_conjunctions
 
 # Words that frame a question but name no metric.
 FRAME_WORDS = frozenset(
@@ -33,7 +34,6 @@ _COMPARE = re.compile(r"(哪个|哪一个|哪个区|哪家|谁|哪里|哪边).{0
 _DIFFERENCE = re.compile(r"比.{0,16}?(多|少|高|低).{0,6}?(多少|几)|相差|差多少|差距|差额")
 _LESS = re.compile(r"(更少|较少|少|低|小)(?!于)")
 _MULTI = re.compile(r"分别|各(是|有|为)多少|各自")
-_CONJUNCTIONS = frozenset(["、", "，", ",", "；", ";", "以及", "和", "与", "及", "跟", "同"])
 
 
 _ASK = re.compile(r"多少|几|哪个|哪些|什么|是否|怎样")
@@ -168,32 +168,12 @@ def split_parts(content: str) -> list[str]:
         head, tail = q[:m.start()], q[m.end():]
     else:
         head, tail = q, ""
-    pieces = [p.strip(" 的？?。") for p in _split_on_conjunctions(head)]
+    pieces = [p.strip(" 的？?。") for p in split_on_conjunctions(head)]
     pieces = [p for p in pieces if metric_terms(p)]
     if len(pieces) < 2:
         return [content]
     # A piece that names its own measure (多少家次) stands alone; others share the tail (开展了几次).
     return [p if expected_units(p) else p + tail for p in pieces]
-
-
-def split_items(text: str) -> list[str]:
-    """「案件总量和败诉率」 → [案件总量, 败诉率]."""
-    return [p.strip(" 的") for p in _split_on_conjunctions(text)]
-
-
-def _split_on_conjunctions(text: str) -> list[str]:
-    """Split at conjunction words (jieba's precise cut keeps 参与 whole, unlike a regex on 与)."""
-    from ..bm25 import jieba_module
-
-    pieces, cur = [], ""
-    for tok in jieba_module().cut(text):
-        if tok in _CONJUNCTIONS:
-            pieces.append(cur)
-            cur = ""
-        else:
-            cur += tok
-    pieces.append(cur)
-    return pieces
 
 
 _ASK_MEASURE = re.compile(r"第?几\s*(个|大|条|届|批|级|项|类|种|期|轮|家|名|座|所|支|套|位|组|块|板块|方面)"

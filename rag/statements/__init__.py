@@ -1,0 +1,6 @@
+"""What the reports state: one Statement per figure or act, extracted at index time, stored beside the chunks."""
+from .extract import extract_statements
+from .match import StatementMatch, StatementTable, StoreTable
+from .store import StatementStore
+
+__all__ = ["extract_statements", "StatementStore", "StatementMatch", "StatementTable", "StoreTable"]

@@ -1,0 +1,267 @@
+"""What a sentence states about each of its figures and acts: the measured thing, the act, the frame,
+the status, the polarity and the scope. Pure functions of one Simplified sentence; the word lists are
+`rules`. Offsets are into the sentence.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import rules
+from .words import NumberWords
+
+_BREAK = re.compile(r"[，,；;。：:！？!?\n（）()]")
+_TOKEN_NOUN = re.compile(r"[\u4e00-\u9fffA-Za-z“”\"]")
+_ACT_VERBS = frozenset("""办理 接收 受理 审结 办结 开展 组织 举办 完成 审查 培训 出台 制定 修订 印发 发布 清理 化解 调解 处理
+查处 答复 公开 提供 兑现 减免 抽查 检查 建设 建成 设立 新增 保留 梳理 划入 下放 进驻 征集 收到 收集 参加 参与 覆盖 处罚
+立案 聘请 组建 新组建 审核 备案 纠正 撤销 作出 召开 接待 调处 走访 排查 整改 督办 回复 推出 上线 入驻 聘任 配备 选派 落实 实施
+推行 推进 推动 建立 健全 实现 累计 共计 合计 达到 达 有 为 是 新建 打造 创建 评选 表彰 报送 提交 签订 起草 编制 解读
+发放 征求 收回 追回 挽回 节约 压减 减少 降低 提升 提高 增加 增长 下降 上升 印制 发送 赠送 宣传 宣讲 讲座 授课 旁听 出庭
+应诉 败诉 胜诉 调取 移送 赔偿 补偿 认定 核查 审批 许可 登记 注册 保障 帮助 救助 援助 服务 吸纳 招录 任命 免职""".split())
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[tuple[str, str], ...]:
+    import jieba.posseg
+
+    from ..bm25 import jieba_module
+
+    jieba_module()
+    return tuple((w, f) for w, f in jieba.posseg.cut(text))
+
+
+def _is_nounish(word: str, flag: str) -> bool:
+    return bool(_TOKEN_NOUN.match(word)) and flag.startswith(rules.NOUN_TAGS) and word not in rules.NOUN_STOP
+
+
+def noun_after(sentence: str, end: int) -> str:
+    """「27个部门单位的…」: the noun phrase right after a figure's measure word, if one follows at once."""
+    rest = sentence[end:end + 24]
+    cut = _BREAK.search(rest)
+    rest = rest[:cut.start()] if cut else rest
+    out = ""
+    toks = _tokens(rest)
+    for i, (w, f) in enumerate(toks):
+        if w in "“”\"":
+            out += w
+            continue
+        if f.startswith("vn") and i + 1 < len(toks) and toks[i + 1][1].startswith("n"):
+            out += w  # 服务事项, 执法人员: a verbal noun inside the phrase
+            continue
+        if f.startswith("v") or not _is_nounish(w, f) or w in _ACT_VERBS:
+            break
+        out += w
+    return out.strip("“”\"") if len(out.strip("“”\"")) >= 2 else ""
+
+
+def noun_before(lead: str) -> tuple[str, str]:
+    """(measured thing, act) from the words before a figure: 「全年办理行政复议案件」 → (行政复议案件, 办理)."""
+    text = lead.rstrip("为达约共计是了有：: 等")
+    for w in (*rules.FROM_WORDS, *rules.TO_WORDS, "达到", "达"):
+        text = text.removesuffix(w)
+    text = text.rstrip("为达约共计是了有：: 等")
+    toks = _tokens(text)
+    phrase: list[str] = []
+    act = ""
+    for i in range(len(toks) - 1, -1, -1):
+        w, f = toks[i]
+        if w in _ACT_VERBS and not f.startswith("vn"):
+            act = w
+            break
+        if w in ("等", "其他", "、", "和", "及", "与") and phrase:
+            phrase.insert(0, w)
+            continue
+        if not _TOKEN_NOUN.match(w) or f.startswith(("p", "d", "m", "t", "c", "u", "r", "f", "q", "a")) or w in rules.NOUN_STOP:
+            break
+        phrase.insert(0, w)
+    while phrase and phrase[0] in ("等", "其他", "、", "和", "及", "与"):
+        phrase.pop(0)
+    thing = _balanced("".join(phrase))
+    if len(thing) < 2 and act:
+        return act + thing, ""  # 「进驻率」: jieba reads 进驻 as the verb of 率
+    return thing, act
+
+
+def _balanced(text: str) -> str:
+    """Quotes kept only in pairs: 「容错期”服务型执法」 → 容错期服务型执法."""
+    text = text.strip("“”\"")
+    if text.count("“") != text.count("”"):
+        text = text.replace("“", "").replace("”", "")
+    return text
+
+
+def measured_thing(sentence: str, nw: NumberWords, previous: str) -> tuple[str, str]:
+    """(measured thing, act) of one figure; a bare rate or change borrows the previous figure's thing."""
+    q = nw.quantity
+    if nw.respective:
+        item = nw.own[: len(nw.own) - len(q.text)]
+        thing, act = noun_before(item)
+        return thing or item, act
+    after = noun_after(sentence, q.end)
+    before, act = noun_before(nw.lead)
+    if after and not nw.lead.rstrip().endswith("等"):
+        return after, act
+    if after:
+        return before + after, act  # 「区政务和数据局等4家单位」
+    if before:
+        return before, act
+    return previous, act
+
+
+def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
+    """plain | from | to | delta | part | total: how figure k stands to the others in its sentence."""
+    nw = words[k]
+    q = nw.quantity
+    before = sentence[max(0, q.start - 2):q.start]
+    nxt = words[k + 1].quantity if k + 1 < len(words) else None
+    if nxt is not None and any(before.endswith(w) for w in rules.FROM_WORDS):
+        between = sentence[q.end:nxt.start].strip()
+        if re.fullmatch(r"[\u4e00-\u9fff]{0,4}(至|到|为)", between):
+            return "from"
+    if k and words[k - 1].quantity.end <= q.start:
+        prev = words[k - 1].quantity
+        between = sentence[prev.end:q.start].strip()
+        if re.fullmatch(r"[\u4e00-\u9fff]{0,4}(至|到)", between) and any(
+                sentence[max(0, prev.start - 2):prev.start].endswith(w) for w in rules.FROM_WORDS):
+            return "to"
+    lead = sentence[:q.start]
+    clause = lead[_clause_start(lead):]
+    if any(clause.rstrip("了约近 ").endswith(w) for w in rules.TO_WORDS if len(w) >= 2 and w not in ("达到",)):
+        return "to"
+    if nw.respective:
+        verb = _respective_verb(sentence, q.start)
+        if verb and any(verb.endswith(v) for v in rules.DELTA_VERBS):
+            return "delta"
+        return "plain"
+    if any(clause.rstrip("了约近超过 ").endswith(v) for v in rules.DELTA_VERBS):
+        if not clause.rstrip("了约近超过 ").endswith(("多", "少")) or re.search(r"(比|较|同比).{0,12}$", clause):
+            return "delta"
+    if clause.lstrip().startswith(rules.PART_WORDS):
+        return "part"
+    if any(w in clause for w in rules.TOTAL_WORDS) and "其中" in sentence[q.end:]:
+        return "total"
+    return "plain"
+
+
+def _respective_verb(sentence: str, at: int) -> str:
+    m = None
+    for m in re.finditer(r"分别", sentence[:at]):
+        pass
+    if not m:
+        return ""
+    span = sentence[m.end():at]
+    span = re.split(r"[0-9０-９]", span)[0]
+    return span.strip("为是达有了 ")
+
+
+def _clause_start(text: str) -> int:
+    cut = 0
+    for m in _BREAK.finditer(text):
+        cut = m.end()
+    return cut
+
+
+def status_of(text_before: str, kind: str) -> tuple[str, str]:
+    """(status, the word that says it) from the words before a figure or thing in its sentence.
+
+    The nearest status word wins; a plan section's statements are planned unless they say more."""
+    best: tuple[int, int, str, str] | None = None  # (position, length, status, word)
+    for status, words in rules.STATUS_WORDS:
+        for w in words:
+            at = text_before.rfind(w)
+            if at < 0 or (w == "将" and text_before[at:at + 2] in ("将全", "将其")):
+                continue
+            if w in ("已", "将") and at + 1 < len(text_before) and text_before[at + 1] in "经有":
+                pass
+            key = (at + len(w), len(w))
+            if best is None or key > best[:2]:
+                best = (*key, status, w)
+    if best is None:
+        return rules.STATUS_BY_KIND.get(kind, "done"), ""
+    status, word = best[2], best[3]
+    if kind == "下一年安排" and status in ("done", "ongoing"):
+        return "planned", word
+    return status, word
+
+
+def figure_status(sentence: str, q_start: int, kind: str) -> tuple[str, str]:
+    """A figure's status: its clause's status words; a stated count with no such word is done."""
+    lead = sentence[:q_start]
+    clause = lead[_clause_start(lead):]
+    status, word = status_of(clause, kind)
+    if status == "ongoing":
+        return "done", word  # 「推进…完成8座」「持续开展…300余场次」: the count itself was done
+    if status == "done" or not word:
+        # A plan word earlier in the sentence governs the whole sentence (「计划…，力争…达到95%」).
+        s2, w2 = status_of(lead, kind)
+        if s2 in ("planned", "target"):
+            return s2, w2
+    return status, word
+
+
+def scope_of(text_before: str) -> str:
+    """「在市场监管领域」「全区」: what limits where the statement holds, as written."""
+    m = None
+    for m in rules.SCOPE_FIELD.finditer(text_before):
+        pass
+    if m:
+        return m.group(0)
+    for m in rules.SCOPE_LEVEL.finditer(text_before):
+        pass
+    return m.group(0) if m else ""
+
+
+def zero_word(text: str) -> str:
+    """The word that says nothing of the thing happened (无一宗, 未发生), if the text has one."""
+    for w in rules.ZERO_WORDS:
+        if w in text:
+            return w
+    return ""
+
+
+_THING_END = re.compile(r"(工作|等工作|活动|事项|情况)$")
+
+
+def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
+    """Acts stated without a figure: (start, end, thing, act word, status, polarity) for each clause that says
+    something was explored, prepared, planned, done, or never happened (「探索建设区级行政争议调处中心」)."""
+    out = []
+    pos = 0
+    for part in re.split(r"([，,；;。！？!?\n])", sentence):
+        start, pos = pos, pos + len(part)
+        if len(part) < 4 or re.search(r"[0-9０-９]", part):
+            continue
+        zero = zero_word(part)
+        if zero:
+            at = part.find(zero)
+            thing = part[at + len(zero):].strip("的 ")
+            if len(thing) >= 2:
+                out.append((start + at, start + len(part), thing, zero, "done", "zero"))
+            continue
+        status, word = status_of(part, kind)
+        if not word:
+            continue
+        word_at = part.rfind(word)
+        at = word_at + len(word)
+        thing = part[at:].strip("“”\"的 ")
+        if len(_THING_END.sub("", thing)) < 3:
+            # 「做好首批“全国守法普法示范区”创建迎检工作」: the thing stands before the status word.
+            thing = _strip_leading_verbs(part[:word_at])
+        verb_toks = _tokens(thing)
+        act = word
+        if verb_toks and verb_toks[0][1].startswith("v") and len(verb_toks) > 1:
+            act = word + verb_toks[0][0]
+            thing = thing[len(verb_toks[0][0]):]
+        thing = _THING_END.sub("", thing.strip("“”\"的 ")) or thing
+        if len(thing) >= 3:
+            out.append((start + part.rfind(word), start + len(part), _balanced(thing), act, status, "positive"))
+    return out
+
+
+def _strip_leading_verbs(text: str) -> str:
+    toks = list(_tokens(text.strip("，, ")))
+    while toks and (toks[0][1].startswith(("v", "m", "d", "p")) or toks[0][0] in "“”\"") and len(toks) > 1:
+        if toks[0][0] in "“”\"":
+            break
+        toks.pop(0)
+    return "".join(w for w, _ in toks)

@@ -1,0 +1,156 @@
+"""Report → Statements: every figure a sentence states and every act it says was done, explored, prepared,
+planned or never happened — with what it measures, its frame, status, polarity, scope and period.
+
+One extractor for index time (the statements store) and answer time (a retrieved passage's statements), so
+a figure is bound to its words by one rule everywhere. The quantity grammar is `rag.numbers`; the words a
+number owns are `words.number_words`; what they mean is `describe`.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..answer.safety import is_instruction
+from ..corpus import to_simplified
+from ..sections import sentence_spans
+from ..types import Chunk, Report, Statement
+from . import describe, rules
+from .words import number_words
+
+_PREVIOUS = re.compile(f"({'|'.join(rules.PREVIOUS_WORDS)})(同期)?")
+_CHANGE = re.compile("|".join(rules.CHANGE_VERBS))
+_LEADING_YEAR = re.compile(r"^(?:截至)?(?:19|20)\d{2}年(?:度|底|末|全年)?")
+_CLOSERS = ")）”」』’"
+_TRIM = " \t\r\n\u3000，,、；;：:。"
+
+
+def extract_statements(report: Report, chunks: list[Chunk]) -> list[Statement]:
+    entry = report.entry
+    out: list[Statement] = []
+    for chunk in chunks:
+        out += chunk_statements(chunk, entry.doc_id, entry.short_region, entry.year, entry.title)
+    return out
+
+
+def chunk_statements(chunk: Chunk, doc_id: str, region: str, year: int, title: str, *,
+                     measures: tuple[str, ...] = (), skip: tuple[float, ...] = ()) -> tuple[Statement, ...]:
+    """The statements of one chunk (cached: answers read the statements of the passages they retrieve).
+
+    `measures`: numerals used as names that count for a 「几大…」 question; `skip`: numbers the question
+    itself states, never a figure of the answer."""
+    return _chunk_statements(chunk.text, chunk.kind, chunk.section_path, chunk.start, doc_id, region, year, title,
+                             measures, skip)
+
+
+@lru_cache(maxsize=8192)
+def _chunk_statements(text: str, kind: str, section: str, offset: int, doc_id: str, region: str, year: int,
+                      title: str, measures: tuple[str, ...] = (), skip: tuple[float, ...] = ()) -> tuple[Statement, ...]:
+    simple = to_simplified(text)
+    heading = to_simplified(section)
+    out: list[Statement] = []
+    for a, b in sentence_spans(simple, 0, len(simple)):
+        sentence = simple[a:b]
+        if is_instruction(sentence):
+            continue  # text addressed to a model is data, never a statement of fact
+        original = text[a:b]
+        lstrip = len(original) - len(original.lstrip(_TRIM))
+        rstrip = len(original) - len(original.rstrip(_TRIM.replace("。", "")))
+        common = dict(doc_id=doc_id, region=region, kind=kind, text=original[lstrip:len(original) - rstrip],
+                      start=offset + a + lstrip, end=offset + b - rstrip, section=section, title=title,
+                      context=sentence + heading)
+        figures = _figures(sentence, original, kind, year, offset + a, common, measures, skip)
+        out += figures
+        out += _acts(sentence, original, kind, year, offset + a, common, figures)
+    return tuple(out)
+
+
+def _figures(sentence: str, original: str, kind: str, year: int, base: int, common: dict,
+             measures: tuple[str, ...] = (), skip: tuple[float, ...] = ()) -> list[Statement]:
+    words = number_words(sentence, measures, set(skip))
+    out: list[Statement] = []
+    previous_thing = ""
+    items = [k for k, nw in enumerate(words) if nw.respective]
+    for k, nw in enumerate(words):
+        q = nw.quantity
+        if _is_name(sentence, q):
+            continue  # 12345热线, “12条”措施, 五项制度: a name, not a figure
+        tail_len = len(nw.own) - len(nw.lead) - len(q.text) if not nw.respective else 0
+        lead_start = q.start - len(nw.lead)
+        if nw.respective:
+            metric = nw.own.replace(q.text, "")
+        else:
+            metric = original[lead_start:q.start] + original[q.end:q.end + max(tail_len, 0)]
+        metric = _LEADING_YEAR.sub("", metric.strip(_TRIM)).strip(_TRIM).lstrip(_CLOSERS)
+        if k and len(rules.BARE.sub("", metric)) < 3:
+            # 「…申请1723件,同比增长48.2%」: a bare rate or change word names the previous figure's thing.
+            prev = _LEADING_YEAR.sub("", words[k - 1].lead.strip(_TRIM)).strip(_TRIM)
+            metric = prev + metric
+        period, for_year = _period(nw.clause, kind, year, sentence[:q.start])
+        if period == "previous" and not _PREVIOUS.search(metric):
+            metric = "上年" + metric
+        thing, act = describe.measured_thing(sentence, nw, previous_thing)
+        thing = _LEADING_YEAR.sub("", thing)
+        frame = describe.frame_of(sentence, words, k)
+        if frame in ("to", "delta") and not thing:
+            thing = previous_thing
+        previous_thing = thing or previous_thing
+        status, word = describe.figure_status(sentence, q.start, kind)
+        polarity = "zero" if q.value == 0 else "positive"
+        out.append(Statement(
+            **common, year=for_year, metric=metric, metric_simplified=to_simplified(metric), value=q.value,
+            unit=q.unit, as_written=original[q.start:q.end], approx=q.approx, period=period,
+            value_start=base + q.start, value_end=base + q.end, own=nw.own, wide=nw.wide, lead=nw.lead,
+            measures=thing, act=act, frame=frame, item=items.index(k) if k in items else -1, status=status,
+            polarity=polarity, scope=describe.scope_of(sentence[:q.start]), status_word=word))
+    return out
+
+
+def _acts(sentence: str, original: str, kind: str, year: int, base: int, common: dict,
+          figures: list[Statement]) -> list[Statement]:
+    """Acts with no figure of their own: explored, prepared, planned, done, or stated as none."""
+    out = []
+    for start, end, thing, act, status, polarity in describe.acts(sentence, kind):
+        period, for_year = ("target", year + 1) if kind == "下一年安排" else ("current", year)
+        out.append(Statement(
+            **common, year=for_year, metric=thing, metric_simplified=thing,
+            value=0.0 if polarity == "zero" else None, unit="", as_written="", approx=False, period=period,
+            value_start=base + start, value_end=base + end, own=sentence[start:end], wide=sentence[start:end],
+            lead=sentence[:start], measures=thing, act=act, frame="plain", item=-1, status=status,
+            polarity=polarity, scope=describe.scope_of(sentence[:start]), status_word=act))
+    return out
+
+
+def _is_name(sentence: str, q) -> bool:
+    """A number that names something: a bare number run into words (12345热线), or one inside a short quoted
+    or titled name (“12条”措施, 《…十个问题》), or a 「N项制度」 title."""
+    from ..numbers import _in_short_name
+
+    after = sentence[q.end:q.end + 1]
+    if not q.unit and not q.is_percent and re.match(r"[\u4e00-\u9fffA-Za-z]", after):
+        return True
+    if _in_short_name(sentence, q.start, q.end):
+        return True
+    return bool(re.match(r"(制度|机制|工程|行动|体系)", sentence[q.end:q.end + 2]))
+
+
+def is_previous_year(lead: str) -> bool:
+    """「去年15件」「上年同期为…」: the figure is the year before's, not a change since then."""
+    m = None
+    for m in _PREVIOUS.finditer(lead):
+        pass
+    return bool(m) and not _CHANGE.search(lead, m.end())
+
+
+def _period(lead: str, kind: str, year: int, before: str = "") -> tuple[str, int]:
+    """去年/上年 figures are the year before; a plan's figures are targets for the year planned; 「到2025年…」
+    figures are targets for that year."""
+    if is_previous_year(lead):
+        return "previous", year - 1
+    target = None
+    for target in rules.TARGET_YEAR.finditer(before):
+        pass
+    if target and year and int(target.group(1)) > year:
+        return "target", int(target.group(1))
+    if kind == "下一年安排":
+        return "target", year + 1
+    return "current", year

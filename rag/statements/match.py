@@ -1,0 +1,148 @@
+"""Matching an asked metric to each report's statements: the one scoring rule, plus the measured things'
+vectors (semantic), over the statements the metric's words point at (lexical postings).
+
+Two sources behind one table: the live statements in memory (small libraries: fastest), or the store's SQL
+and vector queries (large libraries: nothing loaded whole).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..bm25 import tokenize
+from ..corpus import to_simplified
+from ..types import Statement
+from .score import MIN_SCORE, MIN_SUPPORT, question_weights, score_statement
+
+DENSE_CANDIDATES = 200  # nearest measured-thing vectors always considered, beside the lexical postings
+IN_MEMORY_LIMIT = 200_000  # statements above this are matched through the store's queries, not loaded
+
+
+@dataclass(frozen=True)
+class StatementMatch:
+    """A report's best statement for a metric, or `statement=None`: the report does not state it."""
+
+    doc_id: str
+    statement: Statement | None
+    score: float = 0.0
+    support: float = 0.0
+
+
+class StatementTable:
+    """The live statements with figures, in memory, with a token → statements index and their vectors."""
+
+    def __init__(self, statements: list[Statement], vectors: np.ndarray | None, embedder=None, idf=None):
+        self.statements = statements
+        self.vectors = vectors if vectors is not None and len(vectors) == len(statements) else None
+        self.embedder = embedder
+        self.idf = idf
+        self._postings: dict[str, list[int]] = {}
+        for i, s in enumerate(statements):
+            for tok in set(tokenize(s.own + " " + s.measures)):
+                self._postings.setdefault(tok.lower(), []).append(i)
+
+    def select(self, metric: str | None = None, regions=None, years=None, kinds=None,
+               doc_ids=None) -> list[Statement]:
+        """Statements by plain filters; `metric` keeps those whose words or measured thing contain it."""
+        m = to_simplified(metric) if metric else None
+        regions = {to_simplified(r) for r in regions} if regions else None
+        out = []
+        for s in self.statements:
+            if doc_ids is not None and s.doc_id not in doc_ids:
+                continue
+            if regions and not any(r in to_simplified(s.region) or to_simplified(s.region) in r for r in regions):
+                continue
+            if years and s.year not in years:
+                continue
+            if kinds and s.kind not in kinds:
+                continue
+            if m and m not in s.metric_simplified and m not in s.own and m not in s.measures:
+                continue
+            out.append(s)
+        return out
+
+    def best_per_report(self, intent, doc_ids: list[str], *, period: str = "current",
+                        metric_text: str | None = None) -> list[StatementMatch]:
+        """Each report's best statement for the metric (same rule and thresholds as the answerers)."""
+        wanted = set(doc_ids)
+        cand: set[int] = set()
+        # The metric's specific words point at the candidates; a word in a fifth of all statements (行政) is
+        # no pointer, unless the metric has nothing rarer.
+        lists = sorted((self._postings.get(t.lower(), []) for t in intent.terms), key=len)
+        common = max(50, len(self.statements) // 5)
+        for postings in lists:
+            if len(postings) <= common or not cand:
+                cand.update(postings)
+        dense = self._dense(metric_text or " ".join(intent.terms))
+        if dense is not None:
+            cand.update(int(i) for i in np.argsort(-dense)[:DENSE_CANDIDATES])
+        cand = {i for i in cand if self.statements[i].doc_id in wanted}
+        sims = {i: float(dense[i]) for i in cand} if dense is not None else {}
+        return rank_candidates([(self.statements[i], sims.get(i)) for i in cand], intent, doc_ids, period,
+                               self.idf)
+
+    def _dense(self, text: str) -> np.ndarray | None:
+        if self.embedder is None or self.vectors is None or not len(self.statements) or not text.strip():
+            return None
+        q = self.embedder.embed([text])[0]
+        return self.vectors @ (q / max(float(np.linalg.norm(q)), 1e-12))
+
+
+class StoreTable:
+    """The same matching over the statements store's queries: candidates by words (FTS) and by nearest
+    measured things (Chroma), never the whole table in memory."""
+
+    def __init__(self, store, versions: list[str], embedder=None, idf=None):
+        self.store = store
+        self.versions = versions
+        self.embedder = embedder
+        self.idf = idf
+
+    def select(self, metric: str | None = None, regions=None, years=None, kinds=None, doc_ids=None,
+               limit: int | None = None) -> list[Statement]:
+        return self.store.select(self.versions, measures=to_simplified(metric) if metric else None,
+                                 regions=regions, years=years, kinds=kinds, doc_ids=doc_ids, limit=limit)
+
+    def best_per_report(self, intent, doc_ids: list[str], *, period: str = "current",
+                        metric_text: str | None = None) -> list[StatementMatch]:
+        wanted = set(doc_ids)
+        versions = [v for v in self.versions if v.split("@")[0] in wanted]
+        found: dict[str, tuple[Statement, float | None]] = {}
+        terms = sorted(intent.terms, key=lambda t: self.idf(t) or 0.0, reverse=True) if self.idf else list(intent.terms)
+        for s in self.store.by_words(terms[:3], versions, limit=20 * max(len(doc_ids), 1)):
+            found[s.statement_id] = (s, None)
+        text = metric_text or " ".join(intent.terms)
+        if self.embedder is not None and text.strip():
+            q = self.embedder.embed([text])[0]
+            near = self.store.nearest(q / max(float(np.linalg.norm(q)), 1e-12), versions, DENSE_CANDIDATES)
+            sims = {_statement_id(sid): sim for sid, sim in near}
+            for s in self.store.by_ids([sid for sid, _ in near]):
+                found[s.statement_id] = (s, None)
+            found = {k: (s, sims.get(k)) for k, (s, _) in found.items()}
+        cands = [(s, sim) for s, sim in found.values() if s.doc_id in wanted]
+        return rank_candidates(cands, intent, doc_ids, period, self.idf)
+
+
+def rank_candidates(cands: list[tuple[Statement, float | None]], intent, doc_ids: list[str], period: str,
+                    idf) -> list[StatementMatch]:
+    weights, plain = question_weights(intent, idf)
+    sims = [sim for _, sim in cands if sim is not None]
+    lo, hi = (min(sims), max(sims)) if sims else (0.0, 0.0)
+    best: dict[str, StatementMatch] = {}
+    for s, sim in cands:
+        if s.period != period or s.value is None or not s.as_written:
+            continue
+        sem = (sim - lo) / (hi - lo) if sim is not None and hi > lo else 0.0
+        score, support = score_statement(s, intent, weights, plain, sem)
+        if support < MIN_SUPPORT or score < MIN_SCORE:
+            continue
+        if s.doc_id not in best or score > best[s.doc_id].score:
+            best[s.doc_id] = StatementMatch(s.doc_id, s, score, support)
+    return [best.get(d, StatementMatch(d, None)) for d in doc_ids]
+
+
+def _statement_id(sid: str) -> str:
+    """The store's key (doc@version#start-end) as a Statement's id (doc:start-end)."""
+    version, span = sid.rsplit("#", 1)
+    return f"{version.rsplit('@', 1)[0]}:{span}"

@@ -1,0 +1,61 @@
+"""The language of what reports state, as data: every word list the statement extractor reads lives here.
+
+Learnt from the reports' own wording (many provinces and levels), not from any question. Each list is read
+by one rule in `rag.statements.describe`; each rule has rows in tests/test_statements.py.
+"""
+from __future__ import annotations
+
+import re
+
+# Status of an act, from the words that introduce it. Nearest word before the thing wins; the order here
+# only breaks ties within one word position (longest first is applied by the reader).
+STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("exploring", ("探索建立", "探索建设", "探索推行", "探索开展", "探索实施", "探索构建", "探索推进", "探索", "试点推行",
+                   "开展试点", "先行先试", "尝试", "试行")),
+    ("preparing", ("创建迎检", "迎检", "筹备", "筹建", "筹划", "谋划", "申报", "争创", "积极创建", "创建", "启动建设",
+                   "启动", "着手", "拟定", "起草")),
+    ("planned", ("计划", "拟", "将要", "将", "准备", "下一步", "明年", "下一年", "今后", "接下来", "未来")),
+    ("target", ("力争", "目标", "确保到", "争取", "预计")),
+    ("ongoing", ("正在", "持续推进", "加快推进", "稳步推进", "深入推进", "推进", "推动", "深化", "加快", "逐步",
+                 "着力", "持续", "不断", "进一步")),
+    ("done", ("已建成", "建成", "已完成", "完成", "实现", "荣获", "获评", "获得", "被评为", "评为", "入选", "成功创建",
+              "通过验收", "建立", "出台", "印发", "制定", "成立", "组建", "设立", "开通", "上线", "投入使用", "挂牌",
+              "已经", "已")),
+)
+# A figure stated in the achievements is done unless its clause says otherwise; one in the plan is planned.
+STATUS_BY_KIND = {"下一年安排": "planned", "不足": "done"}
+
+# Zero and none: the sentence states that nothing of the thing happened.
+ZERO_WORDS = ("无一宗", "无一起", "无一件", "无一例", "无一人", "无一家", "无一", "零发生", "零投诉", "零事故", "零差错",
+              "未发生", "没有发生", "未出现", "没有出现", "均未", "未有", "无发生", "杜绝", "清零")
+ZERO_AFTER = re.compile(r"^(?:[0０零〇]\s*(?:件|起|宗|例|人|次|家|个|项|条|名)?)(?![0-9.])")
+
+# Frames: how a figure stands to the others in its sentence.
+FROM_WORDS = ("由", "从")
+TO_WORDS = ("提升至", "提高至", "提升到", "提高到", "增加至", "增加到", "增长至", "增长到", "上升至", "上升到", "减少至",
+            "减少到", "降低至", "降低到", "下降至", "下降到", "降至", "压缩至", "压缩到", "缩短至", "缩短到", "减至", "增至",
+            "升至", "扩大至", "扩大到", "达到", "至", "到")
+DELTA_VERBS = ("同比增长", "同比下降", "同比增加", "同比减少", "同比上升", "同比降低", "同比提高", "同比提升", "环比增长",
+               "环比下降", "增长", "下降", "增加", "减少", "上升", "降低", "提高", "提升", "压减", "压缩", "缩短",
+               "减", "增", "多", "少", "降")
+DELTA_AFTER_VERB = re.compile(r"(?:了|约|近|超过)?$")
+PART_WORDS = ("其中", "内含", "包括", "含")
+TOTAL_WORDS = ("共", "共计", "合计", "总计", "累计", "总数", "总量", "共有")
+
+# Scope: a qualifier that limits where a statement holds.
+SCOPE_FIELD = re.compile(r"在([\u4e00-\u9fff“”\"、和及与]{2,14}?)(领域|行业|系统|范围内|范围|方面|部门|单位|试点)")
+SCOPE_LEVEL = re.compile(r"(全区|全市|全县|全镇|全乡|全街道|全省|全旗|辖区内|区级|市级|县级|镇级|乡级|街道级|村级|社区级|"
+                         r"市级以上|省级以上|国家级|省级)")
+
+# Period: the year a figure is for.
+PREVIOUS_WORDS = ("上一年度", "上一年", "上年同期", "去年同期", "上年度", "上年", "去年", "前一年")
+CHANGE_VERBS = ("增长", "增加", "上升", "提高", "提升", "下降", "减少", "降低", "下滑", "回落", "增幅", "降幅", "减幅")
+TARGET_YEAR = re.compile(r"(?:到|至|力争|确保|预计)\s*((?:19|20)\d{2})\s*年")
+
+# Words that name no thing: a measured phrase of only these borrows the previous figure's thing.
+BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降低|上升|均为|均|分别|为|是|达到|达|共计|共|约|率|全区|全镇|全市"
+                  r"|排名第|排名|位列|参与人次|人次|满意|启动|占比|比例|比重|[，,、：:的了和及与在其中\s]")
+
+# Word classes (jieba's tags) that make up a measured noun phrase, and words that end one.
+NOUN_TAGS = ("n", "nz", "vn", "ng", "nr", "ns", "nt", "an", "j", "l", "eng", "x")
+NOUN_STOP = frozenset("的 是 为 和 与 及 等 了 在 对 将 把 被 由 从 向 以 按 其 中 并 且 或 共".split())

@@ -1,0 +1,134 @@
+"""The one scoring rule: how well a statement answers an asked metric (answers, rankings and facts alike).
+
+A figure is scored by how well the words it owns and its sentence cover the question's metric words, how
+well its measured thing does (「27个部门单位的278项」: 部门单位 is 27's, not 278's), whether its unit and frame
+are the ones asked (提升至多少 takes the "to" of 由A提升至B), and how highly its passage was retrieved.
+`intent` is the question's metric (rag.question.metric.Intent), read through its fields only.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Callable
+
+from ..bm25 import tokenize
+from ..numbers import Quantity, units_compatible
+from ..types import Statement
+from .words import NumberWords
+
+# Calibrated on the gold set (answerable vs unanswerable questions; see the README):
+MIN_SUPPORT = 0.28
+MIN_SCORE = 2.0
+
+
+
+IdfFn = Callable[[str], "float | None"]
+
+
+def _weights(intent, idf: IdfFn | None) -> dict[str, float]:
+    """Rare words weigh more (纠错 over 行政复议); words the reports never use weigh a middling amount;
+    words beside the question word (多少/几) weigh more still."""
+    terms = intent.terms
+    focus = intent.focus or (1.0,) * len(terms)
+    if idf is None:
+        return {t: math.log1p(len(t)) * f for t, f in zip(terms, focus)}
+    known = {t: idf(t) for t in terms}
+    values = sorted(v for v in known.values() if v)
+    fallback = values[len(values) // 2] if values else 1.0
+    return {t: (known[t] or fallback) * f for t, f in zip(terms, focus)}
+
+
+def _coverage(text: str, weights: dict[str, float]) -> float:
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    text = text.lower()  # tokens are lower-cased (A类 → a类)
+    return sum(w for t, w in weights.items() if t in text) / total
+
+
+
+def score_number(nw: NumberWords, sentence_and_heading: str, intent, measures: tuple[str, ...],
+                 weights: dict[str, float], plain: dict[str, float], retrieval: float = 0.0,
+                 rank: int = 0) -> tuple[float, float]:
+    """(score, support) of one number's words for a question (before what the sentence means is read)."""
+    sent_cov = _coverage(sentence_and_heading, weights)
+    sent_plain = _coverage(sentence_and_heading, plain)
+    extra = _extra_share(nw.lead if not nw.respective else nw.own, weights)
+    own_cov = max(_coverage(nw.own, weights), 0.75 * _coverage(nw.wide, weights))
+    unit_fit = _unit_fit(nw.quantity, intent.units, measures)
+    # The question's verb (审结) and counted thing (问题) among the number's own words.
+    slots = sum(1.0 for w in (intent.predicate, intent.counted) if w and w in nw.own)
+    score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots
+             + 0.6 * retrieval - 0.08 * rank)
+    own_plain = max(_coverage(nw.own, plain), 0.75 * _coverage(nw.wide, plain))
+    return score, 0.65 * own_plain + 0.35 * sent_plain
+
+
+def question_weights(intent, idf: IdfFn | None) -> tuple[dict[str, float], dict[str, float]]:
+    """(weights with focus, plain weights): how much each metric word of the question counts."""
+    return _weights(intent, idf), _weights(replace(intent, focus=()), idf)
+
+
+
+def _unit_fit(q: Quantity, units: tuple[str, ...], measures: tuple[str, ...] = ()) -> float:
+    if measures and q.text.rstrip().endswith(measures):
+        return 1.0
+    if not units:
+        return 0.0
+    for u in units:
+        if u == "%":
+            if q.is_percent:
+                return 1.0
+            continue
+        if not q.is_percent and q.unit and (units_compatible(q.unit, u) or (u == "次" and q.unit.endswith("次"))):
+            return 1.0  # 几次 is answered by 5件次 / 3场次 as well
+    return -1.0
+
+
+
+def _extra_share(context: str, weights: dict[str, float]) -> float:
+    """How much of the words a number owns the question did not ask about (行政诉讼 in 「复议和诉讼共6件」)."""
+    words = [t for t in tokenize(context) if len(t) > 1]
+    if not words:
+        return 0.0
+    return sum(1 for t in words if t not in weights) / len(words)
+
+
+# How a statement's frame fits the frame the question asks (「提升到多少」 → to, 「原来是多少」 → from,
+# 「提升了多少」 → delta; None: a plain value, which is the current figure, not the base of a change).
+_FRAME_FIT = {
+    "to": {"to": 1.2, "from": -1.6, "delta": -0.8},
+    "from": {"from": 1.2, "to": -1.6, "delta": -0.8},
+    "delta": {"delta": 1.0, "from": -0.6, "to": -0.3},
+    None: {"from": -1.0, "delta": -0.5},
+}
+
+
+def score_statement(st: Statement, intent, weights: dict[str, float], plain: dict[str, float],
+                    retrieval: float = 0.0, rank: int = 0, measures: tuple[str, ...] = ()) -> tuple[float, float]:
+    """(score, support) of one statement for a question: its words, its measured thing and its frame."""
+    nw = words_of(st)
+    score, support = score_number(nw, st.context or st.text, intent, measures, weights, plain, retrieval, rank)
+    if st.measures:
+        thing = st.measures.lower()
+        score += 1.4 * _coverage(thing, weights)
+        if intent.counted and intent.counted in thing:
+            score += 0.6
+        # Another figure's thing in this one's words (「27个部门单位的278项」): the words are not its own.
+        own_only = nw.own.replace(st.measures, "")
+        if _coverage(thing, weights) == 0 and _coverage(own_only, weights) > 0 and st.frame == "plain":
+            score -= 0.8
+    score += _FRAME_FIT.get(getattr(intent, "frame", None), {}).get(st.frame, 0.0)
+    return score, support
+
+
+def words_of(st: Statement) -> NumberWords:
+    """The statement's figure and words as the scoring rule reads them."""
+    from ..corpus import to_simplified
+
+    surface = to_simplified(st.as_written)
+    value = st.value if st.value is not None else 0.0
+    q = Quantity(surface, 0, len(surface), value, value, st.unit, st.approx, False, st.unit == "%")
+    at = st.own.find(surface)
+    lead = st.lead or (st.own[:at] if at >= 0 else st.metric_simplified)
+    return NumberWords(q, st.own, st.wide, lead, st.item >= 0)

@@ -1,0 +1,232 @@
+"""Statements in SQLite beside the index, their measured things' vectors in Chroma beside the chunks.
+
+SQLite answers the relational queries (by measured thing, region, year, period, status, report) without
+loading every statement; an FTS5 table over the words a figure owns points a metric at its candidates.
+The vectors follow the configured Chroma (embedded or server), keyed by report version like the chunks.
+A version counts as stored only once its row in `versions` is written, last, with its statement count:
+an interrupted add is completed by the next build, never half-read. One interface (`StatementStore`) so a
+shared deployment can put the relational part elsewhere.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from ..bm25 import tokenize
+from ..types import Statement
+
+log = logging.getLogger(__name__)
+EXTRACTION_VERSION = 8  # bump when extraction rules change: statements are re-extracted into a new store
+_COLUMNS = ("doc_id", "region", "year", "kind", "period", "status", "polarity", "frame", "unit", "value",
+            "measures")
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS statements (
+  rowid INTEGER PRIMARY KEY, sid TEXT UNIQUE, version TEXT NOT NULL,
+  doc_id TEXT, region TEXT, year INTEGER, kind TEXT, period TEXT, status TEXT, polarity TEXT, frame TEXT,
+  unit TEXT, value REAL, measures TEXT, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS st_version ON statements(version);
+CREATE INDEX IF NOT EXISTS st_measures ON statements(measures);
+CREATE INDEX IF NOT EXISTS st_region_year ON statements(region, year);
+CREATE VIRTUAL TABLE IF NOT EXISTS statements_fts USING fts5(words, content='', contentless_delete=1);
+CREATE TABLE IF NOT EXISTS versions (version TEXT PRIMARY KEY, n INTEGER NOT NULL);
+"""
+
+
+def statement_collection_name(chunk_collection: str) -> str:
+    return f"statements-v{EXTRACTION_VERSION}-" + chunk_collection.removeprefix("chunks-")
+
+
+def _words(st: Statement) -> str:
+    return " ".join(dict.fromkeys(t.lower() for t in tokenize(st.own + " " + st.measures) if t.strip()))
+
+
+class StatementStore:
+    def __init__(self, path: Path, collection, embedder):
+        self.path = Path(path)
+        self.collection = collection  # Chroma: measured-thing vectors (None: vectors not available)
+        self.embedder = embedder
+        self._lock = threading.RLock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        try:
+            self._db.executescript(_SCHEMA)
+        except sqlite3.OperationalError:  # SQLite before 3.43 has no contentless_delete
+            self._db.executescript(_SCHEMA.replace(", contentless_delete=1", ""))
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def versions_present(self, versions: Iterable[str]) -> set[str]:
+        versions = list(versions)
+        with self._lock:
+            rows = self._db.execute(f"SELECT version FROM versions WHERE version IN ({','.join('?' * len(versions))})",
+                                    versions).fetchall() if versions else []
+        return {r[0] for r in rows}
+
+    def add(self, version: str, statements: list[Statement]) -> None:
+        """Store one report version's statements whole: rows, words and vectors, then the version row."""
+        if self.collection is not None and statements:
+            vectors = self.embedder.embed([s.measures or s.metric_simplified or s.own for s in statements])
+            for i in range(0, len(statements), 512):
+                part = statements[i:i + 512]
+                self.collection.upsert(  # idempotent: two processes may fill in the same report
+                    ids=[f"{version}#{s.value_start}-{s.value_end}" for s in part],
+                    embeddings=[v.tolist() for v in vectors[i:i + 512]],
+                    metadatas=[{"doc_version": version} for _ in part])
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                self._delete_versions([version])
+                for s in statements:
+                    cur = db.execute(
+                        "INSERT INTO statements (sid, version, doc_id, region, year, kind, period, status, polarity,"
+                        " frame, unit, value, measures, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (f"{version}#{s.value_start}-{s.value_end}", version, *(getattr(s, c) for c in _COLUMNS),
+                         json.dumps(s.to_dict(), ensure_ascii=False)))
+                    db.execute("INSERT INTO statements_fts (rowid, words) VALUES (?, ?)", (cur.lastrowid, _words(s)))
+                db.execute("INSERT OR REPLACE INTO versions (version, n) VALUES (?, ?)", (version, len(statements)))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def _delete_versions(self, versions: list[str]) -> None:
+        marks = ",".join("?" * len(versions))
+        rowids = [r[0] for r in self._db.execute(f"SELECT rowid FROM statements WHERE version IN ({marks})", versions)]
+        for i in range(0, len(rowids), 500):
+            part = rowids[i:i + 500]
+            self._db.execute(f"DELETE FROM statements_fts WHERE rowid IN ({','.join('?' * len(part))})", part)
+        self._db.execute(f"DELETE FROM statements WHERE version IN ({marks})", versions)
+        self._db.execute(f"DELETE FROM versions WHERE version IN ({marks})", versions)
+
+    def delete_except(self, live_versions: list[str]) -> None:
+        with self._lock:
+            stale = [r[0] for r in self._db.execute("SELECT version FROM versions")
+                     if r[0] not in set(live_versions)]
+            stale += [r[0] for r in self._db.execute("SELECT DISTINCT version FROM statements")
+                      if r[0] not in set(live_versions) and r[0] not in stale]
+            if stale:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._delete_versions(stale)
+                self._db.execute("COMMIT")
+        if self.collection is not None:
+            if live_versions:
+                self.collection.delete(where={"doc_version": {"$nin": live_versions}})
+            else:
+                ids = self.collection.get(include=[])["ids"]
+                if ids:
+                    self.collection.delete(ids=ids)
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def _rows(self, sql: str, args: list) -> list[Statement]:
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return [Statement.from_dict(json.loads(r[0])) for r in rows]
+
+    def select(self, versions: list[str], *, measures: str | None = None, regions=None, years=None, kinds=None,
+               doc_ids=None, periods=None, statuses=None, figures_only: bool = True, limit: int | None = None,
+               offset: int = 0) -> list[Statement]:
+        """Statements of the live versions by plain filters, in report order; `measures` is a substring of the
+        measured thing or the figure's words (Simplified)."""
+        if not versions:
+            return []
+        where = [f"version IN ({','.join('?' * len(versions))})"]
+        args: list = list(versions)
+        for col, vals in (("year", years), ("kind", kinds), ("doc_id", doc_ids), ("period", periods),
+                          ("status", statuses)):
+            if vals:
+                vals = list(vals)
+                where.append(f"{col} IN ({','.join('?' * len(vals))})")
+                args += vals
+        if regions:
+            where.append("(" + " OR ".join("instr(region, ?) > 0 OR instr(?, region) > 0" for _ in regions) + ")")
+            for r in regions:
+                args += [r, r]
+        if measures:
+            where.append("(instr(measures, ?) > 0 OR instr(json_extract(data, '$.metric_simplified'), ?) > 0"
+                         " OR instr(json_extract(data, '$.own'), ?) > 0)")
+            args += [measures] * 3
+        if figures_only:
+            where.append("value IS NOT NULL AND json_extract(data, '$.as_written') != ''")
+        sql = f"SELECT data FROM statements WHERE {' AND '.join(where)} ORDER BY doc_id, json_extract(data, '$.value_start')"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [int(limit), int(offset)]
+        return self._rows(sql, args)
+
+    def by_words(self, terms: Iterable[str], versions: list[str], limit: int = 5000) -> list[Statement]:
+        """Figures whose words hold any of `terms`: a metric's candidates, without reading the whole table."""
+        terms = [t.lower().replace('"', "") for t in terms if t.strip()]
+        if not terms or not versions:
+            return []
+        match = " OR ".join(f'"{t}"' for t in terms)
+        marks = ",".join("?" * len(versions))
+        sql = (f"SELECT s.data FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
+               f"WHERE statements_fts MATCH ? AND s.version IN ({marks}) AND s.value IS NOT NULL LIMIT ?")
+        return self._rows(sql, [match, *versions, limit])
+
+    def by_ids(self, sids: list[str]) -> list[Statement]:
+        if not sids:
+            return []
+        return self._rows(f"SELECT data FROM statements WHERE sid IN ({','.join('?' * len(sids))})", sids)
+
+    def nearest(self, vector: np.ndarray, versions: list[str], n: int = 200) -> list[tuple[str, float]]:
+        """(statement id, cosine similarity) of the measured things nearest a metric, live versions only."""
+        if self.collection is None or not versions:
+            return []
+        res = self.collection.query(query_embeddings=[vector.tolist()], n_results=n,
+                                    where={"doc_version": {"$in": versions}} if len(versions) > 1
+                                    else {"doc_version": versions[0]}, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+    def measures(self, versions: list[str], limit: int = 500) -> list[tuple[str, int]]:
+        """Measured things by how many reports state a figure for them, most first."""
+        if not versions:
+            return []
+        marks = ",".join("?" * len(versions))
+        sql = (f"SELECT measures, COUNT(DISTINCT doc_id) n FROM statements WHERE version IN ({marks}) "
+               f"AND value IS NOT NULL AND measures != '' GROUP BY measures ORDER BY n DESC, measures LIMIT ?")
+        with self._lock:
+            return [(m, n) for m, n in self._db.execute(sql, [*versions, limit])]
+
+    def count(self, versions: list[str]) -> int:
+        if not versions:
+            return 0
+        with self._lock:
+            return self._db.execute(f"SELECT COUNT(*) FROM statements WHERE version IN "
+                                    f"({','.join('?' * len(versions))})", versions).fetchone()[0]
+
+    def load(self, live_versions: list[str]) -> tuple[list[Statement], np.ndarray]:
+        """Every statement with a figure of the live versions, with its vector, in report order (small
+        libraries keep these in memory for the fastest matching)."""
+        if not live_versions:
+            return [], np.zeros((0, 512), dtype=np.float32)
+        marks = ",".join("?" * len(live_versions))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT sid, data FROM statements WHERE version IN ({marks}) AND value IS NOT NULL "
+                f"AND json_extract(data, '$.as_written') != '' ORDER BY doc_id, json_extract(data, '$.value_start')",
+                live_versions).fetchall()
+        statements = [Statement.from_dict(json.loads(d)) for _, d in rows]
+        ids = [sid for sid, _ in rows]
+        if not ids or self.collection is None:
+            return statements, np.zeros((0, 512), dtype=np.float32)
+        got: dict[str, list[float]] = {}
+        for i in range(0, len(ids), 2000):
+            res = self.collection.get(ids=ids[i:i + 2000], include=["embeddings"])
+            got.update(zip(res["ids"], res["embeddings"]))
+        if len(got) < len(ids):
+            log.info("statement vectors incomplete (%d of %d); metric matching is lexical", len(got), len(ids))
+            return statements, np.zeros((0, 512), dtype=np.float32)
+        return statements, np.asarray([got[i] for i in ids], dtype=np.float32)
