@@ -187,9 +187,19 @@ def _year_hits(q: str) -> list[tuple[int, int]]:
     return sorted(hits)
 
 
+# A word that looks like a place name where a place stands in a question (at its start, or beside 和/与/、/比),
+# whether or not any gazetteer knows it (青石县, 城关街道): a place the library does not hold is refused.
+_PLACE_LIKE = re.compile(r"(?:^|(?<=[，,、和与及跟比同在]))(?:请问|那么|那|在)?"
+                         r"([\u4e00-\u9fff]{2,8}?(?:自治县|自治州|自治旗|新区|街道办事处|街道|县|区|市|镇|乡|旗|盟))"
+                         r"(?=(?:19|20)\d{2}|[二〇零一]{1}[〇零一二三四五六七八九]{3}|的|和|与|、|，|,|在|有|共|全年|一共|去年|今年|上一年|是|呢|吗|\s|$)")
+_NOT_A_PLACE = re.compile(r"^(全|本|我|该|各|这|那|哪|某|其他|其|此|两|三|几|多|城|市|县|区|镇|乡|社|园|辖|功能|开发|示范|试验|保税|自贸)"
+                          r"|行政|执法|法治|政府|人民|工作|服务|办事|管理|机关|部门|单位|年|的|了|[0-9]")
+
+
 def _places(q: str) -> list[str]:
     """Place names jieba tags as ns: with an administrative suffix (海淀区), or bare (深圳, 朝阳) where
-    a place stands in a question: at its start, before a year, or beside 和/与/、."""
+    a place stands in a question: at its start, before a year, or beside 和/与/、; and words that look
+    like a place name where a place stands (青石县), known to a gazetteer or not."""
     import jieba.posseg
 
     from .bm25 import jieba_module
@@ -205,4 +215,9 @@ def _places(q: str) -> list[str]:
             out.append(word)
         elif start == 0 or _PLACE_CONTEXT.match(q, pos) or q[max(0, start - 1):start] in _PLACE_JOINERS:
             out.append(word)
+    for m in _PLACE_LIKE.finditer(q):
+        name = m.group(1)
+        if name not in out and name not in _GENERIC and not _NOT_A_PLACE.search(name) \
+                and not any(name in o or o in name for o in out):
+            out.append(name)
     return out

@@ -42,6 +42,11 @@ def about_answer(pq: ParsedQuestion, ctx: AnswerContext, texts=None) -> Answer:
     docs = [d for _, ds in pq.scope.mentions for d in ds] or list(pq.scope.doc_ids or ())
     entries = [e for e in ctx.catalog if e.doc_id in docs] if docs else list(ctx.catalog)
     field = pq.about
+    if field == "count":
+        n = len(ctx.catalog)
+        places = "、".join(f"{e.short_region}（{e.year}年）" for e in ctx.catalog)
+        text = f"本库共收录{n}份报告：{places}。" if pq.language != "en" else f"The library holds {n} reports: {places}."
+        return Answer(pq.text, text, True, [], "extractive")
     if field == "coverage":
         lines = [f"{i}. {e.title}（{_province(e)}{e.region}，{_LEVELS.get(e.level, e.level)}，{e.year}年"
                  f"{'，繁体' if e.script == 'traditional' else ''}）" for i, e in enumerate(ctx.catalog, 1)]

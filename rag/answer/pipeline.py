@@ -1,7 +1,7 @@
 """ParsedQuestion → Answer: one answerer per shape, each computed in code and cited.
 
 The question is parsed once (rag.question) before it arrives here; nothing below reads its text again
-except through the ParsedQuestion's fields. In LLM mode the model writes value, list and several-value
+except through the ParsedQuestion's fields. The query's operation picks its answerer (rag.answer.registry). In LLM mode the model writes value, list and several-value
 answers; shapes whose answer is a computation (yes/no, compare, rank, totals, about) stay in code.
 """
 from __future__ import annotations
@@ -14,13 +14,11 @@ from typing import Callable, Iterator
 from ..question import ParsedQuestion
 from ..types import Answer
 from .about import about_answer
-from .across import compare_answer, rank_answer, sum_answer
 from .context import AnswerContext
-from .single import change_answer, items_answer, list_answer, multi_answer, refuse_scope, value_answer
-from .yesno import yesno_answer
+from .registry import answerer_for
 
 log = logging.getLogger(__name__)
-LLM_SHAPES = ("value", "multi", "list")
+LLM_OPERATIONS = ("value", "multi", "list")
 
 
 class _Clock:
@@ -35,27 +33,10 @@ class _Clock:
 
 
 def extractive_answer(pq: ParsedQuestion, ctx: AnswerContext, texts: Callable[[], dict] | None = None) -> Answer:
-    """The offline answer for any shape."""
-    shape = pq.shape
-    if shape == "refuse":
-        return refuse_scope(pq, ctx)
-    if shape == "about":
+    """The offline answer for any operation: the registry's answerer for it."""
+    if pq.operation == "catalogue":
         return about_answer(pq, ctx, texts() if texts else None)
-    if shape == "yesno":
-        return yesno_answer(pq, ctx)
-    if shape == "rank":
-        return rank_answer(pq, ctx)
-    if shape == "compare":
-        return compare_answer(pq, ctx)
-    if shape == "aggregate":
-        if pq.aggregate in ("sum", "difference") and pq.parts and len(pq.scope.mentions) < 2:
-            return items_answer(pq, ctx)
-        return sum_answer(pq, ctx) if pq.aggregate == "sum" else change_answer(pq, ctx)
-    if shape == "multi":
-        return multi_answer(pq, ctx)
-    if shape == "list":
-        return list_answer(pq, ctx)
-    return value_answer(pq, ctx)
+    return answerer_for(pq.operation)(pq, ctx)
 
 
 def stream_answer(pq: ParsedQuestion, ctx: AnswerContext, *, history: list, use_llm: bool,
@@ -74,7 +55,7 @@ def stream_answer(pq: ParsedQuestion, ctx: AnswerContext, *, history: list, use_
     def offline() -> Answer:
         return extractive_answer(pq, ctx, texts)
 
-    if use_llm and pq.shape in LLM_SHAPES and llm is not None:
+    if use_llm and pq.operation in LLM_OPERATIONS and llm is not None:
         from .llm_answer import stream_with_llm
 
         passages = ctx.search(pq)

@@ -235,3 +235,44 @@ def items_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     else:
         lead = f"{say('total', pq.language)}{fmt_number(sum(q.value for q in qs))}{unit}：{' + '.join(stated)}"
     return Answer(pq.text, lead + "。\n" + "\n".join(lines), True, citations, "extractive")
+
+
+_ITEM_START = re.compile(r"(?:^|[。；;\n])\s*(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[.．、](?!\d)"
+                         r"|第[一二三四五六七八九十]+[，,、]|首先|其次|再次|最后)")
+
+
+def count_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    """「列出了几项不足」: the items of the asked part of each report (一是… 二是… / (一)… / 1.…), counted here
+    and listed, cited."""
+    whole = ctx.part(pq)
+    if not whole:
+        return refuse_metric(pq, ctx.search(pq))
+    by_doc: dict[str, list] = {}
+    for p in whole:
+        by_doc.setdefault(p.chunk.doc_id, []).append(p)
+    lines, citations, counts = [], [], []
+    for doc, parts in by_doc.items():
+        items = []
+        for p in parts:
+            text = p.chunk.text
+            starts = [m.end() - len(m.group().lstrip("。；;\n \u3000")) for m in _ITEM_START.finditer(to_simplified(text))]
+            starts = sorted(set(starts))
+            if not starts:
+                items.append((p, 0, len(text)))
+                continue
+            for i, s in enumerate(starts):
+                e = starts[i + 1] if i + 1 < len(starts) else len(text)
+                items.append((p, s, e))
+        e = ctx.entry(doc)
+        place = e.short_region if e else doc
+        counts.append(f"{place}{len(items)}项")
+        for p, s, e_ in items:
+            quote = p.chunk.text[s:e_].strip().rstrip("。；;") + "。"
+            quote = quote.strip()
+            off = p.chunk.text.find(quote.rstrip("。"))
+            start = p.chunk.start + max(off, s)
+            citations.append(Citation(doc, p.title, p.chunk.section_path, quote.rstrip("。") if off >= 0 else quote,
+                                      start, start + len(quote.rstrip("。")), 1.0, p.chunk.text))
+            lines.append(f"{len(citations)}. 「{citations[-1].text}」[{len(citations)}]")
+    lead = "；".join(counts) if len(counts) > 1 else f"共{len(citations)}项"
+    return Answer(pq.text, f"{lead}：\n" + "\n".join(lines), True, citations, "extractive")

@@ -10,6 +10,7 @@ from ..types import Answer
 from . import extractive
 from .across import _comparable, compare_answer, per_place
 from .context import AnswerContext
+from .exists import exists_answer
 from .single import change_phrase, direction_of, refuse_metric, value_pick
 from .wording import evidence_line, fmt_number
 
@@ -17,10 +18,7 @@ _OP_WORDS = {">": "超过", ">=": "达到", "<": "低于", "<=": "不超过", "=
 
 
 def _words(pq: ParsedQuestion) -> tuple[str, str]:
-    if pq.language == "en":
-        return "Yes", "No"
-    q = to_simplified(pq.resolved)
-    return ("有", "没有") if re.search(r"有没有|有无|有吗", q) else ("是", "否")
+    return ("Yes", "No") if pq.language == "en" else pq.yes_no
 
 
 def yesno_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
@@ -47,12 +45,7 @@ def yesno_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
                       [pick.citation()], "extractive")
     if pq.aggregate == "change" or re.search(r"比.{0,6}(上年|去年|上一年|前一年|同期)", to_simplified(pq.resolved)):
         return _changed(pq, ctx, passages, yes, no)
-    found = [(cov, c) for cov, c in extractive.relevant_sentences(pq.metric, passages, ctx.idf)
-             if cov >= extractive.MIN_SUPPORT]
-    if not found:
-        return refuse_metric(pq, passages)
-    cov, cite = max(found, key=lambda x: x[0])
-    return Answer(pq.text, f"{yes}。报告写明：\n{evidence_line(1, cite.text, pq.language)}", True, [cite], "extractive")
+    return exists_answer(pq, ctx)
 
 
 def _changed(pq, ctx, passages, yes, no) -> Answer:

@@ -20,6 +20,9 @@ from .normalise import (PlaceNames, Vocabulary, drop_fillers, language_of, trans
                         unknown_pinyin_places)
 
 SHAPES = ("value", "multi", "yesno", "compare", "rank", "aggregate", "list", "about", "refuse")
+# What the answer computes: each operation has one answerer in rag.answer.registry.
+OPERATIONS = ("value", "multi", "exists", "compare", "rank", "sum", "difference", "change", "ratio", "share", "base",
+              "average", "count", "mentions", "catalogue", "list", "refuse")
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,13 @@ class ParsedQuestion:
     descending: bool = True  # rankings: most first
     about: str | None = None  # the catalogue field asked about (parent, published, coverage, …)
     period: str = "current"  # "previous": the figure is the year before the report's year (上年)
-    parts: tuple[Part, ...] = ()  # several numbers asked (分别 / two 多少) or one per place (compare)
+    parts: tuple[Part, ...] = ()  # the operands: several numbers asked (分别 / two 多少), one per place (compare),
+    # the items of a total, difference or ratio (A, B), a share's part and whole, an average's total and divisor
+    operation: str = "value"  # one of OPERATIONS
+    yes_no: tuple[str, str] = ("是", "否")  # how a yes/no question is answered: 有/没有 for 「有没有…」
+    asks_done: bool = False  # yes/no about completion (建成/获评/已…): 「探索建设」 or 「推进」 is no
+    asks_all: bool = False  # yes/no about everywhere (全区/各个/都): a statement limited to one field is no
+    mention: str = ""  # the thing a mentions question looks for
     carried: tuple[str, ...] = ()  # what came from earlier turns: place, year, metric
     rewrites: tuple[tuple[str, str], ...] = ()  # (as written, read as): pinyin, typos
     notices: tuple[str, ...] = field(default=())
@@ -139,7 +148,9 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     places = len(pq.scope.mentions)
     premise = _premise(q)
     about = next((name for name, pat in vocab.ABOUT if pat.search(q)), None)
-    if about == "coverage" and not wants_number:
+    if about == "count":
+        fields.update(shape="about", about=about)  # how many reports the library holds
+    elif about == "coverage" and not wants_number:
         fields.update(shape="about", about=about)  # about the whole library, whatever places it names
     elif pq.scope.empty:
         fields["shape"] = "refuse"
@@ -147,6 +158,22 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields.update(shape="about", about=about)
     elif premise:
         fields.update(shape="value", premise=premise)
+    elif vocab.MENTIONS.search(q if pq.language != "en" else pq.text.lower()) and not wants_number and (vocab.MENTIONS_WHICH.search(q) or vocab.YES_NO.search(q)
+                                                            or pq.language == "en"):
+        fields.update(shape="yesno" if vocab.YES_NO.search(q) else "list", operation="mentions",
+                      mention=_mentioned(pq.text if pq.language == "en" else q))
+    elif wants_number and "倍" in q and vocab.RATIO.search(q) and (places >= 2 or len(_items(content, "ratio")) == 2):
+        single = per_part_question(_unframed(content))
+        fields.update(shape="aggregate", aggregate="ratio",
+                      parts=(Part("", single, analyse(single)),) if places >= 2 else _items(content, "ratio"))
+    elif wants_number and places <= 1 and vocab.SHARE.search(q) and not vocab.CHANGE.search(q):
+        fields.update(shape="aggregate", aggregate="share", parts=_share_parts(content))
+    elif wants_number and places <= 1 and vocab.AVERAGE.search(q):
+        fields.update(shape="aggregate", aggregate="average", parts=_average_parts(content))
+    elif wants_number and places <= 1 and vocab.BASE_FROM_RATE.search(q) and (pq.period == "previous" or _asks_prior(q)):
+        fields.update(shape="aggregate", aggregate="base", period="previous")
+    elif kind in ("不足", "下一年安排") and vocab.COUNT_ITEMS.search(q):
+        fields.update(shape="list", operation="count")
     elif vocab.YES_NO.search(q):
         fields.update(shape="yesno", threshold=_threshold(q))
         fields["aggregate"] = "change" if vocab.CHANGE.search(q) else None
@@ -171,8 +198,15 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         # 「较上年提升了多少个百分点」「为什么…下降了」: the metric is what changed, not the change words.
         bare = vocab.CHANGE_WORDS.sub("", content)
         fields["metric"] = analyse(bare if metric_terms(bare) else content)
-    if "parts" in fields:
+    fields["operation"] = fields.get("operation") or _operation(fields)
+    fields["yes_no"] = ("有", "没有") if vocab.HAVE_ASK.search(q) else ("是", "否")
+    fields["asks_done"] = bool(vocab.ASKS_DONE.search(q))
+    fields["asks_all"] = bool(vocab.ASKS_ALL.search(q))
+    if fields["operation"] in ("ratio", "share", "average", "base"):
+        fields["metric"] = analyse(_unframed(content))
+    if "parts" in fields and fields["parts"]:
         return replace(pq, **fields)
+    fields.pop("parts", None)
     if fields.get("shape") == "multi":
         fields["parts"] = tuple(Part(_item_label(p), p, analyse(p)) for p in split_parts(content))
     elif fields.get("shape") == "rank":
@@ -182,6 +216,59 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         single = per_part_question(content)
         fields["parts"] = (Part("", single, analyse(single)),)
     return replace(pq, **fields)
+
+
+def _operation(fields: dict) -> str:
+    shape = fields.get("shape", "value")
+    if shape == "aggregate":
+        return fields.get("aggregate") or "sum"
+    return {"yesno": "exists", "about": "catalogue"}.get(shape, shape)
+
+
+def _unframed(content: str) -> str:
+    """The metric an arithmetic question is about, without its frame words (倍, 占比, 平均每, 推算)."""
+    q = re.sub(r"(大约|大概|约)?(是|为|相当于)?[^，,。？?]{0,24}?的?(多少|几)倍", "多少", content) if "倍" in content else content
+    q = re.sub(r"推算|估算|倒推|反推|换算|折算|大约|大概", "", q)
+    return q
+
+
+def _asks_prior(q: str) -> bool:
+    return bool(re.search(r"上年|上一年|去年|前一年|(19|20)\d{2}年", q))
+
+
+def _mentioned(q: str) -> str:
+    """The thing a 「哪份报告提到了X」 or 「Does … mention 'X'」 question looks for."""
+    quoted = re.search(r"[“\"‘「『]([^”\"’」』]{1,40})[”\"’」』]|(?<![A-Za-z])'([^']{1,40})'(?![A-Za-z])", q)
+    if quoted:
+        found = (quoted.group(1) or quoted.group(2)).strip()
+        return translate_english(found).strip() if re.search(r"[A-Za-z]", found) else found
+    m = vocab.MENTIONS.search(q)
+    after = q[m.end():] if m else q
+    after = re.sub(r"^(了|过)?", "", after)
+    after = re.split(r"[吗呢？?。，,]|的内容|这件事|相关|没有|了没", after)[0]
+    return after.strip(" 的") or q
+
+
+def _share_parts(content: str) -> tuple[Part, ...]:
+    """「已审结的占比是多少」 → (已审结,); 「审结的案件占办理案件的比例」 → (审结的案件, 办理案件)."""
+    m = re.search(r"(.+?)占(?!比)(.+?)的?(比例|比重|百分之几|多少)", content)
+    if m:
+        pieces = [m.group(1), m.group(2)]
+    else:
+        pieces = [re.split(r"的?(占比|所占比例|比例|比重|百分之几)", content)[0]]
+    pieces = [p.strip(" 的，,") for p in pieces if p.strip(" 的，,")]
+    return tuple(Part(p, p + "多少", analyse(p + "多少")) for p in pieces)
+
+
+def _average_parts(content: str) -> tuple[Part, ...]:
+    """「平均每批次抽查了多少户」 → total (抽查多少户) and divisor (批次)."""
+    m = re.search(r"(?:平均(?:下来)?每|平均一|每)(个|家|批次|批|次|场|名|人|件|户|期|所)?(.*?)(?:平均)?(.*?(?:多少|几).*)$", content)
+    if not m:
+        return ()
+    per = (m.group(1) or "") + m.group(2)
+    total = m.group(3)
+    head = content[:m.start()]
+    return (Part(head + total, head + total, analyse(head + total)), Part(per, per, analyse(per + "多少")))
 
 
 _PREVIOUS_ASKED = re.compile(f"({'|'.join(vocab.PREVIOUS_YEAR)})(同期|的)")
@@ -207,6 +294,10 @@ def _items(content: str, how: str) -> tuple[Part, ...]:
     ask = "多少" + (unit.group(1) or "") if unit else "多少"
     if how == "difference":
         m = re.match(r"(.+?)比(.+?)(多出|少了|多了|多|少)", content)
+        pieces = [m.group(1), m.group(2)] if m else []
+    elif how == "ratio":
+        # 「红名单大约是黑名单的多少倍」 → 红名单, 黑名单
+        m = re.match(r"(.+?)(?:大约|大概|约)?(?:是|为|相当于)(.+?)的?(?:多少|几)倍", content)
         pieces = [m.group(1), m.group(2)] if m else []
     else:
         body = vocab.SUM.sub("", re.split(r"(?:是|有|共)?(?:多少|几)", content)[0])

@@ -35,6 +35,23 @@ THRESHOLD_OPS: tuple[tuple[str, str], ...] = (
     (r"等于|正好是|刚好是|恰好是", "="),
 )
 
+# Yes/no wording: 「有没有…」 is answered 有/没有, 「是否/是不是/…吗」 是/否.
+HAVE_ASK = re.compile(r"有没有|有无|有吗|有过吗|有没|是否有|有.{0,12}吗")
+# A yes/no question about completion: 「建成了吗」 is not answered by 「探索建设」 or 「推进」.
+ASKS_DONE = re.compile(r"建成|建好|完成|实现|获评|评为|获得|获批|荣获|成为|已经|已|落地|投入使用|挂牌|成立|出台|印发|通过")
+# A yes/no question about everywhere: 「全区各个执法领域都推行了吗」 is not answered by one field.
+ASKS_ALL = re.compile(r"全部|所有|各个|每个|每一个|都|全区|全市|全县|全镇|全面|全覆盖|各领域|各部门")
+# 「哪份报告提到了X」「有没有提到X」: whether (and where) the reports mention a thing.
+MENTIONS = re.compile(r"(提到|提及|写到|说到|涉及到?|谈到|讲到|出现)(了|过)?|mention")
+MENTIONS_WHICH = re.compile(r"哪份|哪些报告|哪个报告|哪几份|哪个地方的报告|哪里的报告")
+
+# Arithmetic over stated figures.
+RATIO = re.compile(r"(是|为|相当于)?.{0,24}?的?(多少|几)倍|倍数")
+SHARE = re.compile(r"占比|占.{0,16}?(的)?(比例|比重|百分之几|多少)|所占比例|比例是多少|百分之几|的比例|的比重")
+BASE_FROM_RATE = re.compile(r"推算|估算|倒推|反推|换算|大概是多少|折算")
+AVERAGE = re.compile(r"平均每|平均一|人均|户均|件均|平均(?:下来)?每|每(个|家|批次|批|次|场|名|人|件|户)平均")
+COUNT_ITEMS = re.compile(r"(几|多少)(项|条|个方面|方面|点|个问题|个短板|类|大类|个领域|个重点)")
+
 # Rankings over several reports.
 RANK = re.compile(r"(哪个|哪一个|哪些|哪家|哪里|哪边|哪几个|谁)[^，,。？?]{0,24}(最多|最少|最高|最低|最大|最小|最快|最好|更多|更少|更高|更低)"
                   r"|(最多|最少|最高|最低)的是|排名|排序|排一下|排个序|从多到少|从少到多|从高到低|从低到高|由高到低|由低到高"
@@ -61,8 +78,9 @@ DOWN_WORDS = ("下降", "减少", "降低", "下滑", "回落", "减", "少了",
 
 # About the reports themselves: answered from the catalogue.
 ABOUT = (
-    ("parent", re.compile(r"(是|属于|归)?哪个(区|县|市|省)(的|下面|下辖|管)|属于哪|隶属|归哪|上级|在哪个(区|县|市|省)|位于哪|哪个省")),
+    ("parent", re.compile(r"(是|属于|归)?哪个(地级市|地级|区|县|市|省|州)(的|下面|下辖|管)|哪个(地级市|市|省)的(区|县)|属于哪|隶属|归哪|上级|在哪个(区|县|市|省)|位于哪|哪个省")),
     ("published", re.compile(r"哪天|什么时候|何时|几月|日期|发布时间|公布时间|发布于|印发")),
+    ("count", re.compile(r"(几|多少)(份|篇|个)(报告|年度报告)|收录了?(几|多少)|报告(的)?(数量|总数)|(库|资料库|报告库)里.{0,6}(几|多少)")),
     ("coverage", re.compile(r"(有|收录|包括|涵盖|覆盖)(了)?(哪些|哪几个?)(地方|地区|报告|年份|区|年)|哪些(地方|地区|年份)的报告|几份报告"
                             r"|多少份报告|报告库|资料库|都有哪些报告|哪几份|哪一份是|哪份是|以外的地方|哪些年份|哪几年|哪几个年份"
                             r"|繁体|哪些省|哪些城市")),

@@ -72,8 +72,8 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
     items = [k for k, nw in enumerate(words) if nw.respective]
     for k, nw in enumerate(words):
         q = nw.quantity
-        if _is_name(sentence, q):
-            continue  # 12345热线, “12条”措施, 五项制度: a name, not a figure
+        if _is_name(sentence, q) and not (measures and q.text.rstrip().endswith(measures)):
+            continue  # 12345热线, “12条”措施, 五项制度: a name, not a figure (unless a 「几项」 question counts it)
         tail_len = len(nw.own) - len(nw.lead) - len(q.text) if not nw.respective else 0
         lead_start = q.start - len(nw.lead)
         if nw.respective:

@@ -1,0 +1,131 @@
+"""Whether a thing was done, and whether the reports mention it: read from the statements' status,
+polarity and scope, never from the mere presence of a related sentence.
+
+「探索建设」 is not 「建成」, 「创建迎检」 is not 「获评」, 「0件」 and 「无一宗」 are none, 「在市场监管领域」 is not
+「全区各个领域」: each is said, with the words of the report that decide it.
+"""
+from __future__ import annotations
+
+from ..question import ParsedQuestion
+from ..statements.extract import chunk_statements
+from ..statements.score import MIN_SUPPORT, _coverage, question_weights, score_statement
+from ..types import Answer, Citation, Passage, Statement
+from .context import AnswerContext
+from .wording import evidence_line
+
+_NOT_DONE = {"exploring": "探索", "preparing": "筹备/创建", "planned": "计划", "target": "目标"}
+_WHOLE_SCOPES = ("全区", "全市", "全县", "全镇", "全乡", "全省", "全街道", "辖区内")
+
+
+def _statements(passages: list[Passage], pq: ParsedQuestion):
+    """Every statement of the passages (figures and acts), with its passage and rank."""
+    for rank, p in enumerate(passages):
+        c = p.chunk
+        for st in chunk_statements(c, c.doc_id, "", 0, p.title):
+            yield rank, p, st
+
+
+def best_statement(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext):
+    """The statement that best says the asked thing (act or figure), or None when none does."""
+    weights, plain = question_weights(pq.metric, ctx.idf)
+    if not weights:
+        return None
+    top = max((p.score for p in passages), default=1.0) or 1.0
+    best = None
+    for rank, p, st in _statements(passages, pq):
+        score, support = score_statement(st, pq.metric, weights, plain, p.score / top, rank)
+        # The asked thing among the statement's own words: an act says only what follows its status word.
+        thing = _coverage((st.measures + st.own).lower(), plain)
+        support = max(support, thing) if st.value is None else support
+        if st.value is None:
+            score += 1.0 * thing
+        if support < MIN_SUPPORT:
+            continue
+        if best is None or score > best[0]:
+            best = (score, support, p, st)
+    return best
+
+
+def verdict(pq: ParsedQuestion, st: Statement) -> tuple[bool, str]:
+    """(yes?, why) for one statement against what the question asks."""
+    if st.polarity == "zero":
+        said = st.as_written or st.status_word
+        return False, f"报告写明「{said}」" if said else "报告写明没有发生"
+    if st.status in _NOT_DONE:
+        return False, f"报告写的是「{st.status_word or _NOT_DONE[st.status]}」，并非已经完成"
+    if st.status == "ongoing" and pq.asks_done:
+        return False, f"报告写的是「{st.status_word}」，未写明已经完成"
+    if pq.asks_all and st.scope and not st.scope.startswith(_WHOLE_SCOPES):
+        return False, f"报告写的是「{st.scope}」，仅限于此"
+    if st.status_word and st.status != "done":
+        return True, f"报告写明「{st.status_word}」"
+    return True, "报告写明"
+
+
+def _citation(p: Passage, st: Statement) -> Citation:
+    c = p.chunk
+    return Citation(c.doc_id, p.title, c.section_path, st.text, st.start, st.end, p.score, c.text)
+
+
+def exists_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    passages = ctx.search(pq)
+    found = best_statement(pq, passages, ctx)
+    yes, no = pq.yes_no if pq.language != "en" else ("Yes", "No")
+    if found is None:
+        what = pq.content.strip("？?。 ")
+        text = (f"报告中未找到与「{what}」对应的记载，无法判断。" if pq.language != "en" else
+                f"The reports do not say; nothing found for 「{what}」.")
+        return Answer(pq.text, text, False, [], "extractive")
+    _, _, p, st = found
+    ok, why = verdict(pq, st)
+    lead = f"{yes if ok else no}。{why}" if pq.language != "en" else f"{'Yes' if ok else 'No'}. {why}"
+    return Answer(pq.text, f"{lead}：\n{evidence_line(1, st.text, pq.language)}", True, [_citation(p, st)],
+                  "extractive")
+
+
+def mentions_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    """「哪份报告提到了X」「有没有提到X」: the reports whose text has X (Simplified, exact words first, then the
+    best passage per report that covers them), each named with its place and year, cited."""
+    from ..corpus import to_simplified
+    from ..question.metric import analyse
+
+    thing = to_simplified(pq.mention or pq.content).strip()
+    index = ctx.retriever.index
+    docs = pq.scope.doc_ids if pq.scope.doc_ids is not None else tuple(index.manifest.docs)
+    hits: list[tuple[str, Citation]] = []
+    for doc in docs:
+        for c in index.chunks:
+            if c.doc_id != doc:
+                continue
+            text = to_simplified(c.text)
+            at = text.find(thing) if thing else -1
+            if at >= 0:
+                s = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+                e = min([i for i in (text.find("。", at), text.find("\n", at)) if i >= 0] or [len(text)])
+                quote = c.text[s:e + 1].strip()
+                off = c.text.find(quote)
+                hits.append((doc, Citation(doc, index.titles.get(doc, ""), c.section_path, quote, c.start + off,
+                                           c.start + off + len(quote), 1.0, c.text)))
+                break
+    yes, no = pq.yes_no if pq.language != "en" else ("Yes", "No")
+    asks_yes_no = pq.shape == "yesno"
+    if not hits:
+        # Not word for word: a passage covering the thing's words is shown as nearest, not as a mention.
+        lead = f"{no}：" if asks_yes_no else ""
+        text = (f"{lead}所选报告中没有提到「{thing}」（按原词检索了{len(docs)}份报告）。" if pq.language != "en" else
+                f"No: none of the {len(docs)} reports searched mentions 「{thing}」.")
+        near = ctx.search(pq, k=2)
+        metric = analyse(thing)
+        cites = [Citation(p.chunk.doc_id, p.title, p.chunk.section_path, p.chunk.text, p.chunk.start, p.chunk.end,
+                          p.score, p.chunk.text) for p in near if metric.terms and
+                 _coverage(to_simplified(p.chunk.text).lower(), question_weights(metric, ctx.idf)[1]) >= 0.5]
+        return Answer(pq.text, text, asks_yes_no, cites, "extractive")
+    entries = {e.doc_id: e for e in ctx.catalog}
+    names = [f"{entries[d].short_region}（{entries[d].year}年）" if d in entries else d for d, _ in hits]
+    head = f"{yes}。" if asks_yes_no else ""
+    lines = [evidence_line(i, c.text, pq.language) for i, (_, c) in enumerate(hits, 1)]
+    text = (f"{head}提到「{thing}」的报告：{'、'.join(f'{n}[{i}]' for i, n in enumerate(names, 1))}。\n"
+            if pq.language != "en" else
+            f"{'Yes. ' if asks_yes_no else ''}Reports that mention 「{thing}」: "
+            f"{', '.join(f'{n}[{i}]' for i, n in enumerate(names, 1))}.\n") + "\n".join(lines)
+    return Answer(pq.text, text, True, [c for _, c in hits], "extractive")

@@ -1,0 +1,50 @@
+"""One answerer per operation: the query's `operation` picks it here, never an if-chain on strings."""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..question import ParsedQuestion
+from ..types import Answer
+from .about import about_answer
+from .across import compare_answer, rank_answer, sum_answer
+from .arith import average_answer, base_answer, ratio_answer, share_answer
+from .context import AnswerContext
+from .exists import mentions_answer
+from .single import change_answer, count_answer, items_answer, list_answer, multi_answer, refuse_scope, value_answer
+from .yesno import yesno_answer
+
+Answerer = Callable[[ParsedQuestion, AnswerContext], Answer]
+
+
+def _sum(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    # Items of one report (「A和B一共多少」) or one figure per place (「昌平和通州加起来」).
+    return items_answer(pq, ctx) if pq.parts and len(pq.scope.mentions) < 2 and pq.parts[0].label else sum_answer(pq, ctx)
+
+
+def _difference(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    return items_answer(pq, ctx) if pq.parts and len(pq.scope.mentions) < 2 and pq.parts[0].label else \
+        change_answer(pq, ctx)
+
+
+ANSWERERS: dict[str, Answerer] = {
+    "value": value_answer,
+    "multi": multi_answer,
+    "exists": yesno_answer,
+    "compare": compare_answer,
+    "rank": rank_answer,
+    "sum": _sum,
+    "difference": _difference,
+    "change": change_answer,
+    "ratio": ratio_answer,
+    "share": share_answer,
+    "base": base_answer,
+    "average": average_answer,
+    "count": count_answer,
+    "mentions": mentions_answer,
+    "list": list_answer,
+    "refuse": refuse_scope,
+}
+
+
+def answerer_for(operation: str) -> Answerer:
+    return ANSWERERS.get(operation, value_answer)
