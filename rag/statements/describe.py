@@ -68,13 +68,13 @@ def noun_before(lead: str) -> tuple[str, str]:
         if w in _ACT_VERBS and not f.startswith("vn"):
             act = w
             break
-        if w in ("等", "其他", "、", "和", "及", "与") and phrase:
-            phrase.insert(0, w)
+        if phrase and (w in ("等", "其他", "、", "和", "及", "与") or (f.startswith("q") and _TOKEN_NOUN.match(w))):
+            phrase.insert(0, w)  # 「公共服务等其他事项」「其他类事项」
             continue
         if not _TOKEN_NOUN.match(w) or f.startswith(("p", "d", "m", "t", "c", "u", "r", "f", "q", "a")) or w in rules.NOUN_STOP:
             break
         phrase.insert(0, w)
-    while phrase and phrase[0] in ("等", "其他", "、", "和", "及", "与"):
+    while phrase and phrase[0] in ("等", "、", "和", "及", "与"):
         phrase.pop(0)
     thing = _balanced("".join(phrase))
     if len(thing) < 2 and act:
@@ -94,9 +94,10 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str) -> tuple[str, 
     """(measured thing, act) of one figure; a bare rate or change borrows the previous figure's thing."""
     q = nw.quantity
     if nw.respective:
+        verb = _respective_verb(sentence, q.start)
         item = nw.own[: len(nw.own) - len(q.text)]
-        thing, act = noun_before(item)
-        return thing or item, act
+        item = item.removesuffix(verb) if verb else item
+        return _balanced(item.strip("的 ")), verb
     after = noun_after(sentence, q.end)
     before, act = noun_before(nw.lead)
     if after and not nw.lead.rstrip().endswith("等"):
@@ -179,6 +180,13 @@ def status_of(text_before: str, kind: str) -> tuple[str, str]:
     if best is None:
         return rules.STATUS_BY_KIND.get(kind, "done"), ""
     status, word = best[2], best[3]
+    if status in ("done", "ongoing"):
+        # 「计划年内出台…」「探索建立…」: a plan or trial word earlier in the clause governs what follows it.
+        for governing, words in rules.STATUS_WORDS:
+            if governing in ("planned", "target", "exploring", "preparing"):
+                for w in words:
+                    if 0 <= text_before.rfind(w) < best[0] - len(word) and not (w == "将" and "将全" in text_before):
+                        return governing, w
     if kind == "下一年安排" and status in ("done", "ongoing"):
         return "planned", word
     return status, word
@@ -235,10 +243,18 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
         if zero:
             at = part.find(zero)
             thing = part[at + len(zero):].strip("的 ")
+            if len(thing) < 2:
+                thing = _strip_leading_verbs(part[:at]) + zero.removeprefix("零")  # 「实现重大行政决策零差错」
             if len(thing) >= 2:
                 out.append((start + at, start + len(part), thing, zero, "done", "zero"))
             continue
         status, word = status_of(part, kind)
+        if not word and kind == "下一年安排":
+            # A plan's clause is planned whatever its verb: 「完善行政规范性文件备案审查」.
+            toks = _tokens(part.strip("，,；;。 \n"))
+            if not toks:
+                continue
+            word = toks[0][0]
         if not word:
             continue
         word_at = part.rfind(word)

@@ -109,9 +109,13 @@ def score_statement(st: Statement, intent, weights: dict[str, float], plain: dic
     """(score, support) of one statement for a question: its words, its measured thing and its frame."""
     nw = words_of(st)
     score, support = score_number(nw, st.context or st.text, intent, measures, weights, plain, retrieval, rank)
+    head = getattr(intent, "head", None)
+    if head and not intent.measures and head.lower() not in (st.context or st.text).lower() and head not in st.own:
+        return score - 3.0, 0.0  # the sentence does not say the asked thing: never its figure
     if st.measures:
         thing = st.measures.lower()
-        score += 1.4 * _coverage(thing, weights)
+        near = _near_question_word(intent, weights)
+        score += 1.4 * _coverage(thing, near) if near else 0.0
         if intent.counted and intent.counted in thing:
             score += 0.6
         # Another figure's thing in this one's words (「27个部门单位的278项」): the words are not its own.
@@ -120,6 +124,12 @@ def score_statement(st: Statement, intent, weights: dict[str, float], plain: dic
             score -= 0.8
     score += _FRAME_FIT.get(getattr(intent, "frame", None), {}).get(st.frame, 0.0)
     return score, support
+
+
+def _near_question_word(intent, weights: dict[str, float]) -> dict[str, float]:
+    """The metric words right beside 多少/几 (they name what is measured), with their weights."""
+    focus = getattr(intent, "focus", ()) or ()
+    return {t: weights[t] for t, f in zip(intent.terms, focus) if f > 1.7 and t in weights}
 
 
 def words_of(st: Statement) -> NumberWords:

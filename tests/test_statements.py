@@ -1,0 +1,134 @@
+"""Statements: what each sentence states. One row per rule of rag/statements/rules.py (sentences written in
+the reports' manner, not copied from any report); no index build."""
+from __future__ import annotations
+
+import pytest
+
+from rag.statements.extract import _chunk_statements
+
+
+def _statements(sentence: str, kind: str = "成效", year: int = 2024):
+    return _chunk_statements(sentence, kind, "一、主要成效", 0, "t-1", "测试区", year, "测试区报告")
+
+
+def _figure(sentence: str, as_written: str, **kw):
+    found = [s for s in _statements(sentence, **kw) if s.as_written == as_written]
+    assert found, f"no figure {as_written} in {sentence}: {[s.as_written for s in _statements(sentence, **kw)]}"
+    return found[0]
+
+
+def _act(sentence: str, **kw):
+    found = [s for s in _statements(sentence, **kw) if not s.as_written]
+    assert found, f"no act in {sentence}"
+    return found[0]
+
+
+# --- the measured thing: the noun phrase the number belongs to, before or after it -------------------
+@pytest.mark.parametrize("sentence,as_written,measures", [
+    ("将全镇14个科室的96项服务事项集中到便民服务中心办理。", "14个", "科室"),
+    ("将全镇14个科室的96项服务事项集中到便民服务中心办理。", "96项", "服务事项"),
+    ("目前保留的政务服务事项602项,依申请事项233项,其他类事项369项。", "369项", "其他类事项"),
+    ("全年审结行政复议案件87件。", "87件", "行政复议案件"),
+    ("为23家小微企业兑现扶持资金316.5万元。", "23家", "小微企业"),
+    ("为23家小微企业兑现扶持资金316.5万元。", "316.5万元", "扶持资金"),
+    ("新设立综合执法队等3个机构。", "3个", "综合执法队机构"),
+])
+def test_measured_thing(sentence, as_written, measures):
+    assert _figure(sentence, as_written).measures == measures
+
+
+# --- frames: from → to, changes, parts, totals, 分别 lists ---------------------------------------------
+@pytest.mark.parametrize("sentence,as_written,frame", [
+    ("网上办理率由68%提升至95%。", "68%", "from"),
+    ("网上办理率由68%提升至95%。", "95%", "to"),
+    ("跑动次数从1.2万次压缩到4800次。", "1.2万次", "from"),
+    ("跑动次数从1.2万次压缩到4800次。", "4800次", "to"),
+    ("办结时限缩短至3个工作日。", "3个工作日", "to"),
+    ("收到行政复议申请365件,同比增长12.3%。", "12.3%", "delta"),
+    ("信访总量比去年减少了21件。", "21件", "delta"),
+    ("共办理行政应诉案件58件,其中胜诉49件。", "58件", "total"),
+    ("共办理行政应诉案件58件,其中胜诉49件。", "49件", "part"),
+    ("全年开展普法讲座120场。", "120场", "plain"),
+])
+def test_frame(sentence, as_written, frame):
+    assert _figure(sentence, as_written).frame == frame
+
+
+def test_respective_items_pair_in_order():
+    sentence = "投诉总量和办结时长分别下降35%和40%。"
+    first, second = _figure(sentence, "35%"), _figure(sentence, "40%")
+    assert (first.item, second.item) == (0, 1)
+    assert "投诉总量" in first.measures and "办结时长" in second.measures
+    assert first.frame == second.frame == "delta"
+
+
+# --- status: done / under way / exploring / preparing / planned / target -------------------------------
+@pytest.mark.parametrize("sentence,status", [
+    ("探索建立镇级行政争议预防化解中心。", "exploring"),
+    ("在城管领域试点推行首违不罚清单。", "exploring"),
+    ("扎实做好省级法治政府建设示范县创建迎检工作。", "preparing"),
+    ("启动公共法律服务中心改造。", "preparing"),
+    ("计划年内出台重大行政决策目录管理办法。", "planned"),
+    ("力争全部行政执法人员持证上岗。", "target"),
+    ("持续推进综合行政执法改革。", "ongoing"),
+    ("建成村级公共法律服务工作室45个。", "done"),
+    ("成功获评第二批全国法治政府建设示范县。", "done"),
+])
+def test_status(sentence, status):
+    assert _statements(sentence)[0].status == status
+
+
+def test_plan_section_is_planned():
+    assert _statements("完善行政规范性文件备案审查。", kind="下一年安排")[0].status == "planned"
+
+
+def test_a_count_under_way_words_was_done():
+    # 「推进…完成8座」: the count itself was done.
+    assert _figure("稳步推进基层站所建设,完成8座应急服务站建设。", "8座").status == "done"
+
+
+# --- polarity: stated as none -----------------------------------------------------------------------------
+@pytest.mark.parametrize("sentence", [
+    "全年发生行政复议纠错案件0件。",
+    "全年无一起因违法行政被判败诉的案件。",
+    "辖区未发生重大群体性事件。",
+    "实现重大行政决策零差错。",
+])
+def test_zero(sentence):
+    assert any(s.polarity == "zero" for s in _statements(sentence))
+
+
+def test_a_positive_count_is_not_zero():
+    assert _figure("受理群众投诉12件。", "12件").polarity == "positive"
+
+
+# --- scope and period ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("sentence,scope", [
+    ("在交通运输领域推行轻微违法免罚清单。", "在交通运输领域"),
+    ("全区共配备法律顾问130名。", "全区"),
+    ("镇级综合执法队伍达到4支。", "镇级"),
+])
+def test_scope(sentence, scope):
+    assert _statements(sentence)[0].scope == scope
+
+
+@pytest.mark.parametrize("sentence,as_written,period,year", [
+    ("受理申请300件,上年同期为260件。", "260件", "previous", 2023),
+    ("受理申请300件,上年同期为260件。", "300件", "current", 2024),
+    ("力争到2026年网办率达到98%。", "98%", "target", 2026),
+])
+def test_period(sentence, as_written, period, year):
+    st = _figure(sentence, as_written)
+    assert (st.period, st.year) == (period, year)
+
+
+def test_names_are_not_figures():
+    assert not [s for s in _statements("开通12345热线分中心,落实“3个一”工作法。") if s.as_written]
+
+
+def test_every_span_is_exact():
+    sentence = "共办理行政应诉案件58件,其中胜诉49件。"
+    for s in _statements(sentence):
+        assert sentence[s.start:s.end] == s.text
+        if s.as_written:
+            assert sentence[s.value_start:s.value_end] == s.as_written
