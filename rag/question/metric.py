@@ -55,7 +55,6 @@ class Intent:
     measures: tuple[str, ...] = ()  # 「几大提升」 → (大,): numerals used as names count for it
     numbers: tuple[float, ...] = ()  # numbers the question itself states (never the answer)
     frame: str | None = None  # 「提升到多少」 to · 「原来是多少」 from · 「提升了多少」 delta · None: a plain value
-    head: str | None = None  # the asked thing's head noun (「A类执法岗位有多少人」 → 岗位): a figure's sentence must say it
 
 
 def expected_units(q: str) -> tuple[str, ...]:
@@ -99,8 +98,7 @@ def analyse(question: str) -> Intent:
     stated = [n for n in find_quantities(q) if not n.is_year]
     return Intent(expected_units(q), terms, focus_weights(q, terms), predicate, counted, compare, prefer_less,
                   bool(_MULTI.search(q)), compare and bool(_DIFFERENCE.search(q)), asked_measures(q),
-                  tuple(sorted({n.value for n in stated} | {n.number for n in stated})), asked_frame(q),
-                  asked_head(q, terms, predicate, counted))
+                  tuple(sorted({n.value for n in stated} | {n.number for n in stated})), asked_frame(q))
 
 
 _ASKED_TO = re.compile(r"(提升|提高|增加|增长|上升|下降|降低|减少|压缩|缩短|降|减|增|升|扩大)(到|至)了?(多少|几|百分之)|现在是多少|目前是多少|现为多少")
@@ -117,23 +115,6 @@ def asked_frame(q: str) -> str | None:
     if _ASKED_DELTA.search(q):
         return "delta"
     return None
-
-
-def asked_head(q: str, terms: tuple[str, ...], predicate: str | None, counted: str | None) -> str | None:
-    """The asked thing's head: the counted noun after 多少X, else the last metric word before 多少/几 that is
-    no verb of the question; None when it is too general to require (案件, 事项…)."""
-    from .vocab import GENERIC_HEADS
-
-    if counted and counted not in GENERIC_HEADS and len(counted) >= 2:
-        return counted
-    at = min((i for i in (q.find("多少"), q.find("几")) if i >= 0), default=-1)
-    if at < 0:
-        return None
-    before = [t for t in terms if 0 <= q.lower().find(t) < at and t != predicate and len(t) >= 2]
-    if not before:
-        return None
-    head = max(before, key=lambda t: q.lower().rfind(t, 0, at) + len(t))
-    return None if head in GENERIC_HEADS else head
 
 
 _MEASURE_TOKENS = frozenset("个 件 项 名 家 人 次 份 条 场 期 批 篇 本 卷 座 户 天 元 位 所 处 类 部 套 台 辆 起 宗 支 张 "

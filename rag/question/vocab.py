@@ -51,8 +51,6 @@ SHARE = re.compile(r"占比|占.{0,16}?(的)?(比例|比重|百分之几|多少)
 BASE_FROM_RATE = re.compile(r"推算|估算|倒推|反推|换算|大概是多少|折算")
 AVERAGE = re.compile(r"平均每|平均一|人均|户均|件均|平均(?:下来)?每|每(个|家|批次|批|次|场|名|人|件|户)平均")
 COUNT_ITEMS = re.compile(r"(几|多少)(项|条|个|点|大|类)?(方面|不足|问题|短板|差距|措施|举措|安排|任务|重点|工作重点|打算|计划)")
-# Heads too general to require in the figure's own sentence (「案件」 is answered by 「申请」 as well).
-GENERIC_HEADS = frozenset("案件 事项 数量 件数 人数 次数 工作 情况 数字 总数 多少 规模 总量 比例 比重 金额 数据 内容".split())
 
 # Rankings over several reports.
 RANK = re.compile(r"(哪个|哪一个|哪些|哪家|哪里|哪边|哪几个|谁)[^，,。？?]{0,24}(最多|最少|最高|最低|最大|最小|最快|最好|更多|更少|更高|更低)"

@@ -34,10 +34,30 @@ def _is_nounish(word: str, flag: str) -> bool:
     return bool(_TOKEN_NOUN.match(word)) and flag.startswith(rules.NOUN_TAGS) and word not in rules.NOUN_STOP
 
 
+_STOP_TAGS = ("p", "m", "t", "u", "c", "r", "y", "e", "o", "w")
+_ADVERBS = frozenset("共 共计 合计 总计 累计 已 已经 均 全部 先后 分别 又 再 还 也 都 仍 共有 全年 年内 今年 当年 同时 此外 另外 "
+                     "目前 现 现有 其中 新 新增 首批 第一批 直接 持续 不断 进一步 逐步 积极 主动 依法 严格".split())
+_KEEP_IN_PHRASE = frozenset(("其他", "各类", "各项", "各级"))
+
+
+def _stops(w: str, f: str) -> bool:
+    """A token that cannot be inside a measured noun phrase."""
+    if not _TOKEN_NOUN.match(w) and w not in "()（）":
+        return True
+    if w in _ADVERBS or w in rules.NOUN_STOP:
+        return True
+    return f.startswith(_STOP_TAGS) and w not in _KEEP_IN_PHRASE
+
+
+def _verb_inside(toks, i: int) -> bool:
+    """A verb token that modifies the noun after it (示范单位, 宣讲活动), not the predicate."""
+    return i + 1 < len(toks) and toks[i + 1][1].startswith(("n", "vn")) and not _stops(*toks[i + 1])
+
+
 def noun_after(sentence: str, end: int) -> str:
     """「27个部门单位的…」: the noun phrase right after a figure's measure word, if one follows at once."""
-    rest = sentence[end:end + 24]
-    cut = _BREAK.search(rest)
+    rest = sentence[end:end + 30]
+    cut = re.search(r"[，,；;。：:！？!?\n]", rest)
     rest = rest[:cut.start()] if cut else rest
     out = ""
     toks = _tokens(rest)
@@ -45,21 +65,37 @@ def noun_after(sentence: str, end: int) -> str:
         if w in "“”\"":
             out += w
             continue
-        if f.startswith("vn") and i + 1 < len(toks) and toks[i + 1][1].startswith("n"):
-            out += w  # 服务事项, 执法人员: a verbal noun inside the phrase
-            continue
-        if f.startswith("v") or not _is_nounish(w, f) or w in _ACT_VERBS:
+        if f.startswith("v") and not f.startswith("vn") and not _verb_inside(toks, i):
+            break
+        if w in _ACT_VERBS and not _verb_inside(toks, i):
+            break
+        if _stops(w, f):
             break
         out += w
-    return out.strip("“”\"") if len(out.strip("“”\"")) >= 2 else ""
+    out = _balanced(out.strip("（("))
+    return out if len(out) >= 2 else ""
+
+
+_TAIL_WORDS = ("共计", "合计", "总计", "累计", "达到", "超过", "不少于", "分别为", "分别", "共有", "约为", "达", "为", "约",
+               "共", "是", "了", "有", "等", "近", "逾", "超", "：", ":", " ")
+
+
+def _strip_tail(lead: str) -> str:
+    """The words before a figure without the linking words that end them (共计 / 达到 / 为 / 由 …)."""
+    text = lead
+    changed = True
+    while changed:
+        changed = False
+        for w in (*_TAIL_WORDS, *rules.FROM_WORDS, *(t for t in rules.TO_WORDS if len(t) >= 2 or t == "至")):
+            if w and text.endswith(w):
+                text = text[: -len(w)]
+                changed = True
+    return text
 
 
 def noun_before(lead: str) -> tuple[str, str]:
     """(measured thing, act) from the words before a figure: 「全年办理行政复议案件」 → (行政复议案件, 办理)."""
-    text = lead.rstrip("为达约共计是了有：: 等")
-    for w in (*rules.FROM_WORDS, *rules.TO_WORDS, "达到", "达"):
-        text = text.removesuffix(w)
-    text = text.rstrip("为达约共计是了有：: 等")
+    text = _strip_tail(lead)
     toks = _tokens(text)
     phrase: list[str] = []
     act = ""
@@ -71,15 +107,38 @@ def noun_before(lead: str) -> tuple[str, str]:
         if phrase and (w in ("等", "其他", "、", "和", "及", "与") or (f.startswith("q") and _TOKEN_NOUN.match(w))):
             phrase.insert(0, w)  # 「公共服务等其他事项」「其他类事项」
             continue
-        if not _TOKEN_NOUN.match(w) or f.startswith(("p", "d", "m", "t", "c", "u", "r", "f", "q", "a")) or w in rules.NOUN_STOP:
+        if _stops(w, f):
             break
         phrase.insert(0, w)
     while phrase and phrase[0] in ("等", "、", "和", "及", "与"):
         phrase.pop(0)
     thing = _balanced("".join(phrase))
-    if len(thing) < 2 and act:
+    if len(thing) == 1 and act:
         return act + thing, ""  # 「进驻率」: jieba reads 进驻 as the verb of 率
+    if len(thing) < 2:
+        return "", act
     return thing, act
+
+
+def subject_of(clause: str) -> str:
+    """The noun phrase a clause opens with (「七进活动全年累计开展80余次」 → 七进活动): the measured thing when
+    the words right before the figure are only a verb."""
+    toks = _tokens(clause)
+    out = ""
+    started = False
+    for i, (w, f) in enumerate(toks):
+        if not started and (w in _ADVERBS or f.startswith(("t", "m", "p", "c", "d")) or w in "“”\""):
+            if w in "“”\"":
+                out += w
+            continue
+        if (w in _ACT_VERBS or (f.startswith("v") and not f.startswith("vn"))) and not _verb_inside(toks, i):
+            break
+        if _stops(w, f) or f.startswith(("d", "l")):
+            break
+        started = True
+        out += w
+    out = _balanced(out)
+    return out if len(out) >= 2 else ""
 
 
 def _balanced(text: str) -> str:
@@ -100,12 +159,23 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str) -> tuple[str, 
         return _balanced(item.strip("的 ")), verb
     after = noun_after(sentence, q.end)
     before, act = noun_before(nw.lead)
+    if q.unit in rules.FREQUENCY_UNITS and not after:
+        # 「9次专题研究法治工作」: a count of times counts the act that follows it.
+        rest = re.split(r"[，,；;。！？!?\n]", sentence[q.end:])[0].strip()
+        if 2 <= len(rest) <= 24 and not before:
+            return rest, act
     if after and not nw.lead.rstrip().endswith("等"):
         return after, act
     if after:
         return before + after, act  # 「区政务和数据局等4家单位」
     if before:
         return before, act
+    lead = sentence[:q.start]
+    clauses = [c for c in re.split(r"[，,；;。！？!?\n]", lead)]
+    for clause in reversed(clauses):
+        subject = subject_of(clause)
+        if subject:
+            return subject, act
     return previous, act
 
 
@@ -127,7 +197,9 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
             return "to"
     lead = sentence[:q.start]
     clause = lead[_clause_start(lead):]
-    if any(clause.rstrip("了约近 ").endswith(w) for w in rules.TO_WORDS if len(w) >= 2 and w not in ("达到",)):
+    tail = clause.rstrip("了约近 ")
+    if any(tail.endswith(w) for w in rules.TO_WORDS if w not in ("达到", "到")) and not tail.endswith("截至") \
+            or re.search(r"(调整|优化|压缩|整合|合并|精简|改革)后(为|达到?|共)?$", tail):
         return "to"
     if nw.respective:
         verb = _respective_verb(sentence, q.start)
@@ -139,6 +211,12 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
             return "delta"
     if clause.lstrip().startswith(rules.PART_WORDS):
         return "part"
+    if k and clause.lstrip().startswith(("已", "均已", "其中已")) and words[k - 1].quantity.unit == q.unit \
+            and words[k - 1].quantity.value >= q.value:
+        return "part"  # 「收到线索239个,已办结231个」
+    if nxt is not None and nxt.unit == q.unit and nxt.value <= q.value and \
+            re.match(r"^[，,]\s*(已|均已|其中已)", sentence[q.end:]):
+        return "total"
     if any(w in clause for w in rules.TOTAL_WORDS) and "其中" in sentence[q.end:]:
         return "total"
     return "plain"
@@ -162,6 +240,12 @@ def _clause_start(text: str) -> int:
     return cut
 
 
+def _future_jiang(text: str, at: int) -> bool:
+    """「将开展」 is a plan; 「将92部法规列入」「将学法列为」 (将 + object) is not."""
+    toks = _tokens(text[at + 1:at + 8])
+    return bool(toks) and toks[0][1].startswith("v") and not toks[0][1].startswith("vn")
+
+
 def status_of(text_before: str, kind: str) -> tuple[str, str]:
     """(status, the word that says it) from the words before a figure or thing in its sentence.
 
@@ -170,7 +254,7 @@ def status_of(text_before: str, kind: str) -> tuple[str, str]:
     for status, words in rules.STATUS_WORDS:
         for w in words:
             at = text_before.rfind(w)
-            if at < 0 or (w == "将" and text_before[at:at + 2] in ("将全", "将其")):
+            if at < 0 or (w == "将" and not _future_jiang(text_before, at)):
                 continue
             if w in ("已", "将") and at + 1 < len(text_before) and text_before[at + 1] in "经有":
                 pass
@@ -185,7 +269,8 @@ def status_of(text_before: str, kind: str) -> tuple[str, str]:
         for governing, words in rules.STATUS_WORDS:
             if governing in ("planned", "target", "exploring", "preparing"):
                 for w in words:
-                    if 0 <= text_before.rfind(w) < best[0] - len(word) and not (w == "将" and "将全" in text_before):
+                    at = text_before.rfind(w)
+                    if 0 <= at < best[0] - len(word) and not (w == "将" and not _future_jiang(text_before, at)):
                         return governing, w
     if kind == "下一年安排" and status in ("done", "ongoing"):
         return "planned", word
@@ -208,23 +293,29 @@ def figure_status(sentence: str, q_start: int, kind: str) -> tuple[str, str]:
 
 
 def scope_of(text_before: str) -> str:
-    """「在市场监管领域」「全区」: what limits where the statement holds, as written."""
+    """「在市场监管领域」「全区」「镇级…」: what limits where the statement holds, as written. A level word
+    (区级, 省级) limits only where it opens a clause; inside a noun phrase (省级立法专家) it names a kind."""
     m = None
     for m in rules.SCOPE_FIELD.finditer(text_before):
         pass
     if m:
         return m.group(0)
+    for m in rules.SCOPE_WHOLE.finditer(text_before):
+        pass
+    if m:
+        return m.group(0)
     for m in rules.SCOPE_LEVEL.finditer(text_before):
         pass
-    return m.group(0) if m else ""
+    return m.group(1) if m else ""
 
 
 def zero_word(text: str) -> str:
-    """The word that says nothing of the thing happened (无一宗, 未发生), if the text has one."""
+    """The word that says nothing of the thing happened (无一宗, 未发生, 实现零超时), if the text has one."""
     for w in rules.ZERO_WORDS:
         if w in text:
             return w
-    return ""
+    m = rules.ZERO_PREFIX.search(text)
+    return m.group(0).lstrip("、，,") if m else ""
 
 
 _THING_END = re.compile(r"(工作|等工作|活动|事项|情况)$")
@@ -237,9 +328,11 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
     pos = 0
     for part in re.split(r"([，,；;。！？!?\n])", sentence):
         start, pos = pos, pos + len(part)
-        if len(part) < 4 or re.search(r"[0-9０-９]", part):
+        if len(part) < 4:
             continue
         zero = zero_word(part)
+        if not zero and re.search(r"[0-9０-９]", part):
+            continue  # its figures are statements of their own
         if zero:
             at = part.find(zero)
             thing = part[at + len(zero):].strip("的 ")
@@ -269,6 +362,8 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
             act = word + verb_toks[0][0]
             thing = thing[len(verb_toks[0][0]):]
         thing = _THING_END.sub("", thing.strip("“”\"的 ")) or thing
+        if re.fullmatch(r"(建设|试点|推进|起步|探索|筹备)?(阶段|中|之中|过程中)?", thing):
+            thing = subject_of(part)  # 「X目前处于加快建设阶段」: the thing is what the clause opens with
         if len(thing) >= 3:
             out.append((start + part.rfind(word), start + len(part), _balanced(thing), act, status, "positive"))
     return out

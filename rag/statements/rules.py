@@ -18,16 +18,19 @@ STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("target", ("力争", "目标", "确保到", "争取", "预计")),
     ("ongoing", ("正在", "持续推进", "加快推进", "稳步推进", "深入推进", "推进", "推动", "深化", "加快", "逐步",
                  "着力", "持续", "不断", "进一步", "推行", "实行", "实施", "开展")),
-    ("done", ("已建成", "建成", "已完成", "完成", "实现", "荣获", "获评", "获得", "被评为", "评为", "入选", "成功创建",
-              "通过验收", "建立", "出台", "印发", "制定", "成立", "组建", "设立", "开通", "上线", "投入使用", "挂牌",
-              "已经", "已")),
+    ("done", ("已建成", "建成", "已完成", "完成", "实现", "荣获", "获评", "获得", "被评为", "评为", "被命名为", "命名为",
+              "入选", "成功创建", "榜上有名", "受到", "表彰", "通过验收", "建立", "出台", "印发", "制定", "成立", "组建",
+              "设立", "开通", "上线", "投入使用", "挂牌", "推出", "已经", "已")),
 )
 # A figure stated in the achievements is done unless its clause says otherwise; one in the plan is planned.
 STATUS_BY_KIND = {"下一年安排": "planned", "不足": "done"}
 
 # Zero and none: the sentence states that nothing of the thing happened.
 ZERO_WORDS = ("无一宗", "无一起", "无一件", "无一例", "无一人", "无一家", "无一", "零发生", "零投诉", "零事故", "零差错",
-              "未发生", "没有发生", "未出现", "没有出现", "均未", "未有", "无发生", "杜绝", "清零")
+              "未发生", "没有发生", "未出现", "没有出现", "未收到", "没有收到", "未发现", "没有发现", "均未", "未有",
+              "无发生", "无遗留", "杜绝", "清零")
+# 「实现零超时」「零脱管、零重新犯罪」: 零 before an event word, after a verb of achieving or in a list of them.
+ZERO_PREFIX = re.compile(r"(?:实现|保持|做到|达到|确保|全年|、|，|,)零(?=[\u4e00-\u9fff])")
 ZERO_AFTER = re.compile(r"^(?:[0０零〇]\s*(?:件|起|宗|例|人|次|家|个|项|条|名)?)(?![0-9.])")
 
 # Frames: how a figure stands to the others in its sentence.
@@ -44,8 +47,10 @@ TOTAL_WORDS = ("共", "共计", "合计", "总计", "累计", "总数", "总量"
 
 # Scope: a qualifier that limits where a statement holds.
 SCOPE_FIELD = re.compile(r"在([\u4e00-\u9fff“”\"、和及与]{2,14}?)(领域|行业|系统|范围内|范围|方面|部门|单位|试点)")
-SCOPE_LEVEL = re.compile(r"(全区|全市|全县|全镇|全乡|全街道|全省|全旗|辖区内|区级|市级|县级|镇级|乡级|街道级|村级|社区级|"
-                         r"市级以上|省级以上|国家级|省级)")
+SCOPE_WHOLE = re.compile(r"全区|全市|全县|全镇|全乡|全街道|全省|全旗|辖区内|辖区")
+SCOPE_LEVEL = re.compile(r"(?:^|[，,；;。：:]|在)\s*(区级|市级以上|市级|县级|镇级|乡级|街道级|村级|社区级|省级以上|国家级|省级)")
+# Units that count times an act was done: the measured thing is the act that follows (「9次专题研究…」).
+FREQUENCY_UNITS = frozenset(("次", "场", "场次", "期", "轮", "批", "批次"))
 
 # Period: the year a figure is for.
 PREVIOUS_WORDS = ("上一年度", "上一年", "上年同期", "去年同期", "上年度", "上年", "去年", "前一年")

@@ -109,9 +109,6 @@ def score_statement(st: Statement, intent, weights: dict[str, float], plain: dic
     """(score, support) of one statement for a question: its words, its measured thing and its frame."""
     nw = words_of(st)
     score, support = score_number(nw, st.context or st.text, intent, measures, weights, plain, retrieval, rank)
-    head = getattr(intent, "head", None)
-    if head and not intent.measures and head.lower() not in (st.context or st.text).lower() and head not in st.own:
-        return score - 3.0, 0.0  # the sentence does not say the asked thing: never its figure
     if st.measures:
         thing = st.measures.lower()
         near = _near_question_word(intent, weights)
