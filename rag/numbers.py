@@ -95,6 +95,7 @@ _MASTER = re.compile(rf"""
           |(?<!{_D}){_D}+(?:-{_D}+){{2,}}|(?<!{_D})\d{{1,2}}:\d{{2}}(?::\d{{2}})?)
 | (?P<yrange>[(（]?(?<!{_D}){_YEAR}[ \t]*[-–—~～至到][ \t]*{_YEAR}(?!{_D})(?:年度|年)?[)）]?)
 | (?P<pre1>{_PRE})?(?P<pct>百分之)(?P<pnum>{_ANUM}|{_CNUM})(?P<post1>{_POST})?
+| (?P<pre4>{_PRE})?(?<![{_CN_CHARS}])(?P<tenths>[一二三四五六七八九两兩]|十)成(?![立功为為效果员員本都绩績就熟长長交型分份品不])(?P<post4>{_POST})?
 | (?P<pre2>{_PRE})?(?<![0-9A-Za-z.．０-９])(?P<num>{_ANUM})(?![0-9A-Za-z])
     (?P<m1>{_MULT_RE})?(?P<a1>{_MID})?(?P<m2>{_MULT_RE})?[ ]?
     (?P<unit>{_UNIT_RE}|[%％])?(?P<ci1>{_CI})?(?P<post2>{_POST})?
@@ -210,6 +211,9 @@ def _scan(text: str, loose: bool) -> list[Quantity]:
 def _build(m: re.Match, text: str, loose: bool) -> Quantity | None:
     g = m.group
     s, e = m.span()
+    if g("tenths"):
+        n = cn_to_number(g("tenths")) * 10
+        return Quantity(m.group(), s, e, n, n, "%", bool(g("pre4") or g("post4")), False, True)
     if g("pct"):
         raw = g("pnum")
         n = _arabic(raw) if raw[0].isdigit() else (100.0 if raw == "百" else cn_to_number(raw))

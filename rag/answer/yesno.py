@@ -28,7 +28,10 @@ def yesno_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     passages = ctx.search(pq)
     if pq.threshold is not None:
         # The threshold's number may well be the report's own figure: it is a candidate here.
-        pick = value_pick(pq, passages, ctx, replace(pq.metric, numbers=()))
+        t = pq.threshold
+        metric = replace(pq.metric, numbers=(), units=(t.unit,) if t.unit else pq.metric.units,
+                         frame="delta" if pq.threshold_of_change else pq.metric.frame)
+        pick = value_pick(pq, passages, ctx, metric)
         if pick is None:
             return refuse_metric(pq, passages)
         q, t = pick.quantity, pq.threshold

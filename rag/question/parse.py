@@ -72,6 +72,7 @@ class ParsedQuestion:
     asks_done: bool = False  # yes/no about completion (建成/获评/已…): 「探索建设」 or 「推进」 is no
     asks_all: bool = False  # yes/no about everywhere (全区/各个/都): a statement limited to one field is no
     mention: str = ""  # the thing a mentions question looks for
+    threshold_of_change: bool = False  # 「是不是下降了六成以上」: the threshold holds a change, not a level
     carried: tuple[str, ...] = ()  # what came from earlier turns: place, year, metric
     rewrites: tuple[tuple[str, str], ...] = ()  # (as written, read as): pinyin, typos
     notices: tuple[str, ...] = field(default=())
@@ -176,6 +177,9 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields.update(shape="list", operation="count")
     elif vocab.YES_NO.search(q):
         fields.update(shape="yesno", threshold=_threshold(q))
+        if fields["threshold"] is not None:
+            at = q.find(fields["threshold"].text)
+            fields["threshold_of_change"] = bool(re.search(f"({'|'.join(vocab.CHANGE_VERBS)})了?$", q[:max(at, 0)]))
         fields["aggregate"] = "change" if vocab.CHANGE.search(q) else None
     elif places >= 2 and vocab.SUM.search(q) and wants_number:
         fields.update(shape="aggregate", aggregate="sum")

@@ -141,6 +141,11 @@ def subject_of(clause: str) -> str:
     return out if len(out) >= 2 else ""
 
 
+def only_links(between: str) -> bool:
+    """「50批次3.2万余人」「案卷二次共20份」: nothing but linking words between two figures (they share a thing)."""
+    return bool(re.fullmatch(r"[共计达约为合和及与、\s]*", between))
+
+
 def _balanced(text: str) -> str:
     """Quotes kept only in pairs: 「容错期”服务型执法」 → 容错期服务型执法."""
     text = text.strip("“”\"")
@@ -170,13 +175,9 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str) -> tuple[str, 
         return before + after, act  # 「区政务和数据局等4家单位」
     if before:
         return before, act
-    lead = sentence[:q.start]
-    clauses = [c for c in re.split(r"[，,；;。！？!?\n]", lead)]
-    for clause in reversed(clauses):
-        subject = subject_of(clause)
-        if subject:
-            return subject, act
-    return previous, act
+    # 「七进活动全年累计开展80余次」: only a verb before the figure; the clause's opening noun is its thing.
+    clause = re.split(r"[，,；;。！？!?\n]", sentence[:q.start])[-1]
+    return subject_of(clause) or previous, act
 
 
 def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:

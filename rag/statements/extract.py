@@ -33,18 +33,21 @@ def extract_statements(report: Report, chunks: list[Chunk]) -> list[Statement]:
 
 
 def chunk_statements(chunk: Chunk, doc_id: str, region: str, year: int, title: str, *,
-                     measures: tuple[str, ...] = (), skip: tuple[float, ...] = ()) -> tuple[Statement, ...]:
+                     measures: tuple[str, ...] = (), skip: tuple[float, ...] = (),
+                     names: bool = False) -> tuple[Statement, ...]:
     """The statements of one chunk (cached: answers read the statements of the passages they retrieve).
 
     `measures`: numerals used as names that count for a 「几大…」 question; `skip`: numbers the question
-    itself states, never a figure of the answer."""
+    itself states, never a figure of the answer; `names`: keep numbers written as names (区级“12条”措施),
+    which a question may ask to count but a table of figures leaves out."""
     return _chunk_statements(chunk.text, chunk.kind, chunk.section_path, chunk.start, doc_id, region, year, title,
-                             measures, skip)
+                             measures, skip, names)
 
 
 @lru_cache(maxsize=8192)
 def _chunk_statements(text: str, kind: str, section: str, offset: int, doc_id: str, region: str, year: int,
-                      title: str, measures: tuple[str, ...] = (), skip: tuple[float, ...] = ()) -> tuple[Statement, ...]:
+                      title: str, measures: tuple[str, ...] = (), skip: tuple[float, ...] = (),
+                      names: bool = False) -> tuple[Statement, ...]:
     simple = to_simplified(text)
     heading = to_simplified(section)
     out: list[Statement] = []
@@ -58,21 +61,21 @@ def _chunk_statements(text: str, kind: str, section: str, offset: int, doc_id: s
         common = dict(doc_id=doc_id, region=region, kind=kind, text=original[lstrip:len(original) - rstrip],
                       start=offset + a + lstrip, end=offset + b - rstrip, section=section, title=title,
                       context=sentence + heading)
-        figures = _figures(sentence, original, kind, year, offset + a, common, measures, skip)
+        figures = _figures(sentence, original, kind, year, offset + a, common, measures, skip, names)
         out += figures
         out += _acts(sentence, original, kind, year, offset + a, common, figures)
     return tuple(out)
 
 
 def _figures(sentence: str, original: str, kind: str, year: int, base: int, common: dict,
-             measures: tuple[str, ...] = (), skip: tuple[float, ...] = ()) -> list[Statement]:
+             measures: tuple[str, ...] = (), skip: tuple[float, ...] = (), names: bool = False) -> list[Statement]:
     words = number_words(sentence, measures, set(skip))
     out: list[Statement] = []
     previous_thing = ""
     items = [k for k, nw in enumerate(words) if nw.respective]
     for k, nw in enumerate(words):
         q = nw.quantity
-        if _is_name(sentence, q) and not (measures and q.text.rstrip().endswith(measures)):
+        if not names and _is_name(sentence, q) and not (measures and q.text.rstrip().endswith(measures)):
             continue  # 12345热线, “12条”措施, 五项制度: a name, not a figure (unless a 「几项」 question counts it)
         tail_len = len(nw.own) - len(nw.lead) - len(q.text) if not nw.respective else 0
         lead_start = q.start - len(nw.lead)
@@ -88,7 +91,10 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
         period, for_year = _period(nw.clause, kind, year, sentence[:q.start])
         if period == "previous" and not _PREVIOUS.search(metric):
             metric = "上年" + metric
-        thing, act = describe.measured_thing(sentence, nw, previous_thing)
+        shares = k and words[k - 1].quantity.end <= q.start and \
+            describe.only_links(sentence[words[k - 1].quantity.end:q.start])
+        thing, act = (previous_thing, "") if shares and previous_thing else \
+            describe.measured_thing(sentence, nw, previous_thing)
         thing = _LEADING_YEAR.sub("", thing)
         frame = describe.frame_of(sentence, words, k)
         if frame in ("to", "delta") and not thing:

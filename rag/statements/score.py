@@ -109,16 +109,16 @@ def score_statement(st: Statement, intent, weights: dict[str, float], plain: dic
     """(score, support) of one statement for a question: its words, its measured thing and its frame."""
     nw = words_of(st)
     score, support = score_number(nw, st.context or st.text, intent, measures, weights, plain, retrieval, rank)
-    if st.measures:
+    if measures:
+        pass  # 「几级」「几大」: the asked measure word is what identifies the figure, not its thing or act
+    elif st.measures:
         thing = st.measures.lower()
         near = _near_question_word(intent, weights)
         score += 1.4 * _coverage(thing, near) if near else 0.0
         if intent.counted and intent.counted in thing:
             score += 0.6
-        # Another figure's thing in this one's words (「27个部门单位的278项」): the words are not its own.
-        own_only = nw.own.replace(st.measures, "")
-        if _coverage(thing, weights) == 0 and _coverage(own_only, weights) > 0 and st.frame == "plain":
-            score -= 0.8
+    if st.act and st.act in intent.terms and not measures:
+        score += 0.6  # the asked act (化解, 审查) is the figure's own act
     score += _FRAME_FIT.get(getattr(intent, "frame", None), {}).get(st.frame, 0.0)
     return score, support
 

@@ -22,7 +22,18 @@ from ..bm25 import tokenize
 from ..types import Statement
 
 log = logging.getLogger(__name__)
-EXTRACTION_VERSION = 8  # bump when extraction rules change: statements are re-extracted into a new store
+def _extraction_version() -> str:
+    """A digest of the extraction's own source: any change to its rules re-extracts into a new store."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha1()
+    for path in sorted([*root.glob("*.py"), root.parent / "numbers.py"]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+EXTRACTION_VERSION = _extraction_version()
 _COLUMNS = ("doc_id", "region", "year", "kind", "period", "status", "polarity", "frame", "unit", "value",
             "measures")
 _SCHEMA = f"""
