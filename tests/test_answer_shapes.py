@@ -11,8 +11,7 @@ from rag.answer.pipeline import extractive_answer
 from rag.bm25 import tokenize
 from rag.chunking import chunk_report
 from rag.corpus import load_corpus, to_simplified
-from rag.facts.extract import extract_facts
-from rag.facts.match import FactTable
+from rag.statements import StatementTable, extract_statements
 from rag.filters import ScopeDetector
 from rag.question import QuestionParser
 from rag.settings import Settings
@@ -52,8 +51,9 @@ class FakeRetriever:
 def world():
     corpus = load_corpus(Settings().seeds_dir)
     retriever = FakeRetriever(corpus)
-    facts = [f for r in corpus.reports for f in extract_facts(r, [c for c in retriever.index.chunks if c.doc_id == r.doc_id])]
-    table = FactTable(facts, None)
+    facts = [f for r in corpus.reports for f in extract_statements(r, [c for c in retriever.index.chunks if c.doc_id == r.doc_id])
+             if f.as_written]
+    table = StatementTable(facts, None)
     ctx = AnswerContext(retriever, corpus.catalog, lambda: table, top_k=5)
     return QuestionParser(retriever.detector), ctx, corpus
 

@@ -1,4 +1,4 @@
-"""The facts table: every figure a report states, extracted with the answerer's own grammar.
+"""The facts view of the statements: every figure a report states, extracted with the answerers' own grammar.
 
 `tests/data/facts_sample.jsonl` is a sample of 136 facts across the five reports checked by hand (value, unit,
 period and whether the metric words say what the number counts; a corrected metric where they did not).
@@ -13,7 +13,7 @@ import pytest
 from rag.bm25 import tokenize
 from rag.chunking import chunk_report
 from rag.corpus import load_corpus, to_simplified
-from rag.facts.extract import extract_facts
+from rag.statements import extract_statements
 from rag.settings import Settings
 from rag.types import CatalogEntry, Chunk, Report
 
@@ -23,7 +23,7 @@ SAMPLE = Path(__file__).parent / "data" / "facts_sample.jsonl"
 @pytest.fixture(scope="module")
 def facts():
     corpus = load_corpus(Settings().seeds_dir)
-    return [f for r in corpus.reports for f in extract_facts(r, chunk_report(r))], corpus
+    return [f for r in corpus.reports for f in extract_statements(r, chunk_report(r)) if f.as_written], corpus
 
 
 def _report(text: str, year: int = 2024) -> Report:
@@ -34,7 +34,7 @@ def _report(text: str, year: int = 2024) -> Report:
 
 def _one(text: str, kind: str = "成效"):
     report = _report(text)
-    return extract_facts(report, [Chunk("t-1", ("一、成效",), kind, text, 0, len(text))])
+    return [f for f in extract_statements(report, [Chunk("t-1", ("一、成效",), kind, text, 0, len(text))]) if f.as_written]
 
 
 @pytest.mark.parametrize("text,value,unit,approx", [

@@ -62,16 +62,16 @@ def make_llm(base_url: str, timeout: float = 1.0, retries: int = 0, model: str |
 # --- prompts -----------------------------------------------------------------------
 
 def test_prompt_loader_renders_every_variable():
-    text = render("qa", question="问题甲", passages="[1] 段落乙", history="（无）", feedback="")
+    text = render("qa", question="问题甲", passages="[1] 段落乙", statements="（无）", history="（无）", feedback="")
     assert "问题甲" in text and "[1] 段落乙" in text and "{" not in text
     assert "{" not in render("system")
 
 
 def test_prompt_loader_fails_loudly_on_missing_extra_or_unknown(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="缺少变量.*question"):
-        render("qa", passages="p", history="h", feedback="")
+        render("qa", passages="p", statements="s", history="h", feedback="")
     with pytest.raises(ConfigError, match="不使用这些变量.*surprise"):
-        render("qa", question="q", passages="p", history="h", feedback="", surprise="x")
+        render("qa", question="q", passages="p", statements="s", history="h", feedback="", surprise="x")
     with pytest.raises(ConfigError, match="提示词文件不存在"):
         render("no_such_prompt")
     with pytest.raises(ConfigError, match="名称无效"):

@@ -44,7 +44,7 @@ def make_llm(base_url: str, timeout: float = 2.0, max_tokens: int = 128, context
 
 def _system_lines() -> list[str]:
     """Lines of the prompt's instruction text long enough to recognise if they leak."""
-    fixed = render("system") + render("qa", question="", passages="", history="", feedback="")
+    fixed = render("system") + render("qa", question="", passages="", statements="", history="", feedback="")
     return [line.strip() for line in fixed.splitlines() if len(line.strip()) >= 12]
 
 

@@ -69,7 +69,7 @@ def _slots(base_url: str) -> list[dict]:
 
 
 def _prompt_lines() -> list[str]:
-    fixed = render("system") + render("qa", question="", passages="", history="", feedback="")
+    fixed = render("system") + render("qa", question="", passages="", statements="", history="", feedback="")
     return [line.strip()[:12] for line in fixed.splitlines() if len(line.strip()) >= 12]
 
 

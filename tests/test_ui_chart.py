@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 
-from rag.types import Answer, Fact
+from rag.types import Answer, Statement as Fact
 from ui.chart import chart_html
 from ui.data_tab import COLUMNS, fact_rows, table_html, write_csv
 from ui.format import format_answer_html

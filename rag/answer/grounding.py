@@ -12,9 +12,9 @@ Rules (the issue "every number it states must be found in a passage it cites"):
   when its exact surface form stands in such a passage.  A number found only in
   a passage the answer does not cite is unsupported.
 * an answer that states numbers but cites nothing fails.
-* meaning, not only digits (`check_metric`): when the question asks for a number, the
-  answer's first number must be stated in a cited passage *for the asked metric*, scored
-  by the extractive answerer's own matcher (the words a number owns vs the question's).
+* meaning, not only digits (`check_metric`): when the question asks for a number, every
+  number of the answer must be a statement of a cited passage *that measures the asked
+  metric* (scored by the answerers' own matcher), or stand in the sentence of one that does.
 """
 from __future__ import annotations
 
@@ -129,16 +129,21 @@ def check_grounding(answer_text: str, citations_or_passages_by_marker: Mapping[i
 # --- meaning: the number must be the asked metric's --------------------------------
 
 def metric_support(question: str, quantity: Quantity, passages: Sequence[object]) -> float:
-    """How well the words `quantity` owns in `passages` match the question's metric, 0..1.
+    """How well the statement that states `quantity` in `passages` measures the question's metric, 0..1.
 
-    The one adapter to the extractive answerer's matcher (`candidates` scores each number
+    The one adapter to the extractive answerer's matcher (`candidates` scores each statement
     by its own words): the LLM's numbers are judged exactly as extractive picks are.
     """
+    return max((support for _, support in _supports(question, quantity, passages)), default=0.0)
+
+
+def _supports(question: str, quantity: Quantity, passages: Sequence[object]) -> list[tuple[tuple, float]]:
+    """((doc, sentence start), support) of every statement in `passages` that states `quantity`."""
     from ..question.metric import analyse
     from . import extractive
 
     picks = extractive.candidates(analyse(question), list(passages))
-    return max((p.support for p in picks if same_value(p.quantity, quantity)), default=0.0)
+    return [((p.statement.doc_id, p.statement.start), p.support) for p in picks if same_value(p.quantity, quantity)]
 
 
 def min_metric_support() -> float:
@@ -159,7 +164,14 @@ def check_metric(answer_text: str, cited_passages: Sequence[object], question: s
     stated = stated_numbers(answer_text, question)
     if not stated:
         return None
-    first = stated[0]
-    if metric_support(question, first, cited_passages) >= min_metric_support():
-        return None
-    return first.text
+    floor = min_metric_support()
+    # Every number must be a statement that measures the asked thing, or stand in the sentence of one that
+    # does (「1723件，同比增长48.2%」: the rate is of the same thing).
+    supported: set[tuple] = set()
+    found: list[tuple[Quantity, list]] = [(q, _supports(question, q, cited_passages)) for q in stated]
+    for q, sups in found:
+        supported |= {key for key, s in sups if s >= floor}
+    for q, sups in found:
+        if not any(s >= floor or key in supported for key, s in sups):
+            return q.text
+    return None

@@ -91,10 +91,36 @@ def format_history(history: Sequence[dict] | None) -> str:
     return "\n".join(turns[-2 * HISTORY_TURNS:]) or "（无）"
 
 
+_FRAME_WORDS = {"from": "变化前", "to": "变化后", "delta": "变化量", "part": "其中部分", "total": "总数"}
+_STATUS_WORDS = {"exploring": "探索中", "preparing": "筹备/创建中", "planned": "计划", "target": "目标", "ongoing": "推进中"}
+_PERIOD_WORDS = {"previous": "上年数字", "target": "目标/计划年度"}
+
+
+def format_statements(question: str, passages: Sequence[Passage], limit: int = 6) -> str:
+    """The passages' statements that measure the asked thing, best first: what the model should state."""
+    from ..question.metric import analyse
+    from . import extractive
+
+    if not passages or not question:
+        return "（无）"
+    marker = {id(p): i for i, p in enumerate(passages, 1)}
+    lines = []
+    for pick in extractive.candidates(analyse(question), list(passages)):
+        if pick.support < extractive.MIN_SUPPORT or len(lines) >= limit:
+            break
+        st = pick.statement
+        notes = [w for w in (st.act, _FRAME_WORDS.get(st.frame, ""), _STATUS_WORDS.get(st.status, ""),
+                             _PERIOD_WORDS.get(st.period, ""), st.scope) if w]
+        thing = as_data(st.measures or st.metric_simplified)
+        lines.append(f"[{marker[id(pick.passage)]}] {st.as_written}：{thing}" + (f"（{'；'.join(notes)}）" if notes else ""))
+    return "\n".join(lines) or "（无）"
+
+
 def build_prompt(question: str, passages: Sequence[Passage], history: Sequence[dict] | None,
                  feedback: str = "") -> str:
     return render("qa", question=question, passages=format_passages(passages),
-                  history=format_history(history), feedback=feedback)
+                  statements=format_statements(question, passages), history=format_history(history),
+                  feedback=feedback)
 
 
 def _limits(llm: LLM) -> tuple[int, int, float]:
@@ -141,7 +167,7 @@ def fit_prompt(llm: LLM, system: str, question: str, passages: Sequence[Passage]
 
 
 def _echo_filter(system: str, question: str, passages: Sequence[Passage]) -> EchoFilter:
-    fixed = [system, render("qa", question="", passages="", history="", feedback=""),
+    fixed = [system, render("qa", question="", passages="", statements="", history="", feedback=""),
              render("repair", previous="", problem="")]
     return EchoFilter(fixed, [p.chunk.text for p in passages], question)
 

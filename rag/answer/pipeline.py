@@ -19,6 +19,7 @@ from .registry import answerer_for
 
 log = logging.getLogger(__name__)
 LLM_OPERATIONS = ("value", "multi", "list")
+COMPUTED_NOTICE = "此题由程序根据报告原文计算或判断作答，未交给大模型"
 
 
 class _Clock:
@@ -67,6 +68,9 @@ def stream_answer(pq: ParsedQuestion, ctx: AnswerContext, *, history: list, use_
             yield finish(final)
         return
     ans = offline()
+    if use_llm and llm is not None and pq.operation not in LLM_OPERATIONS:
+        # Computed and judged answers stay in code: the model would add nothing it could prove.
+        ans = replace(ans, notice="；".join(n for n in (ans.notice, COMPUTED_NOTICE) if n))
     if ans.text and ans.answered:
         # Extractive answers are ready at once; stream the lead first so UIs show it immediately.
         yield Answer(pq.text, ans.text.split("\n", 1)[0], ans.answered, [], ans.mode, None, None,

@@ -54,10 +54,15 @@ def _verb_inside(toks, i: int) -> bool:
     return i + 1 < len(toks) and toks[i + 1][1].startswith(("n", "vn")) and not _stops(*toks[i + 1])
 
 
-def noun_after(sentence: str, end: int) -> str:
-    """「27个部门单位的…」: the noun phrase right after a figure's measure word, if one follows at once."""
-    rest = sentence[end:end + 30]
+def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
+    """「27个部门单位的…」: the noun phrase right after a figure's measure word, if one follows at once.
+
+    Nouns that run on into the next figure are shared: 「27家市场主体安全隐患89个」 gives 27 its first noun
+    (市场主体) and leaves the rest (安全隐患) to 89."""
+    stop = min(end + 30, next_start if next_start is not None else len(sentence))
+    rest = sentence[end:stop]
     cut = re.search(r"[，,；;。：:！？!?\n]", rest)
+    runs_on = cut is None and next_start is not None and stop == next_start
     rest = rest[:cut.start()] if cut else rest
     out = ""
     toks = _tokens(rest)
@@ -72,6 +77,14 @@ def noun_after(sentence: str, end: int) -> str:
         if _stops(w, f):
             break
         out += w
+    if runs_on and out == rest.strip() and len(toks) > 1:
+        # Nothing but nouns up to the next figure: this one takes the first of them.
+        first = ""
+        for w, _ in toks:
+            first += w
+            if len(first) >= 2:
+                break
+        out = first
     out = _balanced(out.strip("（("))
     return out if len(out) >= 2 else ""
 
@@ -154,7 +167,7 @@ def _balanced(text: str) -> str:
     return text
 
 
-def measured_thing(sentence: str, nw: NumberWords, previous: str) -> tuple[str, str]:
+def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: int | None = None) -> tuple[str, str]:
     """(measured thing, act) of one figure; a bare rate or change borrows the previous figure's thing."""
     q = nw.quantity
     if nw.respective:
@@ -162,8 +175,10 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str) -> tuple[str, 
         item = nw.own[: len(nw.own) - len(q.text)]
         item = item.removesuffix(verb) if verb else item
         return _balanced(item.strip("的 ")), verb
-    after = noun_after(sentence, q.end)
+    after = noun_after(sentence, q.end, next_start)
     before, act = noun_before(nw.lead)
+    if previous and before.startswith(previous) and len(before) > len(previous) + 1:
+        before = before[len(previous):]  # 「27家市场主体安全隐患89个」: 市场主体 is 27's
     if q.unit in rules.FREQUENCY_UNITS and not after:
         # 「9次专题研究法治工作」: a count of times counts the act that follows it.
         rest = re.split(r"[，,；;。！？!?\n]", sentence[q.end:])[0].strip()
@@ -175,9 +190,13 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str) -> tuple[str, 
         return before + after, act  # 「区政务和数据局等4家单位」
     if before:
         return before, act
-    # 「七进活动全年累计开展80余次」: only a verb before the figure; the clause's opening noun is its thing.
-    clause = re.split(r"[，,；;。！？!?\n]", sentence[:q.start])[-1]
-    return subject_of(clause) or previous, act
+    # 「七进活动全年累计开展80余次」: only a verb before the figure; the clause's opening noun is its thing;
+    # 「面对面宣讲活动深入基层,全年共开展近1.1万场」: a clause with no noun of its own takes the sentence's topic.
+    clauses = re.split(r"[，,；;。！？!?\n]", sentence[:q.start])
+    found = subject_of(clauses[-1])
+    if not found and len(clauses) > 1 and not previous:
+        found = subject_of(clauses[0])
+    return (found.removeprefix("各类").removeprefix("各项") or found) or previous, act
 
 
 def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:

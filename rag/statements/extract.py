@@ -91,10 +91,11 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
         period, for_year = _period(nw.clause, kind, year, sentence[:q.start])
         if period == "previous" and not _PREVIOUS.search(metric):
             metric = "上年" + metric
-        shares = k and words[k - 1].quantity.end <= q.start and \
+        shares = k and not nw.respective and words[k - 1].quantity.end <= q.start and \
             describe.only_links(sentence[words[k - 1].quantity.end:q.start])
         thing, act = (previous_thing, "") if shares and previous_thing else \
-            describe.measured_thing(sentence, nw, previous_thing)
+            describe.measured_thing(sentence, nw, previous_thing,
+                                    words[k + 1].quantity.start if k + 1 < len(words) else None)
         thing = _LEADING_YEAR.sub("", thing)
         frame = describe.frame_of(sentence, words, k)
         if frame in ("to", "delta") and not thing:

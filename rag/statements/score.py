@@ -117,8 +117,8 @@ def score_statement(st: Statement, intent, weights: dict[str, float], plain: dic
         score += 1.4 * _coverage(thing, near) if near else 0.0
         if intent.counted and intent.counted in thing:
             score += 0.6
-    if st.act and st.act in intent.terms and not measures:
-        score += 0.6  # the asked act (化解, 审查) is the figure's own act
+    if st.act and st.act == intent.predicate and not measures:
+        score += 0.6  # the asked act (「审结了多少件」) is the figure's own act
     score += _FRAME_FIT.get(getattr(intent, "frame", None), {}).get(st.frame, 0.0)
     return score, support
 
