@@ -169,7 +169,8 @@ def fit_prompt(llm: LLM, system: str, question: str, passages: Sequence[Passage]
 def _echo_filter(system: str, question: str, passages: Sequence[Passage]) -> EchoFilter:
     fixed = [system, render("qa", question="", passages="", statements="", history="", feedback=""),
              render("repair", previous="", problem="")]
-    return EchoFilter(fixed, [p.chunk.text for p in passages], question)
+    statements = format_statements(question, passages).splitlines()  # read back whole, they are echoes too
+    return EchoFilter(fixed, [p.chunk.text for p in passages], question, lines=statements)
 
 
 # --- reading a reply ------------------------------------------------------------------
@@ -264,12 +265,12 @@ def answer_with_llm(llm: LLM, question: str, passages: list[Passage], history: l
     if not passages:
         return fallback()
     started = perf_counter()
-    deadline = time.monotonic() + _limits(llm)[2]
     system = render("system")
     try:
         prompt, used = fit_prompt(llm, system, question, passages, history)
     except LLMError:
         return _fallback(fallback, CONTEXT_NOTICE, started)
+    deadline = time.monotonic() + _limits(llm)[2]  # the model's budget starts when it is called
     try:
         reply = llm.complete(system, prompt, deadline=deadline)
     except LLMError as err:
@@ -289,13 +290,13 @@ def stream_with_llm(llm: LLM, question: str, passages: list[Passage], history: l
         yield fallback()
         return
     started = perf_counter()
-    deadline = time.monotonic() + _limits(llm)[2]
     system = render("system")
     try:
         prompt, used = fit_prompt(llm, system, question, passages, history)
     except LLMError:
         yield _fallback(fallback, CONTEXT_NOTICE, started)
         return
+    deadline = time.monotonic() + _limits(llm)[2]  # the model's budget starts when it is called
     echo = _echo_filter(system, question, used)
     reply, shown = "", ""
     try:

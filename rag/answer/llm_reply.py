@@ -45,7 +45,9 @@ class EchoFilter:
     """Knows the prompt's instruction text (system prompt, fixed template lines, question)
     and the passages, and tells the model's own segments from echoes of them."""
 
-    def __init__(self, instructions: Iterable[str], passages: Iterable[str] = (), question: str = ""):
+    def __init__(self, instructions: Iterable[str], passages: Iterable[str] = (), question: str = "",
+                 lines: Iterable[str] = ()):
+        extra = lines
         grams: set[str] = set()
         lines: set[str] = set()
         for block in instructions:
@@ -53,7 +55,8 @@ class EchoFilter:
             grams.update(n[i:i + _GRAM] for i in range(max(0, len(n) - _GRAM + 1)))
             lines.update(_norm(line) for line in block.splitlines() if _norm(line))
         self._grams = grams
-        self._lines = lines  # whole short lines (「必须遵守的规则：」) are echoes too
+        lines.update(_norm(line) for line in extra if _norm(line))
+        self._lines = lines  # whole short lines (「必须遵守的规则：」, the statement lines) are echoes too
         self._passages = [_norm(p) for p in passages if p]
         self._question = _norm(question)
 

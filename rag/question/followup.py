@@ -59,6 +59,8 @@ def _resolve_one(question: str, earlier: list[str], detector: ScopeDetector) -> 
     has_place = bool(cur.mentions or cur.unknown_regions)
     if has_metric and has_place:
         return question, ()
+    if has_metric and vocab.SELF_CONTAINED.search(question):
+        return question, ()  # 「哪个地方的行政复议案件最多？」 asks across every report: it inherits no place
     prev_q = next((q for q in reversed(earlier) if _own_metric(detector.detect(q).content)), None)
     if prev_q is None:
         return question, ()

@@ -36,7 +36,7 @@ THRESHOLD_OPS: tuple[tuple[str, str], ...] = (
 )
 
 # Yes/no wording: 「有没有…」 is answered 有/没有, 「是否/是不是/…吗」 是/否.
-HAVE_ASK = re.compile(r"有没有|有无|有吗|有过吗|有没|是否有|有.{0,12}吗")
+HAVE_ASK = re.compile(r"有没有|有无|有吗|有过吗|有没|是否有")
 # A yes/no question about completion: 「建成了吗」 is not answered by 「探索建设」 or 「推进」.
 ASKS_DONE = re.compile(r"建成|建好|完成|实现|获评|评为|获得|获批|荣获|成为|已经|已|落地|投入使用|挂牌|成立|出台|印发|通过")
 # A yes/no question about everywhere: 「全区各个执法领域都推行了吗」 is not answered by one field.
@@ -61,6 +61,8 @@ RANK_FRAME = re.compile(r"(这些|这几份|各份?|所有|全部)?(报告|地�
                         r"|哪一个|哪个|哪家|哪里|哪边|哪几个|谁|各地|各区|各个地方|几个地方|是|的是|按|把|最多|最少|最高|最低|最大|最小"
                         r"|更多|更少|更高|更低|排名|排序|排一下|排个序|从多到少|从少到多|从高到低|从低到高|由高到低|由低到高|由多到少"
                         r"|由少到多|前三|前几名|做得|办得|数量|的?情况")
+# A question about every report, whatever was asked before (a ranking, 哪份报告提到…, the library itself).
+SELF_CONTAINED = re.compile(r"(哪个|哪些|哪几个|哪一个)(地方|地区|区县|区|县|市|镇|街道|报告)|哪份报告|各地|所有报告|全部报告|这些报告")
 RANK_ASC = re.compile(r"最少|最低|最小|更少|更低|从少到多|从低到高|由低到高|由少到多")
 
 # Totals and differences.
