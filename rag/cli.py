@@ -171,7 +171,7 @@ FACT_FIELDS = ("doc_id", "region", "year", "metric", "value", "unit", "as_writte
 
 
 def cmd_facts(args) -> int:
-    import csv
+    from .export import write_csv
 
     assistant = _assistant(args)
     facts = assistant.facts(metric=args.metric, regions=args.region or None, years=args.year or None,
@@ -180,9 +180,7 @@ def cmd_facts(args) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     elif args.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=FACT_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        write_csv(sys.stdout, FACT_FIELDS, rows)  # formula-like cells escaped (rag.export.csv_cell)
     else:
         for f in facts:
             print(f"{f.region}\t{f.year}\t{f.metric}\t{f.as_written}\t（{f.doc_id} 第 {f.start}–{f.end} 字）")
