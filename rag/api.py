@@ -34,6 +34,7 @@ class Assistant:
         self._llm = llm
         self._progress = progress
         self._lock = threading.RLock()
+        self._llm_lock = threading.Lock()  # only LLM callers wait for the client (and model discovery)
         self._index: ChunkIndex | None = None
         self._retriever: Retriever | None = None
         self._catalog: list[CatalogEntry] | None = None
@@ -123,8 +124,9 @@ class Assistant:
 
     @property
     def llm(self):
-        """The configured LLM endpoint (only touched in LLM mode)."""
-        with self._lock:
+        """The configured LLM endpoint (only touched in LLM mode). Made under its own lock, never the
+        assistant's: model discovery (bounded, rag.llm.DISCOVERY_SECONDS) holds no other user."""
+        with self._llm_lock:
             if self._llm is None:
                 from .errors import ConfigError
                 from .llm import OpenAICompatibleLLM

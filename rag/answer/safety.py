@@ -42,7 +42,6 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"(系统|system)\s*(提示|prompt|消息|message)", "system prompt"),
     (r"(^|[\s。；;！!])(system|系统|assistant|助手|user|用户)\s*[:：]", "role:"),
     (r"新的?(指示|指令|规则|任务)\s*[:：]", "new instructions:"),
-    (r"<\s*/?\s*(system|资料|instructions?|prompt)\b", "fake delimiter"),
     # English
     (r"(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|of\s+)*"
      r"(previous|prior|above|earlier|preceding|former|system|instructions?|rules|prompts?)", "ignore previous"),
