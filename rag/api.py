@@ -261,9 +261,11 @@ class Assistant:
 
     # ---- the facts table ------------------------------------------------
     def facts(self, metric: str | None = None, regions: list[str] | None = None, years: list[int] | None = None,
-              kinds: list[str] | None = None) -> list[Fact]:
-        """Every figure the reports state, filtered; each Fact carries its sentence and offsets (`.citation`)."""
-        return self._fact_table().select(metric, regions, years, kinds)
+              kinds: list[str] | None = None, limit: int | None = None) -> list[Fact]:
+        """Every figure the reports state, filtered; each Fact carries its sentence and offsets (`.citation`).
+        `limit`: at most that many (the first in table order)."""
+        facts = self._fact_table().select(metric, regions, years, kinds)
+        return facts if limit is None else facts[:max(0, int(limit))]
 
     def match_metric(self, metric: str, doc_ids: list[str] | None = None) -> list:
         """Each report's best fact for the metric words (semantic + lexical, the answerer's own scoring),

@@ -48,7 +48,8 @@ def build_app(assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
     _quiet_gradio_env()
     import gradio as gr
 
-    with gr.Blocks(title=TITLE) as demo:
+    # Files gradio copies into its cache (CSV downloads, uploads) are deleted after 10 minutes.
+    with gr.Blocks(title=TITLE, delete_cache=(600, 600)) as demo:
         gr.HTML(f"<style>{CSS}{CHART_CSS}</style>", elem_id="rag-glue", container=False, padding=False,
                 apply_default_css=False, js_on_load=None)
         # The page script lives in this hidden component: its `trigger` sends "open report" clicks.

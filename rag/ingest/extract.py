@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import ExtractionError
 from .chrome import published_date, strip_chrome
+from .limits import check_docx, check_file_size, check_text
 
 FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
            ".docx": "docx", ".pdf": "pdf"}
@@ -32,6 +33,7 @@ def extract(path: Path) -> Extracted:
     if kind is None:
         raise ExtractionError(f"不支持的文件类型 {path.suffix or '（无扩展名）'}：{path.name}。"
                               f"支持 {', '.join(sorted(FORMATS))}。", str(path))
+    check_file_size(path)  # before reading it
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -52,6 +54,7 @@ def extract(path: Path) -> Extracted:
     out.text, out.removed = _tidy(text), out.removed + removed
     if len(re.sub(r"\s", "", out.text)) < 20:
         raise ExtractionError(f"文件 {path.name} 中几乎没有可用的正文文字。", str(path))
+    check_text(out.text, path)  # characters, paragraphs, chunks: before anything is stored
     return out
 
 
@@ -124,6 +127,7 @@ def _docx(path: Path, data: bytes) -> Extracted:
     import docx
     from docx.table import Table
 
+    check_docx(path)  # declared sizes and paragraph count, before anything is decompressed
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises zip/xml errors of many kinds
