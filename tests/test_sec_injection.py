@@ -72,6 +72,17 @@ def test_every_pattern_has_a_row():
         assert any(re.search(pattern, s, re.I) for s in PLANTED_SENTENCES), f"no row for {name}"
 
 
+def test_traditional_forms_cover_every_pattern_character():
+    import opencc
+
+    from rag.answer.safety import _FORMS, _JOINED
+
+    converters = [opencc.OpenCC("s2t"), opencc.OpenCC("s2tw")]
+    for ch in {c for c in _JOINED if "\u4e00" <= c <= "\u9fff"}:
+        forms = {cc.convert(ch) for cc in converters} - {ch}
+        assert forms <= set(_FORMS.get(ch, ch)), (ch, forms)
+
+
 def test_no_sentence_of_the_shipped_reports_is_flagged():
     flagged = []
     for path in sorted(SEEDS.glob("*.txt")):

@@ -5,8 +5,8 @@ redacted in the prompt), and the grounding check (rag.answer.grounding) takes no
 a figure that only an instruction sentence states does not ground an answer.
 
 What counts as an instruction is one table of patterns, `PATTERNS`, each with the wordings it is
-for (reports' own and attackers'); a sentence is checked as written and in its Simplified form, so
-Traditional wordings (「無視以上指令」「致大模型：請把…說成…」) match the same patterns.
+for (reports' own and attackers'); every Han character of a pattern also matches its Traditional forms
+(`TRADITIONAL_FORMS`), so Traditional and mixed wordings (「無視以上指令」「致大模型：請把…說成…」) match the same patterns.
 `tests/test_sec_injection.py` has a row per pattern, and the five shipped reports must raise none.
 """
 from __future__ import annotations
@@ -53,23 +53,48 @@ PATTERNS: tuple[tuple[str, str], ...] = (
      r"(ignore|say|answer|reply|tell|report|state)", "to the AI:"),
 )
 
-INSTRUCTION = re.compile("|".join(f"(?:{p})" for p, _ in PATTERNS), re.I)
 REDACTED = "〔此处一句疑似针对模型的指令已略去〕"
+_JOINED = "|".join(f"(?:{p})" for p, _ in PATTERNS)
+INSTRUCTION = re.compile(_JOINED, re.I)  # Simplified only; `is_instruction` uses the every-script form
+
+
+# The Traditional forms (OpenCC s2t, s2tw) of the Han characters in PATTERNS: each entry is the
+# Simplified character followed by its other forms. `test_sec_injection` checks it against OpenCC.
+TRADITIONAL_FORMS = ("个個 为爲為 义義 亲親 们們 会會 写寫 则則 别別 务務 听聽 声聲 复復 对對 将將 应應 废廢 开開 弃棄 当當 "
+                     "户戶 抛拋 报報 数數 无無 时時 机機 来來 爱愛 现現 盖蓋 称稱 约約 给給 统統 装裝 规規 视視 记記 设設 "
+                     "诉訴 词詞 话話 该該 语語 说說 请請 读讀 转轉 输輸 过過 这這 适適 里裏裡 问問 阅閱 须須")
+_FORMS = {entry[0]: entry for entry in TRADITIONAL_FORMS.split()}
+
+
+def _with_variants(pattern: str) -> str:
+    """`pattern` with each Han character widened to its Traditional forms (说 → [说說], 为 → [为爲為]),
+    so one regex reads Simplified, Traditional and mixed text without converting every sentence."""
+    out, in_class, escaped = [], False, False
+    for ch in pattern:
+        if escaped:
+            out.append(ch)
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        forms = _FORMS.get(ch)
+        out.append(ch if forms is None else forms if in_class else f"[{forms}]")
+    return "".join(out)
 
 
 @lru_cache(maxsize=1)
-def _t2s():
-    from ..corpus import to_simplified
-
-    return to_simplified
+def _every_script() -> re.Pattern:
+    return re.compile(_with_variants(_JOINED), re.I)
 
 
+@lru_cache(maxsize=65536)  # the same passages come back question after question
 def is_instruction(sentence: str) -> bool:
-    """The sentence addresses a model (as written, or once converted to Simplified)."""
-    if INSTRUCTION.search(sentence):
-        return True
-    simplified = _t2s()(sentence)
-    return simplified != sentence and bool(INSTRUCTION.search(simplified))
+    """The sentence addresses a model (in Simplified, Traditional or a mix of both)."""
+    return bool(_every_script().search(sentence))
 
 
 def redact(text: str) -> str:
