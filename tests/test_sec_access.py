@@ -87,6 +87,21 @@ def test_headers_never_grant_library_changes(served):
     assert assistant.library_reports()[0]["year"] == 2019
 
 
+def test_headers_never_grant_an_upload(served, tmp_path):
+    from gradio_client import handle_file
+
+    start, assistant = served
+    url = start()
+    report = tmp_path / "越秀区2020年法治政府建设年度报告.txt"
+    report.write_text(XIHU.format(planted="").replace("杭州市西湖区", "广州市越秀区").replace("西湖区", "越秀区")
+                      .replace("2023", "2020"), encoding="utf-8")
+    for headers in SPOOFS[:3]:
+        status, *_ = _client(url, headers).predict([handle_file(str(report))], api_name="/library_add")
+        assert "只有已登录用户" in status and len(assistant.library_reports()) == 1, headers
+    status, *_ = _client(url).predict([handle_file(str(report))], api_name="/library_add")
+    assert "已添加" in status and len(assistant.library_reports()) == 2
+
+
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:7860", "127.0.0.1.evil.example", "attacker.test"])
 def test_dns_rebinding_host_is_refused(served, host):
     start, assistant = served

@@ -28,6 +28,7 @@ import os
 import threading
 import time
 from collections import OrderedDict, deque
+from types import SimpleNamespace
 
 log = logging.getLogger("ui.app")
 
@@ -161,7 +162,7 @@ class _Scope:
     def __init__(self, scope):
         self.headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or ()}
         client = scope.get("client") or ("", 0)
-        self.client = type("C", (), {"host": client[0]})()
+        self.client = SimpleNamespace(host=client[0])
 
 
 class AccessGuard:
