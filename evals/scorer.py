@@ -38,8 +38,9 @@ from typing import Any, Iterable, Sequence
 from rag.answer.grounding import MARKER_RE
 from rag.corpus import to_simplified
 from rag.numbers import Quantity, find_counted, find_quantities, parse_quantity, same_value
+from rag.resources import shipped
 
-_CATALOG = Path(__file__).resolve().parent.parent / "seeds" / "catalog.json"
+_CATALOG = shipped("seeds") / "catalog.json"
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _WS = re.compile(r"\s+")
 

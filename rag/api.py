@@ -34,6 +34,7 @@ class Assistant:
         self._llm = llm
         self._progress = progress
         self._lock = threading.RLock()
+        self._llm_lock = threading.Lock()  # only LLM callers wait for the client (and model discovery)
         self._index: ChunkIndex | None = None
         self._retriever: Retriever | None = None
         self._catalog: list[CatalogEntry] | None = None
@@ -123,8 +124,9 @@ class Assistant:
 
     @property
     def llm(self):
-        """The configured LLM endpoint (only touched in LLM mode)."""
-        with self._lock:
+        """The configured LLM endpoint (only touched in LLM mode). Made under its own lock, never the
+        assistant's: model discovery (bounded, rag.llm.DISCOVERY_SECONDS) holds no other user."""
+        with self._llm_lock:
             if self._llm is None:
                 from .errors import ConfigError
                 from .llm import OpenAICompatibleLLM
@@ -260,10 +262,12 @@ class Assistant:
 
     # ---- the statements: facts view, metrics, matching ----------------------
     def facts(self, metric: str | None = None, regions: list[str] | None = None, years: list[int] | None = None,
-              kinds: list[str] | None = None) -> list[Statement]:
+              kinds: list[str] | None = None, limit: int | None = None) -> list[Statement]:
         """Every figure the reports state, filtered: the facts view of the statements; each carries its
-        sentence and offsets (`.citation`), what it measures, its frame, status and period."""
-        return self._statement_table().select(metric, regions, years, kinds)
+        sentence and offsets (`.citation`), what it measures, its frame, status and period.
+        `limit`: at most that many (the first in table order)."""
+        facts = self._statement_table().select(metric, regions, years, kinds)
+        return facts if limit is None else facts[:max(0, int(limit))]
 
     def measures(self, limit: int = 500) -> list[tuple[str, int]]:
         """Measured things with a figure, by how many reports state one (most first)."""

@@ -171,18 +171,16 @@ FACT_FIELDS = ("doc_id", "region", "year", "metric", "value", "unit", "as_writte
 
 
 def cmd_facts(args) -> int:
-    import csv
+    from .export import write_csv
 
     assistant = _assistant(args)
     facts = assistant.facts(metric=args.metric, regions=args.region or None, years=args.year or None,
-                            kinds=args.kind or None)
+                            kinds=args.kind or None, limit=args.limit)
     rows = [{k: f.as_dict()[k] for k in FACT_FIELDS} for f in facts]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     elif args.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=FACT_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        write_csv(sys.stdout, FACT_FIELDS, rows)  # formula-like cells escaped (rag.export.csv_cell)
     else:
         for f in facts:
             print(f"{f.region}\t{f.year}\t{f.metric}\t{f.as_written}\t（{f.doc_id} 第 {f.start}–{f.end} 字）")
@@ -340,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--region", action="append", help="地区（可重复）")
     s.add_argument("--year", action="append", type=int, help="年份（可重复）")
     s.add_argument("--kind", action="append", choices=["成效", "不足", "第一责任人", "下一年安排", "概述", "其他"])
+    s.add_argument("--limit", type=_positive_int, default=None, help="最多输出多少条")
     fmt = s.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")

@@ -23,6 +23,7 @@ from pathlib import Path
 from .errors import CorpusError, ExtractionError
 from .ingest.detect import LEVELS, Detected, detect
 from .ingest.extract import FORMATS, extract
+from .ingest.limits import check_file_size
 
 CATALOG = "catalog.json"
 EDITABLE = ("title", "issuer", "region", "parent", "level", "aliases", "year", "published", "script")
@@ -78,6 +79,7 @@ class Library:
     # ---- changes ------------------------------------------------------
     def add(self, path: Path, overrides: dict | None = None) -> AddResult:
         path = Path(path)
+        check_file_size(path)  # a huge file is refused before it is read (rag.ingest.limits)
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -9,6 +9,12 @@ call needs: a per-request timeout, `max_tokens` and the stream's `finish_reason`
 Every failure - connection refused, deadline passed, HTTP 4xx/5xx, a body that is
 not the expected JSON, an empty reply - leaves this module as `LLMError` (or its
 subclass `LLMTimeout`) with a short Chinese message that never contains the API key.
+
+The deadline is hard: the client's timeout bounds each read, but a server that trickles
+a byte at a time never lets a read time out, so every request (chat calls, the repair
+call, model discovery) runs on its own HTTP connection in a worker thread, and the caller
+stops waiting at the deadline and closes that connection (`_bounded`). Streams are cut
+at the deadline by a watchdog that closes them.
 """
 from __future__ import annotations
 
@@ -22,9 +28,11 @@ from .errors import ConfigError, LLMError
 if TYPE_CHECKING:
     from .settings import Settings
 
-__all__ = ["LLM", "OpenAICompatibleLLM", "LLMTimeout", "DEFAULT_MODEL", "NO_KEY", "estimate_tokens"]
+__all__ = ["LLM", "OpenAICompatibleLLM", "LLMTimeout", "DEFAULT_MODEL", "NO_KEY", "estimate_tokens",
+           "DISCOVERY_SECONDS"]
 
 DEFAULT_MODEL = "gpt-4o-mini"
+DISCOVERY_SECONDS = 5.0  # model discovery (/v1/models) waits at most this long (and never past RAG_LLM_TIMEOUT)
 NO_KEY = "not-needed"  # local servers (llama.cpp, Ollama, vLLM) take any key; the client insists on one
 log = logging.getLogger(__name__)
 
@@ -86,15 +94,59 @@ class OpenAICompatibleLLM:
         return f"OpenAICompatibleLLM(model={self.model!r})"
 
     def _discover_model(self, settings: "Settings") -> str | None:
-        """With RAG_LLM_MODEL unset and a local server, the first model `/v1/models` lists."""
+        """With RAG_LLM_MODEL unset and a local server, the first model `/v1/models` lists (within a
+        hard DISCOVERY_SECONDS: a server that trickles its list does not hold the asker)."""
         if not settings.openai_base_url:
             return None  # api.openai.com lists dozens; the default is the sensible pick there
+        deadline = time.monotonic() + min(DISCOVERY_SECONDS, self._timeout)
         try:
-            models = [m.id for m in self._client.with_options(timeout=min(5.0, self._timeout)).models.list()]
+            models = self._bounded(lambda client: [m.id for m in client.models.list()], deadline)
         except Exception as exc:
             log.info("model discovery failed (%s); using %s", type(exc).__name__, DEFAULT_MODEL)
             return None
         return models[0] if models else None
+
+    def _bounded(self, request, deadline: float, *, keep_open: bool = False):
+        """`request(client)` on its own HTTP connection, given up (LLMTimeout) at `deadline`.
+
+        The per-request httpx client is closed at the deadline (which ends a trickling read) or when
+        the call is over; with `keep_open` (a stream) the caller gets `(result, close)` and closes it.
+        """
+        import httpx
+
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            raise LLMTimeout(f"回答超时：{self._timeout:g} 秒内未写完")
+        answered = threading.Event()  # the server's response headers arrived
+
+        def on_response(response) -> None:
+            answered.set()
+
+        http = httpx.Client(timeout=min(self._timeout, remaining), follow_redirects=True,
+                            event_hooks={"response": [on_response]})
+        client = self._client.with_options(http_client=http, timeout=min(self._timeout, remaining))
+        done = threading.Event()
+        box: dict = {}
+
+        def work() -> None:
+            try:
+                box["value"] = request(client)
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=work, name="llm-request", daemon=True).start()
+        if not done.wait(max(0.0, deadline - time.monotonic())):
+            http.close()  # the worker's blocked read ends (at the latest at its next byte)
+            if answered.is_set():  # a reply that trickled
+                raise LLMTimeout(f"回答超时：{self._timeout:g} 秒内未写完")
+            raise LLMTimeout(f"请求超时：{self._timeout:g} 秒内未收到回复")
+        if "error" in box or not keep_open:
+            http.close()
+        if "error" in box:
+            raise box["error"]
+        return (box["value"], http.close) if keep_open else box["value"]
 
     # -- the interface ------------------------------------------------------
 
@@ -110,12 +162,17 @@ class OpenAICompatibleLLM:
 
     def stream(self, system: str, prompt: str, *, deadline: float | None = None) -> Iterator[str]:
         """Pieces of the reply; cut with LLMTimeout when `deadline` passes mid-stream."""
-        response = self._call(system, prompt, deadline, stream=True)
+        response, close_http = self._call(system, prompt, deadline, stream=True)
         # A server that stalls mid-stream sends no chunk to check the clock on: a watchdog
         # closes the connection at the deadline, which ends the blocked read.
+
+        def cut() -> None:
+            response.close()
+            close_http()
+
         watchdog = None
         if deadline is not None:
-            watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), response.close)
+            watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), cut)
             watchdog.daemon = True
             watchdog.start()
         got_text = False
@@ -137,6 +194,7 @@ class OpenAICompatibleLLM:
             if watchdog is not None:
                 watchdog.cancel()
             response.close()  # stop the server generating for a reader that left
+            close_http()
         if deadline is not None and time.monotonic() > deadline:
             raise LLMTimeout(f"回答超时：{self._timeout:g} 秒内未写完")
         if not got_text:
@@ -148,14 +206,15 @@ class OpenAICompatibleLLM:
         import openai
 
         attempt = 0
+        if deadline is None:
+            deadline = time.monotonic() + self._timeout
         while True:
-            remaining = self._timeout if deadline is None else deadline - time.monotonic()
-            if remaining <= 0.05:
-                raise LLMTimeout(f"回答超时：{self._timeout:g} 秒内未写完")
             try:
-                return self._client.with_options(timeout=min(self._timeout, remaining)).chat.completions.create(
+                return self._bounded(lambda client: client.chat.completions.create(
                     model=self.model, messages=self._messages(system, prompt),
-                    max_tokens=self.max_tokens, stream=stream)
+                    max_tokens=self.max_tokens, stream=stream), deadline, keep_open=stream)
+            except LLMError:
+                raise
             except (openai.APITimeoutError, openai.APIConnectionError, openai.InternalServerError,
                     openai.RateLimitError) as exc:
                 if attempt >= self._retries or isinstance(exc, openai.APITimeoutError):

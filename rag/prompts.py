@@ -12,10 +12,11 @@ import string
 from pathlib import Path
 
 from .errors import ConfigError
+from .resources import shipped
 
 __all__ = ["PROMPTS_DIR", "render", "fields"]
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = shipped("prompts")  # the repository's prompts/, or the installed package's copy
 _NAME = re.compile(r"[A-Za-z0-9_\-]+")
 _FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError
+from .resources import default_data_dir, shipped
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
 class Settings:
-    seeds_dir: Path = PROJECT_ROOT / "seeds"
-    data_dir: Path = PROJECT_ROOT / ".rag-data"
+    seeds_dir: Path = shipped("seeds")  # the repository's seeds/, or the installed package's copy
+    data_dir: Path = field(default_factory=default_data_dir)
     embedding: str = "use"  # "use" | "openai:<model>"
     chroma_host: str | None = None
     chroma_port: int = 8000

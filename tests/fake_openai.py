@@ -17,6 +17,10 @@ POST /v1/chat/completions takes the next scripted item, in order:
 * Fault.sleep(seconds, then=...): wait before answering (past a client timeout);
 * Fault.malformed(): HTTP 200 whose body is not JSON (in a stream: a bad `data:` event);
 * Fault.empty(): a well-formed completion whose content is "".
+* Fault.trickle(interval, then=...): HTTP 200 and headers at once, then the body (JSON, or SSE
+  when streaming) one byte every `interval` seconds: no read ever times out.
+
+`server.models_fault = Fault.trickle(0.2)` makes GET /v1/models trickle its list the same way.
 
 `FakeOpenAI(context_tokens=N)` behaves like a server with an N-token context: a request
 whose messages (estimated as rag.llm.estimate_tokens does) plus its max_tokens exceed N
@@ -57,7 +61,7 @@ class Reply:
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # http | sleep | malformed | empty
+    kind: str  # http | sleep | malformed | empty | trickle
     status: int = 500
     seconds: float = 0.0
     then: Reply | None = None
@@ -70,6 +74,10 @@ class Fault:
     @classmethod
     def sleep(cls, seconds: float, then: str | Reply | None = "（迟到的回答）") -> "Fault":
         return cls("sleep", seconds=seconds, then=Reply(then) if isinstance(then, str) else then)
+
+    @classmethod
+    def trickle(cls, interval: float = 0.2, then: str | Reply = "西湖区2023年办理法律援助案件88件[1]。") -> "Fault":
+        return cls("trickle", seconds=interval, then=Reply(then) if isinstance(then, str) else then)
 
     @classmethod
     def malformed(cls) -> "Fault":
@@ -113,6 +121,8 @@ class _State:
     unscripted: int = 0
     context_tokens: int | None = None
     oversized: int = 0  # requests refused for exceeding context_tokens
+    trickled: int = 0  # trickled bodies sent to the end (a client that gave up never gets there)
+    models_fault: Any = None  # a Fault for GET /v1/models
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -130,7 +140,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path.rstrip("/").endswith("/models"):
-            self._json(200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
+            payload = {"object": "list", "data": [{"id": "fake-model", "object": "model"}]}
+            fault = self.state.models_fault
+            if fault is not None and fault.kind == "trickle":
+                try:
+                    self._trickle(json.dumps(payload).encode("utf-8"), "application/json", fault.seconds)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                return
+            self._json(200, payload)
         else:
             self._error(404, "not found")
 
@@ -195,6 +213,17 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, b"{\"id\": \"chatcmpl-fake\", \"choices\": [{\"message\": ", "application/json")
         elif item.kind == "empty":
             self._reply(Reply(""), model, request.stream)
+        elif item.kind == "trickle":
+            text = (item.then or Reply("")).text
+            if request.stream:
+                body = "".join(f"data: {json.dumps(self._chunk(model, {'content': text[i:i + 2]}, None), ensure_ascii=False)}\n\n"
+                               for i in range(0, len(text), 2)) + "data: [DONE]\n\n"
+                self._trickle(body.encode("utf-8"), "text/event-stream", item.seconds, length=False)
+            else:
+                body = json.dumps({"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
+                                   "model": model, "choices": [{"index": 0, "message": {"role": "assistant",
+                                   "content": text}, "finish_reason": "stop", "logprobs": None}]}, ensure_ascii=False)
+                self._trickle(body.encode("utf-8"), "application/json", item.seconds)
         else:  # pragma: no cover - a typo in a test
             self._error(500, f"unknown fault {item.kind}")
 
@@ -219,6 +248,21 @@ class _Handler(BaseHTTPRequestHandler):
                 return
         self._sse_event(self._chunk(model, {}, "stop"))
         self._sse_write("data: [DONE]\n\n")
+
+    def _trickle(self, body: bytes, content_type: str, interval: float, length: bool = True) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        if length:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.flush()
+        for i in range(len(body)):
+            if self.state.stopping.wait(interval):
+                return
+            self.wfile.write(body[i:i + 1])
+            self.wfile.flush()
+        with self.state.lock:
+            self.state.trickled += 1
 
     @staticmethod
     def _chunk(model: str, delta: dict, finish: str | None) -> dict:
@@ -322,6 +366,14 @@ class FakeOpenAI:
     def oversized(self) -> int:
         """Requests refused because prompt + max_tokens exceeded `context_tokens`."""
         return self._state.oversized
+
+    @property
+    def models_fault(self) -> "Fault | None":
+        return self._state.models_fault
+
+    @models_fault.setter
+    def models_fault(self, fault: "Fault | None") -> None:
+        self._state.models_fault = fault
 
     @property
     def unscripted(self) -> int:

@@ -36,7 +36,7 @@ def test_upload_detect_correct_remove(tmp_path, embedder):
 def test_who_may_change_the_library(monkeypatch, host, auth, user, allowed):
     if auth:
         monkeypatch.setenv("RAG_AUTH", auth)
-    request = SimpleNamespace(client=SimpleNamespace(host=host), username=user)
+    request = SimpleNamespace(client=SimpleNamespace(host=host), username=user, headers={"host": "127.0.0.1:7860"})
     assert may_change(request) is allowed
 
 

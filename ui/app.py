@@ -15,6 +15,7 @@ from .chart import CHART_CSS
 from .chat_tab import DEFAULT_CONCURRENCY, FRIENDLY_ERROR, chat_tab
 from .data_tab import data_tab
 from .format import catalog_choices
+from .access import AccessGuard, RateLimiter, allowed_hosts, rate_from_env
 from .login import LoginGuard
 from .reports_tab import current_listing, reports_tab
 
@@ -47,7 +48,8 @@ def build_app(assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
     _quiet_gradio_env()
     import gradio as gr
 
-    with gr.Blocks(title=TITLE) as demo:
+    # Files gradio copies into its cache (CSV downloads, uploads) are deleted after 10 minutes.
+    with gr.Blocks(title=TITLE, delete_cache=(600, 600)) as demo:
         gr.HTML(f"<style>{CSS}{CHART_CSS}</style>", elem_id="rag-glue", container=False, padding=False,
                 apply_default_css=False, js_on_load=None)
         # The page script lives in this hidden component: its `trigger` sends "open report" clicks.
@@ -90,6 +92,17 @@ def _auth_from_env(env=None):
     return user, password
 
 
+def access_middleware(host: str, env=None) -> list:
+    """The app's AccessGuard (Host check, client identity, rate limit) as FastAPI middleware, for
+    `demo.launch(app_kwargs={"middleware": access_middleware(host)})`. ValueError on a bad RAG_RATE_LIMIT."""
+    from starlette.middleware import Middleware
+
+    hosts = allowed_hosts(host, env)
+    if hosts is None:
+        log.info("监听 %s：未设置 RAG_ALLOWED_HOSTS，接受任何 Host 名称（修改报告库仍需登录或本机直接访问）。", host)
+    return [Middleware(AccessGuard, hosts=hosts, limiter=RateLimiter(rate_from_env(env)))]
+
+
 def port_is_free(host: str, port: int) -> bool:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
@@ -118,17 +131,17 @@ def launch(settings=None, host: str = "127.0.0.1", port: int = 7860) -> int:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         root.handlers[0].setLevel(logging.INFO)  # libraries that set their own loggers to DEBUG stay quiet
         logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own startup probes
-    auth = None
-    if not _is_loopback(host):
-        try:
-            auth = _auth_from_env()
-        except ValueError as exc:
-            print(f"错误：{exc}", file=sys.stderr)
-            return 2
-        if auth is not None:
-            auth = LoginGuard(*auth).as_auth()
-        else:
-            log.warning("监听 %s（非本机地址）但未设置 RAG_AUTH=用户名:密码，任何能访问该地址的人都可以使用本服务。", host)
+    # RAG_AUTH set always means a login, on loopback too (a proxy on this host makes everyone "local").
+    try:
+        auth = _auth_from_env()
+        middleware = access_middleware(host)
+    except ValueError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    if auth is not None:
+        auth = LoginGuard(*auth).as_auth()
+    elif not _is_loopback(host):
+        log.warning("监听 %s（非本机地址）但未设置 RAG_AUTH=用户名:密码，任何能访问该地址的人都可以使用本服务。", host)
     if not port_is_free(host, port):
         print(busy_port_message(host, port), file=sys.stderr)
         return 1
@@ -142,7 +155,8 @@ def launch(settings=None, host: str = "127.0.0.1", port: int = 7860) -> int:
         return 1
     try:
         demo.launch(server_name=host, server_port=port, share=False, auth=auth, inbrowser=False,
-                    prevent_thread_lock=True, quiet=True, footer_links=["api"])
+                    prevent_thread_lock=True, quiet=True, footer_links=["api"],
+                    app_kwargs={"middleware": middleware})
     except OSError:  # taken meanwhile; gradio's own message names a variable we do not read
         print(busy_port_message(host, port), file=sys.stderr)
         return 1

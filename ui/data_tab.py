@@ -3,13 +3,14 @@ filter by place and year, sort, chart it, download it as CSV. Everything comes f
 public API (`match_metric`, `facts`); this module only formats."""
 from __future__ import annotations
 
-import csv
-import tempfile
+from rag.export import temp_csv
 
 from .chart import chart_html
 from .format import esc, nearest_anchor, open_href, report_anchors
 
 COLUMNS = ("地区", "年份", "数值", "单位", "原文写法", "指标", "原句", "doc_id", "start", "end")
+PAGE_ROWS = 200  # rows shown on the page; the CSV holds up to MAX_EXPORT_ROWS
+MAX_EXPORT_ROWS = 20_000
 SORTS = {"数值从大到小": ("value", True), "数值从小到大": ("value", False), "地区": ("region", False), "年份": ("year", False)}
 
 
@@ -32,12 +33,15 @@ def table_html(rows: list[dict], anchors_of) -> str:
 
 
 def write_csv(rows: list[dict]) -> str:
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", prefix="facts-", delete=False, encoding="utf-8-sig",
-                                     newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-        return fh.name
+    """Formula-like cells escaped (rag.export.csv_cell); old downloads pruned."""
+    return temp_csv(COLUMNS, rows[:MAX_EXPORT_ROWS])
+
+
+def page_note(total: int) -> str:
+    if total <= PAGE_ROWS:
+        return ""
+    more = f"CSV 含全部 {total} 条" if total <= MAX_EXPORT_ROWS else f"CSV 含前 {MAX_EXPORT_ROWS} 条"
+    return f'<div class="rag-muted">共 {total} 条，页面只显示前 {PAGE_ROWS} 条；{more}。请用指标、地区、年份缩小范围。</div>'
 
 
 def query_facts(assistant, metric: str, regions, years, best_only: bool, sort: str) -> list[dict]:
@@ -54,6 +58,17 @@ def query_facts(assistant, metric: str, regions, years, best_only: bool, sort: s
     return sorted(rows, key=lambda r: r[field], reverse=reverse)
 
 
+def run_query(assistant, anchors_of, metric, regions, years, best_only, sort) -> tuple[str, str | None]:
+    """One query of the tab: (chart + at most PAGE_ROWS table rows, a CSV of at most MAX_EXPORT_ROWS)."""
+    rows = query_facts(assistant, metric, regions, years, best_only, sort)
+    chart_rows = [{"place": r["地区"], "year": r["年份"], "value": r["数值"], "unit": r["单位"],
+                   "as_written": r["原文写法"]} for r in rows[:30]]
+    title = f"「{metric.strip()}」各地对比" if metric and metric.strip() else ""
+    chart = chart_html(chart_rows, title) if best_only and metric and metric.strip() else ""
+    page = page_note(len(rows)) + table_html(rows[:PAGE_ROWS], anchors_of)
+    return chart + page, (write_csv(rows) if rows else None)
+
+
 def data_tab(gr, assistant) -> None:
     catalog = assistant.catalog
     anchors_cache: dict[str, list[int]] = {}
@@ -65,12 +80,7 @@ def data_tab(gr, assistant) -> None:
         return anchors_cache[doc_id]
 
     def run(metric, regions, years, best_only, sort):
-        rows = query_facts(assistant, metric, regions, years, best_only, sort)
-        chart_rows = [{"place": r["地区"], "year": r["年份"], "value": r["数值"], "unit": r["单位"],
-                       "as_written": r["原文写法"]} for r in rows[:30]]
-        title = f"「{metric.strip()}」各地对比" if metric and metric.strip() else ""
-        chart = chart_html(chart_rows, title) if best_only and metric and metric.strip() else ""
-        return chart + table_html(rows, anchors_of), (write_csv(rows) if rows else None)
+        return run_query(assistant, anchors_of, metric, regions, years, best_only, sort)
 
     with gr.Tab("数据", id="data", elem_id="rag-tab-data"):
         gr.Markdown("报告中写明的每一个数字。输入指标（如「行政复议案件」「主动公开信息」），"

@@ -2,29 +2,19 @@
 
 `build_library_tab(assistant)` adds its components to the enclosing gr.Tab/Blocks. Handlers are
 plain functions over the public API (`Assistant.add_reports / edit_report / remove_report /
-library_reports`), so they are tested without a browser. Uploads are accepted from this machine
-(loopback), or from a logged-in user when RAG_AUTH is set.
+library_reports`), so they are tested without a browser. Who may change the library is decided by
+`ui.access.may_change`: a logged-in user when RAG_AUTH is set, else a direct connection from this machine.
 """
 
-import ipaddress
 import os
 
 from rag.errors import RagError
 
+from .access import may_change  # noqa: F401 - the one rule, re-exported for callers of this module
+
 COLUMNS = ["doc_id", "标题", "地区", "级别", "上级", "年份", "发布", "文字", "来源文件"]
 FIELDS = ["title", "region", "parent", "level", "year", "published", "aliases", "issuer", "script"]
 _FIELD_NAMES = {"title": "标题", "region": "地区", "level": "级别", "parent": "上级地区", "year": "年份"}
-
-
-def may_change(request) -> bool:
-    """Loopback clients, or a user who logged in (RAG_AUTH)."""
-    if os.environ.get("RAG_AUTH"):
-        return bool(getattr(request, "username", None))
-    host = getattr(getattr(request, "client", None), "host", None) or ""
-    try:
-        return host in ("localhost", "testclient") or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def library_rows(assistant) -> list[list]:
@@ -105,7 +95,7 @@ def build_library_tab(assistant):
 
     def attempt(request, action):
         if not may_change(request):
-            return refreshed("只有本机用户或已登录用户可以修改报告库。")
+            return refreshed("只有已登录用户（设置 RAG_AUTH 时），或未经代理、直接从本机访问的用户，可以修改报告库。")
         try:
             return refreshed(action())
         except RagError as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import ExtractionError
 from .chrome import published_date, strip_chrome
+from .limits import check_docx, check_file_size, check_text
 
 FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
            ".docx": "docx", ".pdf": "pdf"}
@@ -32,6 +33,7 @@ def extract(path: Path) -> Extracted:
     if kind is None:
         raise ExtractionError(f"不支持的文件类型 {path.suffix or '（无扩展名）'}：{path.name}。"
                               f"支持 {', '.join(sorted(FORMATS))}。", str(path))
+    check_file_size(path)  # before reading it
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -39,13 +41,20 @@ def extract(path: Path) -> Extracted:
     if not data.strip():
         raise ExtractionError(f"文件 {path.name} 是空的。", str(path))
     reader = {"text": _text, "markdown": _markdown, "html": _html, "docx": _docx, "pdf": _pdf}[kind]
-    out = reader(path, data)
+    try:
+        out = reader(path, data)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # the readers' libraries raise many kinds on hostile files: mapped here, once
+        raise ExtractionError(f"无法读取文件 {path.name}：文件已损坏或格式不正确（{type(exc).__name__}）。"
+                              "未索引任何内容。", str(path)) from None
     lines = out.text.splitlines()
     out.published = out.published or published_date(lines[:30])
     text, removed = strip_chrome(out.text)
     out.text, out.removed = _tidy(text), out.removed + removed
     if len(re.sub(r"\s", "", out.text)) < 20:
         raise ExtractionError(f"文件 {path.name} 中几乎没有可用的正文文字。", str(path))
+    check_text(out.text, path)  # characters, paragraphs, chunks: before anything is stored
     return out
 
 
@@ -55,7 +64,18 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
 def decode(data: bytes, path: Path) -> str:
+    for bom, encoding in _BOMS:  # Windows Notepad's "Unicode" is UTF-16 with a BOM
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                raise ExtractionError(f"文件 {path.name} 标明是 {encoding.upper()} 编码，但内容无法按此编码读取。",
+                                      str(path)) from None
     if b"\x00" in data[:4096]:
         raise ExtractionError(f"文件 {path.name} 是二进制文件，不是文本。", str(path))
     for encoding in ("utf-8-sig", "gb18030"):  # government sites still publish GBK pages
@@ -107,6 +127,7 @@ def _docx(path: Path, data: bytes) -> Extracted:
     import docx
     from docx.table import Table
 
+    check_docx(path)  # declared sizes and paragraph count, before anything is decompressed
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises zip/xml errors of many kinds

@@ -3,6 +3,10 @@
 A PDF wraps lines at the page edge, so a sentence arrives in pieces: a line is joined to the next
 unless it ends a sentence or the next starts a heading. Running headers/footers and page numbers
 repeat on most pages and go. A PDF with no text layer (a scan) is refused: it needs OCR first.
+
+Every failure of pypdf (a corrupt file, an unsupported filter: NotImplementedError, a decompression
+limit: LimitReachedError, anything else) becomes ExtractionError with a Chinese message naming the
+file, here and only here; an encrypted PDF says that it needs its password removed first.
 """
 from __future__ import annotations
 
@@ -20,15 +24,45 @@ _STARTS_BLOCK = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][�
 MIN_CHARS_PER_PAGE = 20  # fewer visible characters than this on average: no text layer
 
 
+def _encrypted(path: Path) -> ExtractionError:
+    return ExtractionError(f"PDF 文件 {path.name} 已加密，需要密码才能打开。请先用 PDF 阅读器输入密码后另存为"
+                           "不加密的 PDF（或去除密码），再添加。未索引任何内容。", str(path))
+
+
+def _reason(exc: BaseException) -> str:
+    """A short Chinese reason, from the exception's type (pypdf's English text is not shown)."""
+    from pypdf.errors import LimitReachedError
+
+    if isinstance(exc, LimitReachedError):
+        return "文件中的数据解压后过大（可能是恶意构造的文件）"
+    if isinstance(exc, NotImplementedError):
+        return "文件使用了不支持的压缩或编码方式"
+    if isinstance(exc, (MemoryError, RecursionError)):
+        return "文件结构过于复杂"
+    return "文件已损坏或格式不正确"
+
+
 def pdf_text(path: Path) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
 
     try:
         reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:  # a PDF with only an owner password (no copying/printing) opens with an empty one
+                if not reader.decrypt(""):
+                    raise _encrypted(path)
+            except (WrongPasswordError, FileNotDecryptedError, DependencyError, NotImplementedError):
+                raise _encrypted(path) from None
         pages = [(page.extract_text() or "") for page in reader.pages]
-    except (PdfReadError, OSError, ValueError, KeyError) as exc:
-        raise ExtractionError(f"无法读取 PDF 文件 {path.name}：{exc}", str(path)) from None
+    except ExtractionError:
+        raise
+    except (FileNotDecryptedError, WrongPasswordError):
+        raise _encrypted(path) from None
+    except OSError as exc:
+        raise ExtractionError(f"无法读取 PDF 文件 {path.name}：{exc.strerror or type(exc).__name__}", str(path)) from None
+    except Exception as exc:  # pypdf raises many kinds on hostile files; none may escape as a traceback
+        raise ExtractionError(f"无法读取 PDF 文件 {path.name}：{_reason(exc)}。未索引任何内容。", str(path)) from None
     visible = sum(len(re.sub(r"\s", "", p)) for p in pages)
     if not pages or visible < MIN_CHARS_PER_PAGE * len(pages):
         raise ExtractionError(
