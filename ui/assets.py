@@ -200,18 +200,24 @@ if (!window.__ragLinks) {
   pop.id = 'rag-pop';
   pop.setAttribute('role', 'tooltip');
   document.body.appendChild(pop);
+  let popFor = null;
+  const place = (a) => {
+    const r = a.getBoundingClientRect();
+    if (r.bottom < 0 || r.top > window.innerHeight) { hidePop(); return; }
+    const w = pop.offsetWidth, h = pop.offsetHeight;
+    pop.style.left = Math.max(8, Math.min(r.left, window.innerWidth - w - 8)) + 'px';
+    pop.style.top = (r.bottom + h + 8 < window.innerHeight ? r.bottom + 6 : Math.max(8, r.top - h - 6)) + 'px';
+  };
   const showPop = (a) => {
     if (a.hasAttribute('title')) { a.dataset.tip = a.getAttribute('title'); a.removeAttribute('title'); }
     pop.textContent = a.dataset.tip || '';
     if (!pop.textContent) return;
+    popFor = a;
     pop.classList.add('rag-pop-on');
-    const r = a.getBoundingClientRect();
-    const w = pop.offsetWidth, h = pop.offsetHeight;
-    pop.style.left = Math.max(8, Math.min(r.left, window.innerWidth - w - 8)) + 'px';
-    pop.style.top = (r.bottom + h + 8 < window.innerHeight ? r.bottom + 6 : Math.max(8, r.top - h - 6)) + 'px';
     a.setAttribute('aria-describedby', 'rag-pop');
+    place(a);
   };
-  const hidePop = () => pop.classList.remove('rag-pop-on');
+  const hidePop = () => { pop.classList.remove('rag-pop-on'); popFor = null; };
   document.addEventListener('mouseover', (ev) => {
     const a = ev.target.closest && ev.target.closest('a.rag-cite');
     if (a) showPop(a);
@@ -224,7 +230,8 @@ if (!window.__ragLinks) {
     const a = ev.target.closest && ev.target.closest('a.rag-cite');
     if (a) showPop(a); else hidePop();
   });
-  window.addEventListener('scroll', hidePop, true);
+  // scrolling (ours, to the card, or the reader's) keeps the popover beside its marker while it is on screen
+  window.addEventListener('scroll', () => { if (popFor) place(popFor); }, true);
 
   // ---- copy and export -----------------------------------------------------------
   const copyText = async (text) => {

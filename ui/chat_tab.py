@@ -87,7 +87,7 @@ def chat_tab(gr, assistant, saved, *, concurrency: int = DEFAULT_CONCURRENCY):
                 yield turn + [{"role": "assistant", "content": reply}], True
             if final is None:
                 raise RuntimeError("ask_stream yielded nothing")
-            reply = format_answer_html(final, None, [notice])
+            reply = format_answer_html(final, None, [notice], question=question)
         except RagError as exc:  # user-readable by design
             log.warning("question %r: %s", question[:80], exc)
             reply = format_error_html(str(exc))
@@ -164,7 +164,7 @@ def chat_tab(gr, assistant, saved, *, concurrency: int = DEFAULT_CONCURRENCY):
                 with gr.Row(elem_id="rag-input-row"):
                     textbox = gr.Textbox(
                         placeholder=f"输入问题，按回车发送（最多 {MAX_QUESTION_CHARS} 字）；回答时可继续输入，将排队发送",
-                        show_label=False, lines=1, max_lines=5, scale=6, autofocus=True, elem_id="rag-input",
+                        label="问题", show_label=False, lines=1, max_lines=5, scale=6, autofocus=True, elem_id="rag-input",
                     )
                     send = gr.Button("发送", variant="primary", scale=1, min_width=70, elem_id="rag-send")
                 # questions sent while an answer streams wait here (the page script keeps them)

@@ -189,7 +189,8 @@ REFUSAL_SOURCES = "最接近的段落：仅供参考，不是答案的依据"
 
 
 def format_answer_html(answer: Answer, anchors: Mapping[str, Sequence[int]] | None = None,
-                       notices: Iterable[str | None] = (), streaming: bool = False) -> str:
+                       notices: Iterable[str | None] = (), streaming: bool = False,
+                       question: str | None = None) -> str:
     """One chat message: mode badge, answer, notices, source cards. A single line of HTML
     (no blank lines), so Markdown renderers pass it through as one HTML block."""
     copy = "" if streaming else COPY_LINK
@@ -210,7 +211,7 @@ def format_answer_html(answer: Answer, anchors: Mapping[str, Sequence[int]] | No
                      for i, c in enumerate(answer.citations, 1))
         parts.append("</div>")
     if not streaming:  # the answer as Markdown, for 「复制」 and 「导出对话」 (hidden; newlines kept as &#10;)
-        parts.append(f'<div class="rag-md">{markdown_block(answer, notices)}</div>')
+        parts.append(f'<div class="rag-md">{markdown_block(answer, notices, question)}</div>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -218,9 +219,11 @@ def format_answer_html(answer: Answer, anchors: Mapping[str, Sequence[int]] | No
 COPY_LINK = '<a class="rag-copy" href="#rag-copy" title="复制这条回答（Markdown 格式，含出处）">复制</a>'
 
 
-def markdown_block(answer: Answer, notices: Iterable[str | None] = ()) -> str:
-    """The question and its answer as Markdown, escaped for an HTML text node on one line."""
-    md = f"### 问：{md_escape(answer.question or '').strip()}\n\n{format_answer_markdown(answer, notices)}"
+def markdown_block(answer: Answer, notices: Iterable[str | None] = (), question: str | None = None) -> str:
+    """The question (as typed, else as the answer read it) and its answer as Markdown, escaped for an
+    HTML text node on one line."""
+    asked = " ".join(str(question if question is not None else answer.question or "").split())
+    md = f"### 问：{md_escape(asked)}\n\n{format_answer_markdown(answer, notices)}"
     return esc(md).replace("\n", "&#10;")
 
 
