@@ -65,6 +65,7 @@ def ask(page, question: str) -> None:
 
 
 PHONE = {"width": 390, "height": 844}
+ZOOM200 = {"width": 640, "height": 450}  # a 1280×900 window at 200% zoom
 DESKTOP = {"width": 1280, "height": 1000}
 REFUSED = "昌平区2024年共有多少只大熊猫？"
 
@@ -208,6 +209,7 @@ def test_chat_question_follow_up_and_source_link(browser, app_url):
 
 @pytest.mark.parametrize("scheme,viewport,name", [
     ("light", DESKTOP, "light"), ("dark", DESKTOP, "dark"), ("light", PHONE, "phone"), ("dark", PHONE, "phone-dark"),
+    ("light", ZOOM200, "zoom200"),
 ])
 def test_answer_reads_well_in_each_scheme_and_width(browser, app_url, scheme, viewport, name):
     """After an answer its first line and first source card are on screen; the quote is legible
@@ -221,7 +223,7 @@ def test_answer_reads_well_in_each_scheme_and_width(browser, app_url, scheme, vi
             assert page.evaluate("document.body.classList.contains('dark')"), "the page did not follow the dark scheme"
         # the report filter: beside the chat on a desktop; above it, folded, on a phone
         scope_box = page.locator("#rag-scope")
-        if viewport is PHONE:
+        if viewport["width"] <= 640:  # a phone, or 200% zoom
             expect(scope_box).to_be_hidden(timeout=TIMEOUT)
             side, chat = (page.locator(sel).bounding_box() for sel in ("#rag-side", "#rag-chatbot"))
             assert side["y"] < chat["y"], (side, chat)
@@ -310,13 +312,28 @@ def test_ranking_answer_shows_a_bar_chart_and_the_data_tab_exports(browser, app_
         page.screenshot(path=str(ARTIFACTS / "ui-ranking-chart.png"))
 
         page.locator('button[role="tab"]', has_text="数据").click()
-        box = page.locator("#rag-data-metric textarea, #rag-data-metric input").first
+        box = page.locator("#rag-data-metric input")
+        box.click()  # the list of measured things, each with how many reports state it
+        options = page.get_by_role("option")
+        expect(options.first).to_be_visible(timeout=TIMEOUT)
+        assert re.search(r"（\d+ 份报告）$", options.first.inner_text().strip()), options.first.inner_text()
+        page.keyboard.press("Escape")
         box.fill("行政复议案件")
-        page.locator("#rag-data-go").click()
+        page.keyboard.press("Enter")  # no 查询 needed: any change re-queries
         result = page.locator("#rag-data-result")
         expect(result.locator(".rag-chart")).to_be_visible(timeout=TIMEOUT)
-        expect(result.locator("table.rag-facts tr").nth(1)).to_contain_text("昌平区", timeout=TIMEOUT)
-        expect(page.locator("#rag-data-csv a").first).to_be_visible(timeout=TIMEOUT)
+        first_row = result.locator("table.rag-facts tbody tr").first
+        expect(first_row).to_contain_text("昌平区", timeout=TIMEOUT)
+        expect(first_row).to_contain_text("2024")  # year, measure as written and report title in every row
+        expect(first_row).to_contain_text("共接收行政复议申请")
+        expect(first_row).to_contain_text("北京市昌平区2024年法治政府建设年度情况报告")
+        csv_link = page.locator("#rag-data-csv a").first
+        expect(csv_link).to_be_visible(timeout=TIMEOUT)
+        expect(page.locator("#rag-data-csv")).to_contain_text("数据-行政复议案件-")
+        page.locator("#rag-data-sort input").click()
+        page.get_by_role("option", name="数值从小到大").click()
+        expect(result.locator("table.rag-facts tbody tr").first).not_to_contain_text("昌平区", timeout=TIMEOUT)
+        expect(result.locator("table.rag-facts tbody tr").last).to_contain_text("昌平区")
         page.screenshot(path=str(ARTIFACTS / "ui-data-tab.png"), full_page=True)
     finally:
         page.close()

@@ -109,7 +109,8 @@ a.rag-copy:hover { text-decoration: underline; }
   .rag-facts-wrap { overflow-x: auto; }
   #rag-side { order: -1; }
   #rag-side .rag-muted { display: none; }
-  #rag-chat-row { flex-wrap: wrap; }
+  #rag-chat-row { flex-direction: column !important; }
+  #rag-chat-row > * { width: 100% !important; min-width: 0 !important; }
   .rag-card-foot { flex-wrap: wrap; }
   #rag-actions { flex-wrap: nowrap; gap: 6px; }
   #rag-actions button { min-width: 0 !important; padding-left: 4px; padding-right: 4px; }
