@@ -548,3 +548,33 @@ def test_the_open_page_follows_a_rag_add_from_another_process_and_a_removal_is_u
             assert not errors, errors
         finally:
             page.close()
+
+
+ALLOWED_LATIN = {"API", "Gradio", "PDF", "CSV", "OCR", "YYYY", "MM", "DD", "txt", "md", "html", "htm", "docx", "pdf",
+                 "Markdown"}
+
+
+def test_every_visible_string_is_chinese_even_for_an_english_browser(browser, app_url):
+    """Gradio's own strings (the upload zone, the footer, table tools) follow the browser's language;
+    the page shows them in Chinese whatever it is."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport=DESKTOP, locale="en-US")
+    try:
+        page.goto(app_url)
+        expect(page.locator("#rag-input textarea")).to_be_visible(timeout=TIMEOUT)
+        ask(page, GOLD_QUESTION)
+        final_reply(page, 0)
+        for tab in ("问答", "报告", "数据"):
+            page.get_by_role("tab", name=tab).click()
+            page.wait_for_timeout(800)
+            words = set(re.findall(r"[A-Za-z]{2,}", page.locator("body").inner_text()))
+            labels = page.evaluate("""() => [...document.querySelectorAll('[aria-label], [placeholder]')]
+                .filter(e => e.offsetParent !== null)
+                .map(e => e.getAttribute('aria-label') || e.getAttribute('placeholder'))""")
+            label_words = {w for v in labels if not re.fullmatch(r"[\w-]+-\d{4}", v or "")  # doc ids as values
+                           for w in re.findall(r"[A-Za-z]{2,}", v or "")}
+            assert words <= ALLOWED_LATIN, (tab, words - ALLOWED_LATIN)
+            assert label_words <= ALLOWED_LATIN, (tab, label_words - ALLOWED_LATIN)
+    finally:
+        page.close()

@@ -416,7 +416,14 @@ if (!window.__ragLinks) {
   const ZH = { 'Drop File Here': '拖放文件到这里', '- or -': '或', 'Click to Upload': '点击选择文件',
                'Upload file': '上传文件', 'Clear': '清除', 'Loading...': '加载中…', 'Error': '错误',
                'Copy': '复制', 'Copied': '已复制', 'Retry': '重试', 'Undo': '撤回', 'Download': '下载',
-               'Search': '搜索', 'No results': '没有结果', 'Submit': '提交', 'Close': '关闭' };
+               'Search': '搜索', 'No results': '没有结果', 'Submit': '提交', 'Close': '关闭',
+               'Built with Gradio': '使用 Gradio 构建', 'Settings': '设置', 'Use via API': '通过 API 使用',
+               'common.complete': '完成', 'Click to upload or drop files': '点击上传或拖放文件',
+               'Copy table data': '复制表格数据', 'Fullscreen': '全屏', 'File upload': '上传文件',
+               'Table actions': '表格操作', 'Open cell menu': '打开单元格菜单', 'More tabs': '更多标签页',
+               'chatbot conversation': '对话', 'undo': '撤回', 'retry': '重试', 'Dataframe': '表格',
+               'Empty value': '空', 'Gradio footer navigation': '页脚导航', 'Textbox': '问题',
+               'Dropdown': '下拉选择', 'Checkbox': '勾选', 'Remove': '移除', 'Select all': '全选' };
   const translate = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -430,6 +437,9 @@ if (!window.__ragLinks) {
         const v = el.getAttribute(attr);
         if (v && ZH[v]) el.setAttribute(attr, ZH[v]);
       }
+      // the chatbot labels each message with its raw HTML ("bot's message: <div …"): read its text instead
+      const m = /^(user|bot)'s message:/.exec(el.getAttribute('aria-label') || '');
+      if (m) el.setAttribute('aria-label', (m[1] === 'user' ? '提问：' : '回答：') + el.innerText.trim().slice(0, 300));
     }
   };
   let translating = false;
@@ -438,7 +448,8 @@ if (!window.__ragLinks) {
     if (translating) return;
     translating = true;
     requestAnimationFrame(() => { translate(document.body); translating = false; });
-  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['class', 'disabled'] });
+  }).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true,
+                 attributeFilter: ['class', 'disabled', 'aria-label'] });
   translate(document.body);
 
   // On a phone the filter sits above the chat: fold it so the chat comes first.
