@@ -523,6 +523,15 @@ def test_the_open_page_follows_a_rag_add_from_another_process_and_a_removal_is_u
             expect(page.get_by_role("option", name="鼓楼区")).to_be_visible(timeout=TIMEOUT)
             page.keyboard.press("Escape")
 
+            # The new report answers on the open page, and its source opens in the panel.
+            page.get_by_role("tab", name="问答").click()
+            ask(page, "鼓楼区2022年收到行政复议申请多少件？")
+            reply = final_reply(page, 0)
+            expect(reply.locator(".rag-answer")).to_contain_text("157")
+            reply.locator("a.rag-src-link").first.click()
+            view = page.locator("#rag-report-view")
+            expect(view.locator("section.rag-report")).to_have_attribute("data-doc", "鼓楼区-2022", timeout=TIMEOUT)
+
             # Removal: asked first, then undone.
             page.get_by_role("tab", name="报告").click()
             page.locator("#rag-lib-doc input").click()
@@ -539,6 +548,15 @@ def test_the_open_page_follows_a_rag_add_from_another_process_and_a_removal_is_u
             expect(status).to_contain_text("已删除", timeout=TIMEOUT)
             expect(header).to_contain_text("收录 5 份报告", timeout=TIMEOUT)
             assert assistant.library_reports() == []
+            expect(view).to_contain_text("已不在报告库中", timeout=TIMEOUT)  # the open panel says it is gone
+            expect(page.locator("#rag-scope")).not_to_contain_text("鼓楼区")
+            # its source link no longer pulls the page anywhere: the panel says it is gone, the tab stays
+            page.get_by_role("tab", name="问答").click()
+            reply.locator("a.rag-src-link").first.click()
+            expect(view).to_contain_text("已不在报告库中", timeout=TIMEOUT)
+            page.wait_for_timeout(1500)
+            expect(page.get_by_role("tab", name="问答")).to_have_attribute("aria-selected", "true")
+            page.get_by_role("tab", name="报告").click()
             page.locator("#rag-lib-undo").click()
             expect(status).to_contain_text("已恢复", timeout=TIMEOUT)
             expect(header).to_contain_text("收录 6 份报告", timeout=TIMEOUT)

@@ -66,12 +66,13 @@ def build_app(assistant, *, concurrency: int = DEFAULT_CONCURRENCY, poll_seconds
         header = gr.Markdown(header_markdown(assistant.settings, len(assistant.catalog)), elem_id="rag-header")
         saved = gr.BrowserState([], storage_key="rag-conversation")  # this browser's conversation
         stamp = gr.State(library_stamp(assistant))
+        opened = gr.State(None)  # the report shown in the panel
         view = gr.HTML(report_view_html(None), elem_id="rag-report-view", apply_default_css=False, render=False)
         with gr.Row(equal_height=False, elem_id="rag-main"):
             with gr.Column(scale=3, min_width=320, elem_id="rag-main-col"):
                 with gr.Tabs(elem_id="rag-tabs"):
                     scope, chatbot = chat_tab(gr, assistant, saved, concurrency=concurrency)
-                    listing, picker, library = reports_tab(gr, assistant, bridge, view)
+                    listing, picker, library = reports_tab(gr, assistant, bridge, view, opened)
                     data_refresh, data_outputs = data_tab(gr, assistant)
             with gr.Column(scale=2, min_width=320, elem_id="rag-panel"):
                 view.render()
@@ -92,18 +93,21 @@ def build_app(assistant, *, concurrency: int = DEFAULT_CONCURRENCY, poll_seconds
         def on_load(conversation):
             return [library_stamp(assistant), bound_history(conversation), *library_now()]
 
-        def poll(seen):
+        def poll(seen, doc_id):
             now = library_stamp(assistant)
             if now == seen:
-                return [gr.skip()] * (1 + len(shown))
-            return [now, *library_now()]
+                return [gr.skip()] * (2 + len(shown))
+            # the report open in the panel was removed: say so there (a report still present stays as it is,
+            # with its highlights; reopening it shows its current version)
+            gone = doc_id and doc_id not in assistant.reports()
+            return [now, report_view_html(None, doc_id) if gone else gr.skip(), *library_now()]
 
         hidden = {"api_visibility": "undocumented"}
         demo.load(on_load, [saved], [stamp, chatbot, *shown], queue=False, **hidden)
         # Additions, corrections and removals made anywhere (this page, another tab, the CLI) show on
         # the open page without a reload: a timer compares the library's stamp with the one shown.
         timer = gr.Timer(poll_seconds)
-        timer.tick(poll, [stamp], [stamp, *shown], queue=False, show_progress="hidden", **hidden)
+        timer.tick(poll, [stamp, opened], [stamp, view, *shown], queue=False, show_progress="hidden", **hidden)
     return demo
 
 

@@ -26,21 +26,22 @@ def open_report(assistant, doc_id) -> str:
     return report_view_html(report, doc_id, loaded_at=time.monotonic_ns())
 
 
-def reports_tab(gr, assistant, bridge, view):
+def reports_tab(gr, assistant, bridge, view, opened=None):
     """Build the 报告 tab inside the current `gr.Tabs` and wire its events. `bridge` is the page
-    script's component; `view` the report panel (both outside the tabs). Returns the catalogue, the
+    script's component; `view` the report panel (both outside the tabs); `opened` a gr.State that
+    keeps the doc_id shown there (so the page's library poll can say when it is gone). Returns the catalogue, the
     picker and the library panel's refresh (or None)."""
     catalog = assistant.catalog
     available = set(assistant.reports())  # the catalogue entries whose report loaded
     errors = [str(e) for e in getattr(assistant.corpus, "errors", [])]
 
     def from_picker(doc_id):
-        return open_report(assistant, doc_id)
+        return open_report(assistant, doc_id), doc_id
 
     def from_link(evt: gr.EventData):
         doc_id = str((getattr(evt, "_data", None) or {}).get("doc") or "")
         known = doc_id if doc_id in assistant.reports() else gr.skip()  # reports added since start too
-        return open_report(assistant, doc_id), known
+        return open_report(assistant, doc_id), known, doc_id
 
     library = None
     with gr.Tab("报告", id="reports", elem_id="rag-tab-reports"):
@@ -52,7 +53,8 @@ def reports_tab(gr, assistant, bridge, view):
 
             library = build_library_tab(assistant)
 
-    picker.input(from_picker, picker, view, api_visibility="undocumented", concurrency_limit=4,
+    opened = opened if opened is not None else gr.State(None)
+    picker.input(from_picker, picker, [view, opened], api_visibility="undocumented", concurrency_limit=4,
                  js="(d) => { window.__ragOpenPanel && window.__ragOpenPanel(d); return d; }")
-    bridge.click(from_link, None, [view, picker], api_visibility="undocumented", concurrency_limit=4)
+    bridge.click(from_link, None, [view, picker, opened], api_visibility="undocumented", concurrency_limit=4)
     return listing, picker, library
