@@ -332,7 +332,11 @@ def test_report_tab_shows_the_text_of_the_current_index(seeds_copy, tmp_path, em
     chat = Assistant(settings, embedder=embedder)
     chat.retriever  # as `rag chat` does before serving
     demo = build_app(chat)
-    open_picked = handler(demo, "from_picker")
+    def open_picked(doc_id):
+        page, shown = handler(demo, "from_picker")(doc_id)
+        assert shown == doc_id  # the panel remembers which report it shows
+        return page
+
     assert "申请1723件" in open_picked("changping-2024")
     path = seeds_copy / "changping-2024.txt"
     path.write_text(path.read_text(encoding="utf-8").replace("申请1723件", "申请1999件"), encoding="utf-8")
