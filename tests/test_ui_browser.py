@@ -518,6 +518,7 @@ def test_the_open_page_follows_a_rag_add_from_another_process_and_a_removal_is_u
             page.get_by_role("tab", name="报告").click()
             expect(page.locator("#rag-catalogue")).to_contain_text("鼓楼区", timeout=TIMEOUT)
             expect(page.locator("#rag-lib-table")).to_contain_text("鼓楼区-2022", timeout=TIMEOUT)
+            expect(page.locator("#rag-lib-files")).to_be_hidden()  # the upload panel folds: the library has reports
             page.get_by_role("tab", name="数据").click()
             page.locator("#rag-data-regions input").click()
             expect(page.get_by_role("option", name="鼓楼区")).to_be_visible(timeout=TIMEOUT)

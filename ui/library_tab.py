@@ -186,7 +186,7 @@ def build_library_tab(assistant):
     import gradio as gr
 
     entries = assistant.library_reports()
-    with gr.Accordion("添加报告", open=not entries, elem_id="rag-lib-upload"):
+    with gr.Accordion("添加报告", open=not entries, elem_id="rag-lib-upload") as upload:
         gr.Markdown("上传 .txt .md .html .docx .pdf（扫描版 PDF 需先做文字识别）。"
                     "系统自动识别标题、地区、级别和年份；识别不出或有误的，可在下方更正。")
         files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".docx", ".pdf"],
@@ -284,4 +284,9 @@ def build_library_tab(assistant):
     undo_btn.click(on_undo, [last_removed], [*outputs, undo_btn, last_removed], api_name="library_restore", **hidden)
     restore_btn.click(on_restore, [trashed], outputs, **hidden)
     empty_btn.click(on_empty, None, outputs, **hidden)
-    return refreshed, outputs
+    def page_refresh():
+        """What the page's library poll updates: the table, pickers and trash; the upload panel folds
+        once the library has reports (and opens when it is empty again)."""
+        return (*refreshed(), gr.update(open=not assistant.library_reports()))
+
+    return page_refresh, [*outputs, upload]
