@@ -219,9 +219,30 @@ class Assistant:
         return entry
 
     def remove_report(self, doc_id: str) -> dict:
+        """Take a report out of the library and the index; it is kept aside (`removed_reports`) until
+        `restore_report` puts it back or `empty_removed` deletes it."""
         entry = self._library_with_reserved().remove(doc_id)
         self.build_index()
         return entry
+
+    def restore_report(self, doc_id: str) -> dict:
+        """Put a removed report back (same doc_id) and index it again."""
+        entry = self._library_with_reserved().restore(doc_id)
+        self.build_index()
+        return entry
+
+    def removed_reports(self) -> list[dict]:
+        """The removed reports that can still be restored, newest first."""
+        return self.library.removed()
+
+    def empty_removed(self) -> int:
+        """Delete the removed reports for good; returns how many."""
+        return self.library.empty_trash()
+
+    def library_stamp(self):
+        """A cheap value that changes whenever the library or the live index changes (a page polls it)."""
+        index = self._index
+        return (self.library.stamp(), index.manifest_stamp() if index is not None else None)
 
     def library_reports(self) -> list[dict]:
         return self.library.entries()
@@ -273,6 +294,16 @@ class Assistant:
         """Measured things with a figure, by how many reports state one (most first)."""
         index = self.index
         return index.statements_store.measures(index.versions(), limit)
+
+    def measures(self) -> list[tuple[str, int]]:
+        """The measured things the reports state figures for, as written, each with the number of
+        reports that state one: most reports first, then by name."""
+        docs: dict[str, set[str]] = {}
+        for f in self.facts():
+            name = (f.metric or "").strip()
+            if name:
+                docs.setdefault(name, set()).add(f.doc_id)
+        return sorted(((m, len(d)) for m, d in docs.items()), key=lambda item: (-item[1], item[0]))
 
     def match_metric(self, metric: str, doc_ids: list[str] | None = None) -> list:
         """Each report's best statement for the metric words (semantic + lexical, the answerers' own scoring),

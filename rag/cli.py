@@ -267,7 +267,26 @@ def cmd_remove(args) -> int:
     from .api import Assistant
 
     entry = Assistant(_settings(args)).remove_report(args.doc_id)
-    print(f"已删除：{entry['doc_id']}  {entry.get('title', '')}")
+    print(f"已删除：{entry['doc_id']}  {entry.get('title', '')}\n  （已移入回收站，可用 rag restore {entry['doc_id']} 恢复）")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .api import Assistant
+
+    assistant = Assistant(_settings(args))
+    if args.empty:
+        print(f"已清空回收站：永久删除 {assistant.empty_removed()} 份报告。")
+        return 0
+    if args.list or not args.doc_id:
+        removed = assistant.removed_reports()
+        if not removed:
+            print("回收站为空。")
+        for e in removed:
+            print(f"{e['doc_id']}  {e.get('title', '')}  （删除于 {e.get('removed', '?')}）")
+        return 0
+    entry = assistant.restore_report(args.doc_id)
+    print(f"已恢复：\n  {_entry_line(entry)}")
     return 0
 
 
@@ -315,9 +334,15 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument(f"--{name}", help="别名用逗号分隔" if name == "aliases" else None)
     s.set_defaults(func=cmd_edit)
 
-    s = sub.add_parser("remove", help="从报告库删除一份报告")
+    s = sub.add_parser("remove", help="从报告库删除一份报告（移入回收站，可用 rag restore 恢复）")
     s.add_argument("doc_id")
     s.set_defaults(func=cmd_remove)
+
+    s = sub.add_parser("restore", help="恢复已删除的报告；不带参数列出回收站")
+    s.add_argument("doc_id", nargs="?")
+    s.add_argument("--list", action="store_true", help="列出回收站中的报告")
+    s.add_argument("--empty", action="store_true", help="清空回收站（永久删除）")
+    s.set_defaults(func=cmd_restore)
 
     s = sub.add_parser("search", help="检索相关段落")
     s.add_argument("question", nargs="?")

@@ -3,6 +3,7 @@
     library/catalog.json       the same schema as seeds/catalog.json, plus issuer, source, sha256, added
     library/originals/<id>.*   the file as the user gave it
     library/texts/<id>.txt     its extracted text: every citation offset points into this file
+    library/trash/<id>/        a removed report (entry.json, text, original) until restored or emptied
 
 The same file added twice is recognised by its content hash; a file of the same name and region, or a
 report of the same region, level and year, is a new version and replaces the old one (same doc_id).
@@ -26,6 +27,8 @@ from .ingest.extract import FORMATS, extract
 from .ingest.limits import check_file_size
 
 CATALOG = "catalog.json"
+TRASH = "trash"  # removed reports, kept until the trash is emptied
+TRASH_ENTRY = "entry.json"
 EDITABLE = ("title", "issuer", "region", "parent", "level", "aliases", "year", "published", "script")
 
 
@@ -128,16 +131,68 @@ class Library:
             return entry
 
     def remove(self, doc_id: str) -> dict:
+        """Take a report out of the catalogue, keeping it aside in `trash/<doc_id>/` (entry, text,
+        original) until `restore` puts it back or `empty_trash` deletes it."""
         with self._locked():
             entries = self.entries()
             entry = next((e for e in entries if e["doc_id"] == doc_id), None)
             if entry is None:
                 self.get(doc_id)
+            kept = self.trash_dir / doc_id
+            if kept.exists():  # an older removal of the same id: the newer one is kept
+                shutil.rmtree(kept)
+            kept.mkdir(parents=True)
             for rel in (entry.get("file"), entry.get("original")):
-                if rel:
-                    (self.root / rel).unlink(missing_ok=True)
+                if rel and (self.root / rel).exists():
+                    os.replace(self.root / rel, kept / Path(rel).name)
+            removed = {**entry, "removed": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            _write_atomic(kept / TRASH_ENTRY, json.dumps(removed, ensure_ascii=False, indent=1))
             self._save([e for e in entries if e["doc_id"] != doc_id])
             return entry
+
+    @property
+    def trash_dir(self) -> Path:
+        return self.root / TRASH
+
+    def removed(self) -> list[dict]:
+        """The reports kept aside by `remove`, newest first (each entry with its `removed` time)."""
+        out = []
+        for d in sorted(self.trash_dir.glob("*/" + TRASH_ENTRY)) if self.trash_dir.exists() else []:
+            try:
+                out.append(json.loads(d.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+                continue  # a half-written removal: not offered for restoring
+        return sorted(out, key=lambda e: e.get("removed", ""), reverse=True)
+
+    def restore(self, doc_id: str) -> dict:
+        """Put a removed report back under its own doc_id (refused when that id has been reused)."""
+        with self._locked():
+            kept = self.trash_dir / doc_id
+            try:
+                entry = json.loads((kept / TRASH_ENTRY).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+                known = "、".join(e["doc_id"] for e in self.removed()) or "（回收站为空）"
+                raise CorpusError(f"回收站中没有 {doc_id}。现有：{known}", doc_id=doc_id) from None
+            entries = self.entries()
+            if any(e["doc_id"] == doc_id for e in entries):
+                raise CorpusError(f"报告库中已有 {doc_id}（删除后又添加了同名报告），无法恢复。", doc_id=doc_id)
+            entry.pop("removed", None)
+            for rel in (entry.get("file"), entry.get("original")):
+                if rel and (kept / Path(rel).name).exists():
+                    (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(kept / Path(rel).name, self.root / rel)
+            if entry.get("file") and not (self.root / entry["file"]).exists():
+                raise CorpusError(f"回收站中 {doc_id} 的正文文件已丢失，无法恢复。", doc_id=doc_id)
+            self._save(entries + [entry])
+            shutil.rmtree(kept, ignore_errors=True)
+            return entry
+
+    def empty_trash(self) -> int:
+        """Delete every removed report for good; returns how many there were."""
+        with self._locked():
+            n = len(self.removed())
+            shutil.rmtree(self.trash_dir, ignore_errors=True)
+            return n
 
     # ---- helpers ------------------------------------------------------
     def _new_id(self, entry: dict, entries: list[dict]) -> str:

@@ -2,6 +2,8 @@
 remove it. Debian Chromium through Playwright, a real Assistant with its own data dir."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.api import Assistant
@@ -40,19 +42,29 @@ def test_upload_correct_and_remove_in_the_browser(browser, tmp_path, embedder): 
             page.screenshot(path=str(ARTIFACTS / "library.png"), full_page=True)
             assert assistant.ask("鼓楼区2022年收到行政复议申请多少件？").answered
 
-            # Correct the year, then remove the report, through the form.
+            # Correct the entry through the form: Chinese labels, current values prefilled, the level
+            # chosen by its Chinese name (stored as its code); then remove it, confirmed.
             doc = page.locator("#rag-lib-doc input")
             doc.click()
-            page.get_by_role("option", name="鼓楼区-2022").click()
-            page.locator("#rag-lib-value textarea").fill("南京鼓楼")  # region stays: edit the aliases instead
-            page.locator("#rag-lib-field input").click()
-            page.get_by_role("option", name="aliases").click()
+            page.get_by_role("option", name=re.compile("^鼓楼区-2022")).click()
+            region = page.locator("#rag-lib-region textarea")
+            expect(region).to_have_value("江苏省徐州市鼓楼区", timeout=TIMEOUT)
+            expect(page.locator("#rag-lib-year textarea")).to_have_value("2022")
+            expect(page.locator("#rag-lib-level input")).to_have_value("市辖区")
+            expect(page.locator("#rag-lib-form").first).to_contain_text("别名（用逗号分隔）")
+            page.locator("#rag-lib-aliases textarea").fill("南京鼓楼")
+            page.locator("#rag-lib-level input").click()
+            page.get_by_role("option", name="县、县级市、旗").click()
             page.locator("#rag-lib-save").click()
             expect(status).to_contain_text("已更新", timeout=TIMEOUT)
-            assert assistant.library_reports()[0]["aliases"] == ["南京鼓楼"]
+            expect(status).to_contain_text("县、县级市、旗")
+            entry = assistant.library_reports()[0]
+            assert entry["aliases"] == ["南京鼓楼"] and entry["level"] == "county"
+            assert entry["region"] == "江苏省徐州市鼓楼区"  # unchanged fields are not rewritten
             page.locator("#rag-lib-remove").click()
+            page.locator("#rag-lib-confirm-yes").click()
             expect(status).to_contain_text("已删除", timeout=TIMEOUT)
-            assert assistant.library_reports() == []
+            assert assistant.library_reports() == [] and assistant.removed_reports()
             assert not errors, errors
         finally:
             page.close()

@@ -49,7 +49,7 @@ def test_wheel_holds_every_package_and_data_file(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     packages = sorted(str(p.parent.relative_to(ROOT)) for top in ("rag", "ui", "evals")
                       for p in (ROOT / top).rglob("__init__.py"))
-    assert {"rag/question", "rag/answer", "rag/facts", "rag/ingest"} <= set(packages)
+    assert {"rag/question", "rag/answer", "rag/statements", "rag/ingest"} <= set(packages)
     for package in packages:
         assert f"{package}/__init__.py" in names, package
     for py in (ROOT / "rag").rglob("*.py"):

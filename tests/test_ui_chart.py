@@ -52,3 +52,56 @@ def test_the_report_listing_follows_the_library(assistant):
 
     html, choices = current_listing(assistant)
     assert len(choices) == len(assistant.catalog) and all(e.title in html for e in assistant.catalog)
+
+
+# ---- the 数据 tab for analysts (issue 19 item 6, issue 20 finding 7) --------------------------
+def test_csv_numbers_are_plain_and_named_readably(tmp_path):
+    from ui.data_tab import csv_name, plain_number
+
+    assert [plain_number(v) for v in (1723.0, 1949.39, 19493900.0, 48.2, 0.5, 3, 1e12, 1e-7)] == \
+        ["1723", "1949.39", "19493900", "48.2", "0.5", "3", "1000000000000", "0.0000001"]
+    rows = fact_rows([_fact("昌平区", 1723.0)])
+    rows[0]["报告"] = "北京市昌平区2024年法治政府建设年度情况报告"
+    path = write_csv(rows, csv_name("行政复议 案件", ["昌平区"], [2024], today="20261202"))
+    assert path.endswith("数据-行政复议_案件-昌平区-2024-20261202.csv")
+    with open(path, encoding="utf-8-sig") as fh:
+        table = list(csv.DictReader(fh))
+    assert table[0]["数值"] == "1723" and table[0]["年份"] == "2024" and table[0]["start"] == "10"
+    assert table[0]["指标"] == "共接收行政复议申请" and table[0]["报告"].startswith("北京市昌平区")
+    assert {"地区", "年份", "指标", "数值", "单位", "原文写法", "报告", "原句"} <= set(table[0])
+    assert csv_name("a/b:c", today="1") == "数据-a_b_c-1.csv" and csv_name(None, today="1") == "数据-全部数字-1.csv"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_escaped():
+    from ui.data_tab import csv_cell, csv_text
+
+    for evil in ("=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+        assert csv_cell("原句", evil) == "'" + evil
+    assert csv_cell("原句", "正常的句子=1") == "正常的句子=1"
+    assert csv_cell("数值", -5.0) == "-5"  # our own numbers stay numbers
+    row = fact_rows([_fact("昌平区", 3.0)])[0]
+    row.update({"报告": "=cmd|' /C calc'!A0", "原句": "@x", "地区": "-y"})
+    line = csv_text([row]).splitlines()[1]
+    assert "'=cmd" in line and "'@x" in line and "'-y" in line
+
+
+def test_rows_carry_measure_year_and_title_and_any_sort(tmp_path):
+    from ui.data_tab import measure_choices, sort_rows
+
+    facts = [_fact("昌平区", 1723.0), _fact("通州区", 172.0)]
+    rows = fact_rows(facts)
+    html = table_html(rows, None)
+    assert "共接收行政复议申请" in html and "2024" in html and "指标（原文）" in html and "报告" in html
+    assert 'title="原文第 10–30 字"' in html
+    assert [r["地区"] for r in sort_rows(rows, "数值从小到大")] == ["通州区", "昌平区"]
+    assert [r["地区"] for r in sort_rows(rows, "地区")] == sorted(["昌平区", "通州区"])
+    assert measure_choices([("行政复议案件", 3)]) == [("行政复议案件（3 份报告）", "行政复议案件")]
+
+
+def test_measures_come_from_the_facts_with_report_counts(assistant):
+    measures = assistant.measures()
+    assert measures and all(isinstance(m, str) and isinstance(n, int) and n >= 1 for m, n in measures)
+    counts = [n for _, n in measures]
+    assert counts == sorted(counts, reverse=True)
+    top, n = measures[0]
+    assert n == len({f.doc_id for f in assistant.facts() if f.metric == top})

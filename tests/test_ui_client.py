@@ -58,6 +58,9 @@ class FakeAssistant:
     def reports(self):
         return self.corpus.by_id()
 
+    def measures(self):
+        return [("行政复议申请", 1)]
+
     def report(self, doc_id):
         return self.reports().get(doc_id)
 
@@ -110,17 +113,22 @@ def test_empty_input_does_nothing(offline_settings):
     fake = FakeAssistant(offline_settings)
     submit = handler(build_app(fake), "submit")
     for blank in ("", "   ", "\u200b\n"):
-        assert list(submit(blank, [], [], "llm")) == [(gr.skip(), gr.skip())]
+        assert list(submit(blank, [], [], "llm")) == [(gr.skip(),) * 4]
     assert fake.calls == []
 
 
 def test_answer_streams_then_shows_source_cards(offline_settings):
+    import gradio as gr
+
     from ui.app import build_app
 
     fake = FakeAssistant(offline_settings)
     steps = list(handler(build_app(fake), "submit")(GOLD_QUESTION, [], ["changping-2024"], "llm"))
-    assert all(box == "" for box, _ in steps)  # the input box is cleared
+    assert all(step[0] == "" for step in steps)  # the input box is cleared
     first, final = steps[0][1], steps[-1][1]
+    # the stop button is live while answering, and not after; the browser keeps the finished conversation
+    assert all(step[2]["interactive"] is True for step in steps[:-1]) and steps[-1][2]["interactive"] is False
+    assert all(step[3] == gr.skip() for step in steps[:-1]) and steps[-1][3] == final
     assert first[0] == {"role": "user", "content": user_message_html(GOLD_QUESTION)}
     assert "正在检索" in last_reply(first)
     assert "rag-streaming" in last_reply(steps[-2][1]) and "rag-streaming" not in last_reply(final)
@@ -189,10 +197,10 @@ def test_retry_and_undo(offline_settings):
     fake = FakeAssistant(offline_settings)
     demo = build_app(fake)
     history = list(handler(demo, "submit")(GOLD_QUESTION, [], [], None))[-1][1]
-    retried = list(handler(demo, "retry")(history, [], None))[-1]
+    retried = list(handler(demo, "retry")(history, [], None))[-1][0]
     assert len(retried) == 2 and "1723件" in last_reply(retried)
     assert [c[0] for c in fake.calls] == [GOLD_QUESTION, GOLD_QUESTION]
-    assert handler(demo, "undo")(retried) == ([], GOLD_QUESTION)
+    assert handler(demo, "undo")(retried) == ([], GOLD_QUESTION, [])
     assert fake.calls[-1][1] == []
 
 
@@ -324,7 +332,11 @@ def test_report_tab_shows_the_text_of_the_current_index(seeds_copy, tmp_path, em
     chat = Assistant(settings, embedder=embedder)
     chat.retriever  # as `rag chat` does before serving
     demo = build_app(chat)
-    open_picked = handler(demo, "from_picker")
+    def open_picked(doc_id):
+        page, shown = handler(demo, "from_picker")(doc_id)
+        assert shown == doc_id  # the panel remembers which report it shows
+        return page
+
     assert "申请1723件" in open_picked("changping-2024")
     path = seeds_copy / "changping-2024.txt"
     path.write_text(path.read_text(encoding="utf-8").replace("申请1723件", "申请1999件"), encoding="utf-8")
@@ -410,12 +422,12 @@ class WaitingAssistant(FakeAssistant):
 def test_a_slow_llm_shows_what_is_awaited_and_for_how_long(llm_settings):
     from ui.app import build_app
 
-    steps = [last_reply(h) for _, h in handler(build_app(WaitingAssistant(llm_settings)), "submit")(
+    steps = [last_reply(step[1]) for step in handler(build_app(WaitingAssistant(llm_settings)), "submit")(
         GOLD_QUESTION, [], [], "llm")]
     assert "正在检索报告…" in steps[0]
     assert any("正在等待大模型…（已等待 2 秒）" in s for s in steps), steps
     assert "1723件" in steps[-1]
-    offline = [last_reply(h) for _, h in handler(build_app(WaitingAssistant(llm_settings)), "submit")(
+    offline = [last_reply(step[1]) for step in handler(build_app(WaitingAssistant(llm_settings)), "submit")(
         GOLD_QUESTION, [], [], "extractive")]
     assert not any("大模型" in s and "正在等待" in s for s in offline)  # the user chose the offline answer
 
@@ -456,3 +468,35 @@ def test_stop_button_cancels_the_answer_events(offline_settings):
     stop_id = component(demo, "rag-stop")._id
     stops = [d for d in demo.config["dependencies"] if any(t[0] == stop_id for t in d["targets"])]
     assert any(len(d.get("cancels") or []) == 4 for d in stops), stops  # send, Enter, 重新回答, the chatbot retry
+
+
+# ---- issue 20 finding 3: unchecked LLM text is never on screen ------------------------------
+class UncheckedLLMAssistant(FakeAssistant):
+    """Streams an LLM draft with an invented figure and a citation to no passage, then the checked answer."""
+
+    def ask_stream(self, question, history=None, *, doc_ids=None, mode=None):
+        self.calls.append((question, history, doc_ids, mode))
+        yield Answer(question, "昌平区共9999件[9", True, [], "llm", "qwen-test")
+        yield Answer(question, "昌平区共9999件[9]。", True, [], "llm", "qwen-test")
+        cite = Citation("changping-2024", "北京市昌平区2024年法治政府建设年度情况报告", "一、举措", QUOTE,
+                        1408, 1408 + len(QUOTE), 1.0, QUOTE)
+        yield Answer(question, "1723件[1]。", True, [cite], "llm", "qwen-test")
+
+
+def test_llm_text_shows_only_once_checked_and_a_stop_says_it_was_not(llm_settings):
+    from ui.app import build_app
+    from ui.format import STOPPED_UNCHECKED
+
+    demo = build_app(UncheckedLLMAssistant(llm_settings))
+    steps = [step[1] for step in handler(demo, "submit")(GOLD_QUESTION, [], [], "llm")]
+    shown = [last_reply(h) for h in steps]
+    assert all("9999" not in s for s in shown), shown  # the draft never reaches the browser
+    assert any("正在核对" in s for s in shown[:-1])
+    assert "1723件" in shown[-1] and "rag-streaming" not in shown[-1]
+
+    # 「停止回答」 while the draft is being checked: it says so, and still shows nothing of the draft
+    checking = steps[-2]
+    stopped, stop_button, saved = handler(demo, "stopped")(checking)
+    assert STOPPED_UNCHECKED in last_reply(stopped) and "9999" not in last_reply(stopped)
+    assert "rag-streaming" not in last_reply(stopped)
+    assert stop_button["interactive"] is False and saved == stopped

@@ -214,7 +214,7 @@ def test_opened_report_has_entry_outline_text_and_a_way_back(corpus):
     assert "2020" in page and "繁体" in page and 'class="rag-back"' in page
     assert "rag-outline" in page and "rag-fulltext" in page
     assert "选择一份报告" in rfmt.report_view_html(None)
-    assert "已不在目录中" in rfmt.report_view_html(None, "gone-2020")
+    assert "已不在报告库中" in rfmt.report_view_html(None, "gone-2020")
 
 
 def test_heading_sharing_its_line_with_text_styles_only_the_heading(tmp_path):
@@ -306,3 +306,36 @@ def test_waiting_status_names_the_llm_and_the_time():
     assert fmt.waiting_status(0.4, llm=True) == "正在检索报告…"
     assert fmt.waiting_status(12.7, llm=True) == "正在等待大模型…（已等待 12 秒）"
     assert "大模型" not in fmt.waiting_status(5, llm=False)
+
+
+# ---- stopping, checking, Markdown copies (issue 19 item 1–2, issue 20 finding 3) -------------
+def test_a_stopped_answer_says_so():
+    status = [{"role": "user", "content": "问"}, {"role": "assistant", "content": fmt.thinking_html()}]
+    out = fmt.stopped_history(status)
+    assert fmt.STOPPED in out[-1]["content"] and "rag-streaming" not in out[-1]["content"]
+    assert "正在检索" not in out[-1]["content"]
+
+    lead = fmt.format_answer_html(answer(citations=[]), streaming=True)
+    out = fmt.stopped_history([{"role": "user", "content": "问"}, {"role": "assistant", "content": lead}])
+    assert "1723件" in out[-1]["content"] and fmt.STOPPED_PARTIAL in out[-1]["content"]
+    assert "rag-streaming" not in out[-1]["content"]
+
+    checking = fmt.checking_html(answer(text="共9999件[9"))
+    assert "9999" not in checking and "正在核对" in checking
+    out = fmt.stopped_history([{"role": "user", "content": "问"}, {"role": "assistant", "content": checking}])
+    assert fmt.STOPPED_UNCHECKED in out[-1]["content"]
+
+    done = [{"role": "user", "content": "问"}, {"role": "assistant", "content": fmt.format_answer_html(answer())}]
+    assert fmt.stopped_history(done) == done  # finished before the click: unchanged
+    # a stopped turn is not fed back to the assistant as an answer
+    assert fmt.history_for_assistant(fmt.stopped_history(status)) == [{"role": "user", "content": "问"}]
+
+
+def test_each_answer_carries_its_markdown_for_copy_and_export():
+    out = fmt.format_answer_html(answer(citations=[cite()]))
+    block = re.search(r'<div class="rag-md">(.*?)</div>', out).group(1)
+    assert "\n" not in out  # one HTML block, so the chat's Markdown renderer passes it through
+    md = html.unescape(block)
+    assert md.startswith("### 问：") and "1723件" in md and "**来源**" in md and f"第 {cite().start}–" in md
+    assert 'href="#rag-copy"' in out
+    assert "rag-md" not in fmt.format_answer_html(answer(), streaming=True)

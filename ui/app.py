@@ -14,9 +14,10 @@ from .assets import CSS, LINKS_JS
 from .chart import CHART_CSS
 from .chat_tab import DEFAULT_CONCURRENCY, FRIENDLY_ERROR, chat_tab
 from .data_tab import data_tab
-from .format import catalog_choices
 from .access import AccessGuard, RateLimiter, allowed_hosts, rate_from_env
+from .format import bound_history, catalog_choices
 from .login import LoginGuard
+from .report_format import report_view_html
 from .reports_tab import current_listing, reports_tab
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,16 @@ def header_markdown(settings, report_count: int) -> str:
             f"{how}；收录 {report_count} 份报告。")
 
 
-def build_app(assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
+POLL_SECONDS = 3.0  # how often an open page asks whether the library changed (one stat call per page)
+
+
+def library_stamp(assistant):
+    """A cheap value that changes whenever the library or the live index does (None for test fakes)."""
+    stamp = getattr(assistant, "library_stamp", None)
+    return stamp() if callable(stamp) else None
+
+
+def build_app(assistant, *, concurrency: int = DEFAULT_CONCURRENCY, poll_seconds: float = POLL_SECONDS):
     """The whole UI over one `Assistant`. Returns a `gr.Blocks` (not launched)."""
     _quiet_gradio_env()
     import gradio as gr
@@ -56,18 +66,50 @@ def build_app(assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
         bridge = gr.HTML("", html_template="", js_on_load=LINKS_JS, elem_id="rag-bridge",
                          container=False, padding=False, apply_default_css=False)
         header = gr.Markdown(header_markdown(assistant.settings, len(assistant.catalog)), elem_id="rag-header")
-        with gr.Tabs(elem_id="rag-tabs"):
-            scope = chat_tab(gr, assistant, concurrency=concurrency)
-            listing, picker = reports_tab(gr, assistant, bridge)
-            data_tab(gr, assistant)
+        saved = gr.BrowserState([], storage_key="rag-conversation")  # this browser's conversation
+        stamp = gr.State(library_stamp(assistant))
+        opened = gr.State(None)  # the report shown in the panel
+        view = gr.HTML(report_view_html(None), elem_id="rag-report-view", apply_default_css=False, render=False)
+        with gr.Row(equal_height=False, elem_id="rag-main"):
+            with gr.Column(scale=3, min_width=320, elem_id="rag-main-col"):
+                with gr.Tabs(elem_id="rag-tabs"):
+                    scope, chatbot = chat_tab(gr, assistant, saved, concurrency=concurrency)
+                    listing, picker, library = reports_tab(gr, assistant, bridge, view, opened)
+                    data_refresh, data_outputs = data_tab(gr, assistant)
+            with gr.Column(scale=2, min_width=320, elem_id="rag-panel"):
+                view.render()
 
-        def refresh():
-            """Each page load shows the library as it is now: reports added or removed since start."""
+        lib_refresh, lib_outputs = library if library else (None, [])
+
+        def library_now():
+            """The library as it is now, on every part of the page that shows it."""
             html, choices = current_listing(assistant)
-            return (header_markdown(assistant.settings, len(assistant.catalog)), gr.update(choices=choices),
-                    gr.update(choices=catalog_choices(assistant.catalog)), html)
+            out = [header_markdown(assistant.settings, len(assistant.catalog)), gr.update(choices=choices),
+                   gr.update(choices=catalog_choices(assistant.catalog)), html, *data_refresh()]
+            if lib_refresh:
+                out.extend(lib_refresh())
+            return out
 
-        demo.load(refresh, None, [header, picker, scope, listing], queue=False, api_visibility="undocumented")
+        shown = [header, picker, scope, listing, *data_outputs, *lib_outputs]
+
+        def on_load(conversation):
+            return [library_stamp(assistant), bound_history(conversation), *library_now()]
+
+        def poll(seen, doc_id):
+            now = library_stamp(assistant)
+            if now == seen:
+                return [gr.skip()] * (2 + len(shown))
+            # the report open in the panel was removed: say so there (a report still present stays as it is,
+            # with its highlights; reopening it shows its current version)
+            gone = doc_id and doc_id not in assistant.reports()
+            return [now, report_view_html(None, doc_id) if gone else gr.skip(), *library_now()]
+
+        hidden = {"api_visibility": "undocumented"}
+        demo.load(on_load, [saved], [stamp, chatbot, *shown], queue=False, **hidden)
+        # Additions, corrections and removals made anywhere (this page, another tab, the CLI) show on
+        # the open page without a reload: a timer compares the library's stamp with the one shown.
+        timer = gr.Timer(poll_seconds)
+        timer.tick(poll, [stamp, opened], [stamp, view, *shown], queue=False, show_progress="hidden", **hidden)
     return demo
 
 

@@ -41,5 +41,7 @@ CHART_CSS += """
 .rag-facts { border-collapse: collapse; width: 100%; font-size: .92em; }
 .rag-facts th, .rag-facts td { border-bottom: 1px solid var(--border-color-primary); padding: .3em .4em; text-align: left;
   vertical-align: top; }
-.rag-facts td:nth-child(3) { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.rag-facts td:nth-child(1), .rag-facts td:nth-child(2), .rag-facts th:nth-child(2) { white-space: nowrap; }
+.rag-facts td:nth-child(4) { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.rag-facts-title { min-width: 10em; }
 """

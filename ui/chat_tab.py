@@ -10,11 +10,13 @@ from rag.errors import QuestionError, RagError
 from .format import (
     bound_history,
     catalog_choices,
+    checking_html,
     example_questions,
     format_answer_html,
     format_answer_markdown,
     format_error_html,
     history_for_assistant,
+    stopped_history,
     thinking_html,
     user_message_html,
     user_text,
@@ -49,17 +51,19 @@ def _last_user(history):
     return None
 
 
-def chat_tab(gr, assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
-    """Build the 问答 tab inside the current `gr.Blocks`/`gr.Tabs` and wire its events."""
+def chat_tab(gr, assistant, saved, *, concurrency: int = DEFAULT_CONCURRENCY):
+    """Build the 问答 tab inside the current `gr.Blocks`/`gr.Tabs` and wire its events. `saved` is the
+    browser's copy of the conversation (a gr.BrowserState): written when an answer completes."""
     settings = assistant.settings
     catalog = assistant.catalog
     llm = settings.llm_configured
 
     def answer_turn(question, notice, history, doc_ids, mode):
-        """Yield the chat history while the answer streams in (with the time waited until it does)."""
+        """Yield (chat history, still answering?) while the answer streams in. In LLM mode the model's
+        text is not shown until it has been checked against the passages: meanwhile 「正在核对…」."""
         history = bound_history(history)
         turn = history + [{"role": "user", "content": user_message_html(question)}]
-        yield turn + [{"role": "assistant", "content": thinking_html()}]
+        yield turn + [{"role": "assistant", "content": thinking_html()}], True
         previous = history_for_assistant(history)
         scope = list(doc_ids) if doc_ids else None
         chosen = mode if llm and mode else None
@@ -71,48 +75,66 @@ def chat_tab(gr, assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
                 if isinstance(partial, Tick):
                     if final is None:
                         status = waiting_status(partial.seconds, waits_for_llm)
-                        yield turn + [{"role": "assistant", "content": thinking_html(status)}]
+                        yield turn + [{"role": "assistant", "content": thinking_html(status)}], True
+                    elif final.mode == "llm":
+                        yield turn + [{"role": "assistant", "content": checking_html(final, partial.seconds)}], True
                     continue
                 final = partial
-                reply = format_answer_html(partial, None, [notice], streaming=True)
-                yield turn + [{"role": "assistant", "content": reply}]
+                if partial.mode == "llm":  # unchecked model text: never on screen before grounding
+                    reply = checking_html(partial)
+                else:  # extractive text is computed from the reports: its lead may show at once
+                    reply = format_answer_html(partial, None, [notice], streaming=True)
+                yield turn + [{"role": "assistant", "content": reply}], True
             if final is None:
                 raise RuntimeError("ask_stream yielded nothing")
-            reply = format_answer_html(final, None, [notice])
+            reply = format_answer_html(final, None, [notice], question=question)
         except RagError as exc:  # user-readable by design
             log.warning("question %r: %s", question[:80], exc)
             reply = format_error_html(str(exc))
         except Exception:
             log.exception("internal error while answering %r", question[:80])
             reply = format_error_html(FRIENDLY_ERROR)
-        yield turn + [{"role": "assistant", "content": reply}]
+        yield turn + [{"role": "assistant", "content": reply}], False
+
+    def _outputs(value, answering, box=None):
+        """(box, chat, stop button, saved conversation): the stop button is live only while answering;
+        the conversation is saved in the browser once the answer is complete."""
+        stop_state = gr.update(interactive=answering)
+        saved_value = gr.skip() if answering else value
+        return (box, value, stop_state, saved_value) if box is not None else (value, stop_state, saved_value)
 
     def submit(message, history, doc_ids, mode):
         question, notice = prepare(message)
         if question is None:  # empty input: nothing happens
-            yield gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
-        for value in answer_turn(question, notice, history or [], doc_ids, mode):
-            yield "", value
+        for value, answering in answer_turn(question, notice, history or [], doc_ids, mode):
+            yield _outputs(value, answering, "")
 
     def retry(history, doc_ids, mode):
         history = bound_history(history)
         i = _last_user(history)
         if i is None:
-            yield gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip()
             return
         question, notice = prepare(user_text(history[i].get("content")))
         if question is None:
-            yield gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip()
             return
-        yield from answer_turn(question, notice, history[:i], doc_ids, mode)
+        for value, answering in answer_turn(question, notice, history[:i], doc_ids, mode):
+            yield _outputs(value, answering)
+
+    def stopped(history):
+        """「停止回答」: the answer on screen says it was stopped (and, in LLM mode, not checked)."""
+        value = stopped_history(bound_history(history))
+        return value, gr.update(interactive=False), value
 
     def undo(history):
         history = bound_history(history)
         i = _last_user(history)
         if i is None:
-            return gr.skip(), gr.skip()
-        return history[:i], user_text(history[i].get("content"))
+            return gr.skip(), gr.skip(), gr.skip()
+        return history[:i], user_text(history[i].get("content")), history[:i]
 
     def chat(question: str, doc_ids: list[str] | None = None, mode: str | None = None) -> str:
         """回答一个问题（单轮），返回 Markdown：答案、回答方式、提示与引文来源。"""
@@ -135,21 +157,25 @@ def chat_tab(gr, assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
                 chatbot = gr.Chatbot(
                     label="对话", show_label=False, elem_id="rag-chatbot", height="68vh", min_height=380,
                     autoscroll=False,  # the page script scrolls to the answer's start, not past it
-                    buttons=["copy"], latex_delimiters=[],
+                    buttons=[], latex_delimiters=[],  # each answer has its own 「复制」 (Markdown)
                     placeholder="### 请提问\n例如各区县的行政复议、执法、营商环境等数据与做法；可以追问。",
                     feedback_options=None,
                 )
-                with gr.Row():
+                with gr.Row(elem_id="rag-input-row"):
                     textbox = gr.Textbox(
-                        placeholder=f"输入问题，按回车发送（最多 {MAX_QUESTION_CHARS} 字）",
-                        show_label=False, lines=1, max_lines=5, scale=6, autofocus=True, elem_id="rag-input",
+                        placeholder=f"输入问题，按回车发送（最多 {MAX_QUESTION_CHARS} 字）；回答时可继续输入，将排队发送",
+                        label="问题", show_label=False, lines=1, max_lines=5, scale=6, autofocus=True, elem_id="rag-input",
                     )
                     send = gr.Button("发送", variant="primary", scale=1, min_width=70, elem_id="rag-send")
+                # questions sent while an answer streams wait here (the page script keeps them)
+                gr.HTML('<div id="rag-pending" aria-live="polite"></div>', container=False, padding=False,
+                        apply_default_css=False, elem_id="rag-pending-box")
                 with gr.Row(elem_id="rag-actions"):
-                    stop = gr.Button("停止回答", size="sm", variant="stop", elem_id="rag-stop")
+                    stop = gr.Button("停止回答", size="sm", variant="stop", interactive=False, elem_id="rag-stop")
                     retry_btn = gr.Button("重新回答", size="sm", elem_id="rag-retry")
                     undo_btn = gr.Button("撤回上一问", size="sm", elem_id="rag-undo")
                     clear_btn = gr.Button("清空对话", size="sm", elem_id="rag-clear")
+                    export_btn = gr.Button("导出对话", size="sm", elem_id="rag-export")
                 gr.Examples(example_questions(catalog), inputs=[textbox], label="示例问题（点击填入）")
             with gr.Column(scale=1, min_width=240, elem_id="rag-side"):
                 with gr.Accordion("限定检索范围与回答方式", open=True, elem_id="rag-side-box"):
@@ -162,22 +188,27 @@ def chat_tab(gr, assistant, *, concurrency: int = DEFAULT_CONCURRENCY):
                         value="llm", label="回答方式", visible=llm, elem_id="rag-mode",
                         info="大模型失败时自动改用离线摘录；每个答案上方标明实际的回答方式。",
                     )
-                gr.Markdown("答案中的 **[1]** 跳到对应的来源卡片；卡片中的 **在报告中查看 ›** 打开「报告」页中的原文位置。",
+                gr.Markdown("答案中的 **[1]** 显示引文并跳到对应的来源卡片；卡片中的 **在报告中查看 ›** 在旁边打开报告原文。"
+                            "对话保存在本浏览器中，刷新页面后仍在；「清空对话」同时清除保存的记录。",
                             elem_classes=["rag-muted"])
 
         # wired inside the tab: gr.Tabs may hold only gr.Tab children
         hidden = {"api_visibility": "undocumented", "concurrency_limit": concurrency,
                   "concurrency_id": "answers"}
         ask_inputs = [textbox, chatbot, scope, mode]
+        answer_out = [chatbot, stop, saved]
         events = [
-            textbox.submit(submit, ask_inputs, [textbox, chatbot], **hidden),
-            send.click(submit, ask_inputs, [textbox, chatbot], **hidden),
-            retry_btn.click(retry, [chatbot, scope, mode], [chatbot], **hidden),
-            chatbot.retry(retry, [chatbot, scope, mode], [chatbot], **hidden),
+            textbox.submit(submit, ask_inputs, [textbox, *answer_out], **hidden),
+            send.click(submit, ask_inputs, [textbox, *answer_out], **hidden),
+            retry_btn.click(retry, [chatbot, scope, mode], answer_out, **hidden),
+            chatbot.retry(retry, [chatbot, scope, mode], answer_out, **hidden),
         ]
-        stop.click(None, None, None, cancels=events, queue=False, api_visibility="undocumented")
-        undo_btn.click(undo, [chatbot], [chatbot, textbox], api_visibility="undocumented")
-        chatbot.undo(undo, [chatbot], [chatbot, textbox], api_visibility="undocumented")
-        clear_btn.click(lambda: ([], ""), None, [chatbot, textbox], queue=False, api_visibility="undocumented")
+        stop.click(stopped, [chatbot], answer_out, cancels=events, queue=False, api_visibility="undocumented")
+        undo_btn.click(undo, [chatbot], [chatbot, textbox, saved], api_visibility="undocumented")
+        chatbot.undo(undo, [chatbot], [chatbot, textbox, saved], api_visibility="undocumented")
+        clear_btn.click(lambda: ([], "", []), None, [chatbot, textbox, saved], queue=False,
+                        api_visibility="undocumented", js="() => { window.__ragClearPending && window.__ragClearPending(); return []; }")
+        export_btn.click(None, None, None, js="() => { window.__ragExport && window.__ragExport(); }",
+                         api_visibility="undocumented")
         gr.api(chat, api_name="chat", concurrency_limit=concurrency, concurrency_id="answers")
-    return scope  # its choices follow the library (refreshed on page load by build_app)
+    return scope, chatbot  # scope's choices follow the library; chatbot is restored from `saved` on load

@@ -189,12 +189,14 @@ REFUSAL_SOURCES = "最接近的段落：仅供参考，不是答案的依据"
 
 
 def format_answer_html(answer: Answer, anchors: Mapping[str, Sequence[int]] | None = None,
-                       notices: Iterable[str | None] = (), streaming: bool = False) -> str:
+                       notices: Iterable[str | None] = (), streaming: bool = False,
+                       question: str | None = None) -> str:
     """One chat message: mode badge, answer, notices, source cards. A single line of HTML
     (no blank lines), so Markdown renderers pass it through as one HTML block."""
+    copy = "" if streaming else COPY_LINK
     parts = [f'<div class="rag-reply{" rag-streaming" if streaming else ""}'
              f'{"" if answer.answered else " rag-refusal"}">',
-             f'<div class="rag-meta">{mode_badge(answer)}</div>',
+             f'<div class="rag-meta">{mode_badge(answer)}{copy}</div>',
              f'<div class="rag-answer">{link_markers(_lines_to_html(answer.text), answer.citations)}</div>']
     if getattr(answer, "chart", None) and not streaming:
         from .chart import chart_html
@@ -208,8 +210,58 @@ def format_answer_html(answer: Answer, anchors: Mapping[str, Sequence[int]] | No
         parts.extend(source_card(c, i, anchors, highlight_quote=answer.answered)
                      for i, c in enumerate(answer.citations, 1))
         parts.append("</div>")
+    if not streaming:  # the answer as Markdown, for 「复制」 and 「导出对话」 (hidden; newlines kept as &#10;)
+        parts.append(f'<div class="rag-md">{markdown_block(answer, notices, question)}</div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+COPY_LINK = '<a class="rag-copy" href="#rag-copy" title="复制这条回答（Markdown 格式，含出处）">复制</a>'
+
+
+def markdown_block(answer: Answer, notices: Iterable[str | None] = (), question: str | None = None) -> str:
+    """The question (as typed, else as the answer read it) and its answer as Markdown, escaped for an
+    HTML text node on one line."""
+    asked = " ".join(str(question if question is not None else answer.question or "").split())
+    md = f"### 问：{md_escape(asked)}\n\n{format_answer_markdown(answer, notices)}"
+    return esc(md).replace("\n", "&#10;")
+
+
+STOPPED = "已停止。"
+STOPPED_UNCHECKED = "已停止：大模型的回答尚未核对，未显示。"
+STOPPED_PARTIAL = "已停止：回答未完成。"
+
+
+def checking_html(partial: Answer | None = None, seconds: float | None = None) -> str:
+    """What an LLM answer shows while it streams: not its text (unchecked) but that it is being checked."""
+    got = f"（已收到 {len(partial.text)} 字" if partial is not None and partial.text else ""
+    waited = f"，{int(seconds)} 秒" if got and seconds else ""
+    got = f"{got}{waited}）" if got else ""
+    return ('<div class="rag-reply rag-streaming rag-checking"><div class="rag-answer rag-status">'
+            f"大模型正在作答，正在核对…{esc(got)}（核对引文与数字后才显示）</div></div>")
+
+
+def stopped_html(message: str = STOPPED) -> str:
+    return f'<div class="rag-reply rag-stopped"><div class="rag-answer rag-status">{esc(message)}</div></div>'
+
+
+def stopped_history(history: list) -> list:
+    """The chat after 「停止回答」: an answer still streaming says it was stopped. An LLM answer not yet
+    checked is not shown at all; an extractive lead (computed from the reports) stays, marked unfinished."""
+    history = list(history or [])
+    if not history or history[-1].get("role") != "assistant":
+        return history + [{"role": "assistant", "content": stopped_html()}] if history else history
+    text = message_text(history[-1].get("content"))
+    if "rag-streaming" not in text:
+        return history  # it had finished
+    if "rag-checking" in text:
+        reply = stopped_html(STOPPED_UNCHECKED)
+    elif "rag-status" in text:
+        reply = stopped_html(STOPPED)
+    else:
+        body = text.replace(" rag-streaming", "", 1)
+        reply = body[: body.rfind("</div>")] + f'<div class="rag-notice">⚠️ {STOPPED_PARTIAL}</div></div>'
+    return history[:-1] + [{**history[-1], "content": reply}]
 
 
 def format_error_html(message: str) -> str:
@@ -315,7 +367,7 @@ def history_for_assistant(messages: Iterable[Mapping] | None) -> list[dict]:
         role = m.get("role")
         text = message_text(m.get("content"))
         if role == "assistant":
-            if "rag-error" in text:
+            if "rag-error" in text or "rag-stopped" in text:
                 continue
             found = _ANSWER_DIV.search(text)
             raw = found.group(1) if found else text

@@ -93,7 +93,7 @@ def fulltext_html(report: Report, headings: Sequence[Heading] | None = None,
     return f'<div class="rag-fulltext">{"".join(out)}</div>'
 
 
-BACK_LINK = '<a class="rag-back" href="#rag-back">‹ 返回问答</a>'
+BACK_LINK = '<a class="rag-back" href="#rag-back" title="关闭报告，回到打开它之前的位置">‹ 返回（关闭报告）</a>'
 
 
 def report_html(report: Report, loaded_at: int = 0) -> str:
@@ -103,7 +103,7 @@ def report_html(report: Report, loaded_at: int = 0) -> str:
     return (
         f'<section class="rag-report" id="{report_dom_id(report.doc_id)}" data-doc="{esc(report.doc_id)}" '
         f'data-loaded="{int(loaded_at)}">'
-        f'<div class="rag-report-nav">{BACK_LINK}</div>'
+        f'<div class="rag-report-nav rag-panel-bar">{BACK_LINK}</div>'
         f"<h3>{esc(report.entry.title)}</h3>"
         f"{entry_html(report.entry)}"
         f'<details class="rag-outline-box" open><summary>目录</summary>{outline_html(report, headings)}</details>'
@@ -131,6 +131,9 @@ def catalogue_html(catalog: Sequence[CatalogEntry], available: Iterable[str],
 def report_view_html(report: Report | None, doc_id: str = "", loaded_at: int = 0) -> str:
     """The opened report, or a hint (nothing chosen yet, or a report that is gone)."""
     if report is None:
-        msg = f"报告「{esc(doc_id)}」已不在目录中。" if doc_id else "在上表或下拉框中选择一份报告，即可查看目录与全文。"
-        return f'<div class="rag-reports"><p class="rag-muted">{msg}</p></div>'
+        if doc_id:
+            return (f'<div class="rag-reports"><div class="rag-report-nav rag-panel-bar">{BACK_LINK}</div>'
+                    f'<p class="rag-muted rag-gone">报告「{esc(doc_id)}」已不在报告库中（可能已被删除）。</p></div>')
+        return ('<div class="rag-reports"><p class="rag-muted">在「报告」页选择一份报告，或点击答案来源卡片中的'
+                '「在报告中查看 ›」，报告原文会显示在这里。</p></div>')
     return f'<div class="rag-reports">{report_html(report, loaded_at)}</div>'

@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS statements (
 CREATE INDEX IF NOT EXISTS st_version ON statements(version);
 CREATE INDEX IF NOT EXISTS st_measures ON statements(measures);
 CREATE INDEX IF NOT EXISTS st_region_year ON statements(region, year);
-CREATE VIRTUAL TABLE IF NOT EXISTS statements_fts USING fts5(words, content='', contentless_delete=1);
+CREATE VIRTUAL TABLE IF NOT EXISTS statements_fts USING fts5(words);
 CREATE TABLE IF NOT EXISTS versions (version TEXT PRIMARY KEY, n INTEGER NOT NULL);
 """
 
@@ -66,10 +66,7 @@ class StatementStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        try:
-            self._db.executescript(_SCHEMA)
-        except sqlite3.OperationalError:  # SQLite before 3.43 has no contentless_delete
-            self._db.executescript(_SCHEMA.replace(", contentless_delete=1", ""))
+        self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         self._db.close()
