@@ -291,19 +291,18 @@ class Assistant:
         return facts if limit is None else facts[:max(0, int(limit))]
 
     def measures(self, limit: int = 500) -> list[tuple[str, int]]:
-        """Measured things with a figure, by how many reports state one (most first)."""
+        """Measured things with a figure, by how many reports state one (most first); read from the
+        statements store, or from the statements in memory while the vector store cannot be reached."""
         index = self.index
-        return index.statements_store.measures(index.versions(), limit)
-
-    def measures(self) -> list[tuple[str, int]]:
-        """The measured things the reports state figures for, as written, each with the number of
-        reports that state one: most reports first, then by name."""
-        docs: dict[str, set[str]] = {}
-        for f in self.facts():
-            name = (f.metric or "").strip()
-            if name:
-                docs.setdefault(name, set()).add(f.doc_id)
-        return sorted(((m, len(d)) for m, d in docs.items()), key=lambda item: (-item[1], item[0]))
+        try:
+            return index.statements_store.measures(index.versions(), limit)
+        except Exception as exc:  # chromadb raises many types for a server that went away
+            log.warning("statements store unreachable (%s); counting measures in memory", type(exc).__name__)
+            docs: dict[str, set[str]] = {}
+            for st in self.facts():
+                if st.measures:
+                    docs.setdefault(st.measures, set()).add(st.doc_id)
+            return sorted(((m, len(d)) for m, d in docs.items()), key=lambda x: (-x[1], x[0]))[:limit]
 
     def match_metric(self, metric: str, doc_ids: list[str] | None = None) -> list:
         """Each report's best statement for the metric words (semantic + lexical, the answerers' own scoring),
