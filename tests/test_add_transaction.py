@@ -274,7 +274,7 @@ def test_chroma_server_stopped_mid_add_then_the_same_add_completes(tmp_path, emb
     try:
         settings = Settings(seeds_dir=SEEDS, data_dir=tmp_path / "data", chroma_host="127.0.0.1", chroma_port=port)
         Assistant(settings, embedder=embedder).build_index()
-        src = big_report(tmp_path / "haidian.txt")
+        src = big_report(tmp_path / "haidian.txt", items=800)  # several batches of vectors
 
         def stop_server_mid_embedding(stage, done, total):
             if stage == "embed" and 0 < done < total and server.poll() is None:
