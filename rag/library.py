@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import CorpusError, ExtractionError
-from .ingest.detect import LEVELS, Detected, detect
+from .ingest.detect import LEVELS, Detected, detect, region_fields
 from .ingest.extract import FORMATS, extract
 
 CATALOG = "catalog.json"
@@ -141,7 +141,13 @@ class Library:
                 self.get(doc_id)  # raises with the list of ids
             for key, value in fields.items():
                 entry[key] = _checked(key, value)
-            entry["undetermined"] = [f for f in entry.get("undetermined", []) if f not in fields]
+            derived = {}
+            if "region" in fields:
+                # Everything that carries the name follows it (aliases: what facts, rankings and questions
+                # call the place), unless the same correction sets it too.
+                derived = {k: v for k, v in region_fields(entry["region"]).items() if k not in fields}
+                entry.update(derived)
+            entry["undetermined"] = [f for f in entry.get("undetermined", []) if f not in fields and f not in derived]
             self._save(entries)
             return entry
 
