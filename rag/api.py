@@ -146,11 +146,27 @@ class Assistant:
             snapshot = live.snapshot() if live is not None else ChunkIndex(self.settings, self._embedder)
             report = snapshot.build(rebuild=rebuild, progress=progress or (lambda *a: None), wait=wait,
                                     prune=False)
+            ready = self._prepared(snapshot)  # the first question on it would otherwise pay, under the lock
             with self._lock:
-                self._index, self._retriever = snapshot, None
-                self._corpus = self._catalog = None
+                self._index, self._retriever, self._parser = snapshot, ready[0], ready[1]
+                self._corpus, self._catalog, self._texts_of = snapshot.corpus, snapshot.corpus.catalog, snapshot.manifest
+                self._library_stamp = snapshot.corpus_stamp
             snapshot.prune()  # the old snapshot's vectors go only now that nothing new starts on it
             return report
+
+    def _prepared(self, snapshot: ChunkIndex):
+        """What answering needs from a new snapshot, made before it is swapped in: retriever, question parser
+        (its vocabulary reads every word's pinyin) and the facts table."""
+        from .question.normalise import Vocabulary
+
+        retriever = Retriever(snapshot, ScopeDetector(snapshot.corpus.catalog))
+        vocab = Vocabulary(snapshot.bm25.vocabulary) if snapshot.bm25 else None
+        parser = (retriever, QuestionParser(retriever.detector, vocab))
+        try:
+            snapshot.fact_table()
+        except Exception:  # the store cannot be reached: _fact_table falls back to facts in memory
+            log.debug("facts table not preloaded", exc_info=True)
+        return retriever, parser
 
     @property
     def parser(self) -> QuestionParser:

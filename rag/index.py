@@ -22,7 +22,7 @@ import numpy as np
 
 from .bm25 import BM25Index
 from .chunking import chunk_report, embedding_text
-from .corpus import Corpus, load_all, to_simplified
+from .corpus import Corpus, library_dir, load_all, to_simplified
 from .embeddings import Embedder, as_llama_embedding, make_embedder
 from .errors import CorpusError, IndexError_, RagError
 from .facts.match import FactTable
@@ -82,6 +82,7 @@ class ChunkIndex:
         self._facts: tuple[int | None, FactTable] | None = None
         self._facts_lock = threading.Lock()
         self.corpus: Corpus | None = None  # what the last build of this snapshot indexed
+        self.corpus_stamp: int | None = None  # the library catalogue's mtime when that corpus was read
         self.facts_checked = False  # whether ensure_facts has run for this snapshot (builds store them anyway)
 
     # ---- reading -------------------------------------------------------
@@ -305,6 +306,7 @@ class ChunkIndex:
     def _build_locked(self, corpus: Corpus | None, rebuild: bool, progress: Progress, prune: bool) -> BuildReport:
         # Read inside the lock: a `rag add` in another process that wrote its catalogue entry before this
         # build began is part of it, never removed by it.
+        self.corpus_stamp = _mtime(library_dir(self.settings) / "catalog.json")  # before reading it
         corpus = corpus or load_all(self.settings)  # seeds + the user's library
         self.corpus = corpus
         report = BuildReport(errors=list(corpus.errors))
@@ -465,6 +467,13 @@ class ChunkIndex:
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def facts_key(report: Report) -> str:
