@@ -35,6 +35,7 @@ class Assistant:
         self._progress = progress
         self._lock = threading.RLock()
         self._llm_lock = threading.Lock()  # only LLM callers wait for the client (and model discovery)
+        self._build_lock = threading.Lock()
         self._index: ChunkIndex | None = None
         self._retriever: Retriever | None = None
         self._catalog: list[CatalogEntry] | None = None
@@ -136,13 +137,38 @@ class Assistant:
                 self._llm = OpenAICompatibleLLM(self.settings)
             return self._llm
 
-    def build_index(self, *, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
-        with self._lock:
-            self._corpus = None
-            index = self._index or ChunkIndex(self.settings, self._embedder)
-            report = index.build(self.corpus, rebuild=rebuild, progress=progress or (lambda *a: None))
-            self._index, self._retriever = index, None
+    def build_index(self, *, rebuild: bool = False, progress: Progress | None = None,
+                    wait: bool = False) -> BuildReport:
+        """Build a new index snapshot beside the live one and swap it in when it is complete. Questions
+        meanwhile are answered from the live snapshot, whole and unchanged (the assistant's lock is held
+        only for the swap). `wait`: queue behind another process's build instead of refusing."""
+        with self._build_lock:  # one build at a time in this process (the file lock covers other processes)
+            with self._lock:
+                live = self._index
+            snapshot = live.snapshot() if live is not None else ChunkIndex(self.settings, self._embedder)
+            report = snapshot.build(rebuild=rebuild, progress=progress or (lambda *a: None), wait=wait,
+                                    prune=False)
+            ready = self._prepared(snapshot)  # the first question on it would otherwise pay, under the lock
+            with self._lock:
+                self._index, self._retriever, self._parser = snapshot, ready[0], ready[1]
+                self._corpus, self._catalog, self._texts_of = snapshot.corpus, snapshot.corpus.catalog, snapshot.manifest
+                self._library_stamp = snapshot.corpus_stamp
+            snapshot.prune()  # the old snapshot's vectors go only now that nothing new starts on it
             return report
+
+    def _prepared(self, snapshot: ChunkIndex):
+        """What answering needs from a new snapshot, made before it is swapped in: retriever, question parser
+        (its vocabulary reads every word's pinyin) and the statements table."""
+        from .question.normalise import Vocabulary
+
+        retriever = Retriever(snapshot, ScopeDetector(snapshot.corpus.catalog))
+        vocab = Vocabulary(snapshot.bm25.vocabulary) if snapshot.bm25 else None
+        parser = (retriever, QuestionParser(retriever.detector, vocab))
+        try:
+            snapshot.statement_table()
+        except Exception:  # the store cannot be reached: _statement_table falls back to statements in memory
+            log.debug("facts table not preloaded", exc_info=True)
+        return retriever, parser
 
     @property
     def parser(self) -> QuestionParser:
@@ -188,11 +214,14 @@ class Assistant:
 
     # ---- the user's library ---------------------------------------------
     def add_reports(self, paths, *, overrides: dict | None = None, progress: Progress | None = None,
-                    on_result=None) -> tuple[list, BuildReport | None]:
+                    on_result=None, replace: bool = False) -> tuple[list, BuildReport | None]:
         """Add files or folders to the library, then index what changed. Returns (AddResults, build).
 
-        A file that cannot be read (a scanned PDF, an unknown format) gets a failed result with the
-        reason; nothing of it is stored or indexed."""
+        An add is complete only once its report version is wholly in the index: a file already in the
+        library whose indexing an earlier run did not finish (killed, a store fault, two adds at once) is
+        completed (status `resumed`), never passed over as unchanged. A file that cannot be read gets a
+        failed result with the reason; nothing of it is stored, and the rest of the batch goes on.
+        A report of the same place and year as one in the library is kept beside it unless `replace`."""
         from pathlib import Path
 
         from .errors import CorpusError
@@ -202,20 +231,39 @@ class Assistant:
         results = []
         for path in expand([Path(p) for p in paths]):
             try:
-                result = library.add(path, overrides)
+                result = library.add(path, overrides, replace=replace)
             except CorpusError as exc:
                 result = AddResult(str(path), "failed", error=str(exc))
+            except Exception as exc:  # an extractor's own failure on a corrupt file: this file only
+                log.warning("adding %s failed", path, exc_info=True)
+                result = AddResult(str(path), "failed",
+                                   error=f"无法读取文件 {path.name}：{type(exc).__name__}（文件可能已损坏），未加入报告库。")
+            if result.status == "unchanged" and not self._version_stored(result.doc_id):
+                result.status = "resumed"
             results.append(result)
             if on_result:
                 on_result(result)
         build = None
-        if any(r.status in ("added", "replaced") for r in results):
-            build = self.build_index(progress=progress)
+        if any(r.status in ("added", "replaced", "resumed") for r in results):
+            build = self.build_index(progress=progress, wait=True)
         return results, build
+
+    def _version_stored(self, doc_id: str) -> bool:
+        """Whether the library report's current version is completely in the live index."""
+        from .corpus import load_library_report
+        from .errors import RagError
+
+        index = ChunkIndex(self.settings, self._embedder)
+        try:
+            index.manifest = index.state.read_manifest()
+            entry = next((e for e in self.library.catalog() if e.doc_id == doc_id), None)
+            return entry is not None and index.stored(load_library_report(library_dir(self.settings), entry))
+        except RagError:
+            return False
 
     def edit_report(self, doc_id: str, **fields) -> dict:
         entry = self._library_with_reserved().edit(doc_id, **fields)
-        self.build_index()  # titles live in the index too
+        self.build_index(wait=True)  # titles live in the index, regions and years in the facts: re-derived
         return entry
 
     def remove_report(self, doc_id: str) -> dict:

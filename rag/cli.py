@@ -211,14 +211,18 @@ def cmd_add(args) -> int:
         if r.status == "failed":
             print(f"失败：{r.path}\n    {r.error}", file=sys.stderr)
             return
-        label = {"added": "已添加", "replaced": "已替换旧版本", "unchanged": "已在报告库中（内容相同）"}[r.status]
+        label = {"added": "已添加", "replaced": "已替换旧版本", "unchanged": "已在报告库中（内容相同）",
+                 "resumed": "已在报告库中，但上次未完成索引：现在补全"}[r.status]
         print(f"{label}：{r.path}\n  {_entry_line(r.entry)}")
+        if r.beside:
+            print(f"    注意：{r.notes[-1]}")
         if r.undetermined:
             names = "、".join(_FIELD_NAMES.get(f, f) for f in r.undetermined)
             print(f"    未能确定：{names}。请用 rag edit {r.doc_id} --字段 值 更正。")
 
     results, build = assistant.add_reports(args.paths, overrides=overrides or None,
-                                           progress=None if args.json else console_progress(), on_result=show)
+                                           progress=None if args.json else console_progress(), on_result=show,
+                                           replace=args.replace)
     if args.json:
         print(json.dumps({"results": [r.as_dict() for r in results],
                           "index": None if build is None else {"chunks": build.chunks, "embedded": build.embedded,
@@ -318,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("add", help="把报告文件或文件夹加入报告库（txt/md/html/docx/pdf）并建立索引")
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--replace", action="store_true",
+                   help="同一地区、同一年份已有另一份报告时，用新文件替换它（默认两份都保留）")
     for name, hint in (("region", "地区全称，如 四川省巴中市恩阳区"), ("year", "报告所述年份"),
                        ("level", "province|city|district|county|town|department"), ("parent", "上级地区"),
                        ("title", "标题")):

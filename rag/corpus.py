@@ -168,6 +168,14 @@ def load_report(seeds_dir: Path, entry: CatalogEntry) -> Report:
     )
 
 
+def load_library_report(library: Path, entry: CatalogEntry) -> Report:
+    """A report of the user's library: its version also names its title, which is embedded with every
+    chunk (a corrected title is a new version)."""
+    report = load_report(library, entry)
+    salted = hashlib.sha256((report.sha256 + entry.title).encode()).hexdigest()
+    return replace(report, sha256=salted)
+
+
 @dataclass
 class Corpus:
     """The reports that loaded, and an error for each that did not."""
@@ -200,11 +208,7 @@ def load_corpus(seeds_dir: Path, library_dir: Path | None = None) -> Corpus:
             seen.add(entry.doc_id)
             catalog.append(entry)
             try:
-                report = load_report(base, entry)
-                if base != Path(seeds_dir):
-                    # A corrected title changes what is embedded: let the index see a new version.
-                    salted = hashlib.sha256((report.sha256 + entry.title).encode()).hexdigest()
-                    report = replace(report, sha256=salted)
+                report = load_report(base, entry) if base == Path(seeds_dir) else load_library_report(base, entry)
                 reports.append(report)
             except CorpusError as exc:
                 exc.doc_id = entry.doc_id

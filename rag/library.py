@@ -5,8 +5,9 @@
     library/texts/<id>.txt     its extracted text: every citation offset points into this file
     library/trash/<id>/        a removed report (entry.json, text, original) until restored or emptied
 
-The same file added twice is recognised by its content hash; a file of the same name and region, or a
-report of the same region, level and year, is a new version and replaces the old one (same doc_id).
+The same file added twice is recognised by its content hash. A different report of the same region, level
+and year is kept beside the first under a new doc_id, unless the user asks to replace it (`replace=True`,
+`rag add --replace`): then it is a new version of that doc_id. The catalogue entry is written last.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import CorpusError, ExtractionError
-from .ingest.detect import LEVELS, Detected, detect
+from .ingest.detect import LEVELS, Detected, detect, region_fields
 from .ingest.extract import FORMATS, extract
 from .ingest.limits import check_file_size
 
@@ -35,13 +36,14 @@ EDITABLE = ("title", "issuer", "region", "parent", "level", "aliases", "year", "
 @dataclass
 class AddResult:
     path: str
-    status: str  # added | replaced | unchanged | failed
+    status: str  # added | replaced | unchanged | resumed (in the library, its indexing completed now) | failed
     doc_id: str | None = None
     entry: dict = field(default_factory=dict)
     undetermined: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     removed_lines: int = 0  # page chrome lines dropped
+    beside: str | None = None  # the doc_id of a same-place-same-year report it was kept beside
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -72,6 +74,12 @@ class Library:
             raise CorpusError(f"报告库目录 {self.catalog_path} 无法解析：{exc}", str(self.catalog_path)) from None
         return list(raw.get("reports", []))
 
+    def catalog(self) -> list:
+        """The entries as the index reads them (CatalogEntry)."""
+        from .corpus import read_catalog
+
+        return read_catalog(self.root, missing_ok=True)[0]
+
     def get(self, doc_id: str) -> dict:
         for e in self.entries():
             if e["doc_id"] == doc_id:
@@ -80,7 +88,10 @@ class Library:
         raise CorpusError(f"报告库中没有 {doc_id}。现有：{known}", doc_id=doc_id)
 
     # ---- changes ------------------------------------------------------
-    def add(self, path: Path, overrides: dict | None = None) -> AddResult:
+    def add(self, path: Path, overrides: dict | None = None, *, replace: bool = False) -> AddResult:
+        """Store one file's report. A different report of the same place, level and year as one already in
+        the library is kept beside it under a new doc_id (said in `notes` and `beside`); it replaces that one
+        only with `replace=True`. Nothing is deleted without being asked."""
         path = Path(path)
         check_file_size(path)  # a huge file is refused before it is read (rag.ingest.limits)
         try:
@@ -102,21 +113,30 @@ class Library:
                 # Never empty (every name in the catalogue is matched against questions): the issuer or
                 # the file name stands in until the user corrects it; `undetermined` still says so.
                 entry["region"] = found.issuer or path.stem
-            old = same or _previous_version(entries, entry)
+            namesake = None if same else _previous_version(entries, entry)
+            old = same or (namesake if replace else None)
             doc_id = old["doc_id"] if old else self._new_id(entry, entries)
             entry = {"doc_id": doc_id, "file": f"texts/{doc_id}.txt", **entry}
             (self.root / "texts").mkdir(parents=True, exist_ok=True)
             (self.root / "originals").mkdir(parents=True, exist_ok=True)
+            # Text and original first, the catalogue entry last: a run killed before it leaves the catalogue
+            # as it was (the next add of the file starts over), one killed after it is completed by the index.
             _write_atomic(self.root / entry["file"], extracted.text)
-            if old and old.get("original"):
-                (self.root / old["original"]).unlink(missing_ok=True)
             entry["original"] = f"originals/{doc_id}{path.suffix.lower()}"
-            shutil.copyfile(path, self.root / entry["original"])
+            _copy_atomic(path, self.root / entry["original"])
+            if old and old.get("original") and old["original"] != entry["original"]:
+                (self.root / old["original"]).unlink(missing_ok=True)
             entries = [e for e in entries if e["doc_id"] != doc_id] + [entry]
             self._save(entries)
             undetermined = [f for f in found.undetermined if f not in (overrides or {})]
+            notes = list(found.notes)
+            beside = None
+            if namesake and not replace:
+                beside = namesake["doc_id"]
+                notes.append(f"报告库中已有同一地区、同一年份的另一份报告 {beside}（{namesake.get('title', '')}），"
+                             f"内容不同：两份都保留，新的一份为 {doc_id}。如要用它替换 {beside}，请加 --replace 重新添加。")
             return AddResult(str(path), "replaced" if old else "added", doc_id, entry, undetermined,
-                             found.notes, removed_lines=len(extracted.removed))
+                             notes, removed_lines=len(extracted.removed), beside=beside)
 
     def edit(self, doc_id: str, **fields) -> dict:
         with self._locked():
@@ -126,7 +146,13 @@ class Library:
                 self.get(doc_id)  # raises with the list of ids
             for key, value in fields.items():
                 entry[key] = _checked(key, value)
-            entry["undetermined"] = [f for f in entry.get("undetermined", []) if f not in fields]
+            derived = {}
+            if "region" in fields:
+                # Everything that carries the name follows it (aliases: what facts, rankings and questions
+                # call the place), unless the same correction sets it too.
+                derived = {k: v for k, v in region_fields(entry["region"]).items() if k not in fields}
+                entry.update(derived)
+            entry["undetermined"] = [f for f in entry.get("undetermined", []) if f not in fields and f not in derived]
             self._save(entries)
             return entry
 
@@ -228,16 +254,13 @@ def _entry_from(found: Detected, source: str, digest: str) -> dict:
 
 
 def _previous_version(entries: list[dict], entry: dict) -> dict | None:
-    """The same file name for the same region (many sites call every file 附件1.pdf), or the same
-    region's report of the same level and year."""
-    for e in entries:
-        if e.get("source") == entry["source"] and e.get("region") == entry["region"]:
-            return e
-    for e in entries:
-        if entry["region"] and e.get("region") == entry["region"] and e.get("year") == entry["year"] \
-                and e.get("level") == entry["level"]:
-            return e
-    return None
+    """The report in the library of the same region, level and year (the one of the same file name first,
+    when several are): what `replace` replaces, and what a new report is otherwise kept beside."""
+    if not entry["region"]:
+        return None
+    same = [e for e in entries if e.get("region") == entry["region"] and e.get("year") == entry["year"]
+            and e.get("level") == entry["level"]]
+    return next((e for e in same if e.get("source") == entry["source"]), same[0] if same else None)
 
 
 def _checked(key: str, value):
@@ -269,6 +292,12 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _copy_atomic(src: Path, dst: Path) -> None:
+    tmp = dst.with_name(dst.name + ".tmp")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
 
 
 def supported(path: Path) -> bool:

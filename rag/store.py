@@ -22,9 +22,15 @@ REBUILD_HINT = "请运行 `rag index --rebuild` 重建索引。"
 
 @dataclass
 class DocState:
+    """One report version in the live index. It is in a committed manifest only once every part of it is
+    stored (chunks and BM25 in the generation's files, one vector per chunk, and `facts` facts under
+    `facts_key`): the manifest, renamed into place last, is the version's completion marker."""
+
     sha256: str
     title: str
     chunks: int
+    facts: int = -1  # facts stored for this version, checked against the store; -1: not known to be complete
+    facts_key: str = ""  # the catalogue fields the facts carry (region, year…): a correction re-derives them
 
     @property
     def version(self) -> str:
@@ -40,6 +46,11 @@ class Manifest:
 
     def doc_version(self, doc_id: str) -> str:
         return f"{doc_id}@{self.docs[doc_id].version}"
+
+    def fact_version(self, doc_id: str) -> str:
+        """What the version's facts are stored under: the text's version plus the catalogue fields they carry."""
+        state = self.docs[doc_id]
+        return self.doc_version(doc_id) + (f"~{state.facts_key}" if state.facts_key else "")
 
     def to_json(self) -> dict:
         return {

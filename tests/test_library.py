@@ -64,15 +64,32 @@ def test_scanned_pdf_indexes_nothing(settings, embedder, tmp_path):
     assert a.library_reports() == []
 
 
-def test_new_version_replaces_old(settings, embedder, tmp_path):
+def test_same_place_same_year_is_kept_beside_unless_replace_is_asked(settings, embedder, tmp_path):
+    """Issue 20, finding 10: a different report detected as the same region and year no longer replaces the
+    first (its text and original were deleted, with no confirmation); `replace=True` (`--replace`) does."""
     a = Assistant(settings, embedder=embedder)
     src = tmp_path / "gulou.html"
     shutil.copy(DATA / "gulou-2022.html", src)
     first, _ = a.add_reports([src])
     src.write_text(src.read_text(encoding="utf-8").replace("157件", "158件"), encoding="utf-8")
     second, build = a.add_reports([src])
-    assert second[0].status == "replaced" and second[0].doc_id == first[0].doc_id
-    assert len(a.library_reports()) == 1 and build.replaced == [first[0].doc_id]
+    kept, new = first[0].doc_id, second[0].doc_id
+    assert second[0].status == "added" and new != kept and second[0].beside == kept
+    assert any("--replace" in n for n in second[0].notes)
+    library = settings.data_dir / "library"
+    assert {e["doc_id"] for e in a.library_reports()} == {kept, new} and build.added == [new]
+    assert "157件" in (library / "texts" / f"{kept}.txt").read_text(encoding="utf-8")
+    assert (library / "originals" / f"{kept}.html").exists()
+    assert {kept, new} <= set(a.index.manifest.docs)
+    # Both answer when asked about the one report: each is found by its own figure.
+    assert any(p.chunk.doc_id == kept for p in a.search("鼓楼区2022年行政复议申请157件", k=5).passages)
+
+    src.write_text(src.read_text(encoding="utf-8").replace("158件", "159件"), encoding="utf-8")
+    third, build = a.add_reports([src], replace=True)
+    assert third[0].status == "replaced" and third[0].doc_id in {kept, new}
+    assert len(a.library_reports()) == 2 and build.replaced == [third[0].doc_id]
+    text = (library / "texts" / f"{third[0].doc_id}.txt").read_text(encoding="utf-8")
+    assert "159件" in text
 
 
 def test_cli_add_reports_edit_remove(settings, tmp_path, capsys, monkeypatch):

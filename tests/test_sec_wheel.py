@@ -79,7 +79,7 @@ def test_installed_wheel_answers_from_the_package(wheel, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "OPENAI_", "PYTHON"))}
     env.update(HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", ANONYMIZED_TELEMETRY="False")
     probe = _run([str(py), "-c", (
-        "import json, rag, ui, evals, rag.question.normalise as n, rag.prompts as p, rag.answer, rag.facts, rag.ingest;"
+        "import json, rag, ui, evals, rag.question.normalise as n, rag.prompts as p, rag.answer, rag.statements, rag.ingest;"
         "from rag.settings import Settings; from rag.resources import CHECKOUT; s = Settings.from_env();"
         "p.render('system');"
         "print(json.dumps({'rag': rag.__file__, 'ui': ui.__file__, 'evals': evals.__file__, 'glossary': n.__file__,"

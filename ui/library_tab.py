@@ -50,11 +50,14 @@ def describe_results(results) -> str:
             lines.append(f"- ❌ **{name}**：{r.error}")
             continue
         e = r.entry
-        label = {"added": "已添加", "replaced": "已替换旧版本", "unchanged": "内容相同，已在报告库中"}[r.status]
+        label = {"added": "已添加", "replaced": "已替换旧版本", "unchanged": "内容相同，已在报告库中",
+                 "resumed": "已在报告库中，上次未完成索引，现已补全"}.get(r.status, r.status)
         level = LEVEL_NAMES.get(e.get("level"), e.get("level") or "?")
         lines.append(f"- ✅ **{name}** {label} → `{r.doc_id}`：{e.get('title', '')}；地区 {e.get('region') or '?'}"
                      f"（{level}，上级 {e.get('parent') or '—'}），年份 {e.get('year') or '?'}，"
                      f"发布 {e.get('published') or '—'}")
+        if getattr(r, "beside", None):
+            lines.append(f"  - 注意：{r.notes[-1]}")
         if r.undetermined:
             lines.append(f"  - 未能确定：{'、'.join(_FIELD_NAMES.get(f, f) for f in r.undetermined)}，请在下方更正。")
     return "\n".join(lines) or "没有选择文件。"

@@ -147,11 +147,25 @@ def refuse_scope(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         years = "、".join(f"{y}年" for y in scope.missing_years)
         who = "、".join(scope.regions) if scope.regions else "所选报告"
         text = f"报告中未找到{who}{years}的数据：本库收录的是{held}的报告。"
+        nearest = _nearest_reports(catalog, scope)
+        if nearest:  # name the place's own report nearest the year asked, not just the whole list
+            text = (f"报告中未找到{who}{years}的数据：本库中{who}最接近的报告是"
+                    + "、".join(f"{e.year}年的《{e.title}》" for e in nearest) + "。")
     else:
         text = "报告中未找到相关内容：所选报告范围内没有与问题对应的报告。"
     if pq.language == "en":
         text = f"Not found in the reports. {text}"
     return Answer(pq.text, text, False, [], "extractive")
+
+
+def _nearest_reports(catalog, scope) -> list:
+    """Per place asked about, its report whose year is nearest the years asked (the later one on a tie)."""
+    out = []
+    for region in scope.regions:
+        own = [e for e in catalog if e.short_region == region]
+        if own:
+            out.append(min(own, key=lambda e: (min(abs(e.year - y) for y in scope.missing_years), -e.year)))
+    return out
 
 
 def metric_words(pq: ParsedQuestion) -> str:

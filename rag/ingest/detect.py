@@ -37,6 +37,7 @@ _BODY_SUBJECT = re.compile(
     r"(?=在|坚持|深入|积极|始终|紧紧|全面|严格|以|认真|按照|围绕|聚焦|高度|不断|持续|扎实|依法|\d)")
 _SELF_DEPT = re.compile(r"我局|本局")
 _NOT_DEPT = re.compile(r"^(人民政府|政府)")
+_NOT_TITLE = re.compile(r"现将|如下|特此报告|[：:。，,；;]\s*$")  # 「现将有关情况报告如下：」 is a sentence
 _TITLE_TAIL = re.compile(r"\s*[_|｜\-—]\s*[^_|｜]*$")
 LEVELS = ("province", "city", "district", "county", "town", "department")
 
@@ -67,17 +68,7 @@ def detect(extracted: Extracted, filename: str) -> Detected:
     stem_s = to_simplified(stem)
     body_s = to_simplified(text[:4000])
 
-    # Year covered: the title's, else the file name's, else the first year the body opens with.
-    for source, where in ((title_s, "标题"), (stem_s, "文件名"), (body_s[:400], "正文开头")):
-        if year := year_in(source):
-            out.year = year
-            out.notes.append(f"年份取自{where}")
-            break
-    else:
-        out.undetermined.append("year")
-        if out.published:
-            out.year = int(out.published[:4]) - 1  # reports cover the year before they appear
-            out.notes.append("年份未写明，按发布日期推前一年")
+    _year(out, title_s, stem_s, body_s)
 
     # Region, town and department: title first, then the file name, then the body.
     subject = _BODY_SUBJECT.search(body_s[:400])  # 「2025年，XX街道办事处深入…」: a page without its title
@@ -98,6 +89,67 @@ def detect(extracted: Extracted, filename: str) -> Detected:
         out.undetermined.append("parent")
     out.issuer = _issuer(out.title, title_s) or out.region
     return out
+
+
+def region_fields(region: str) -> dict:
+    """What a corrected region name implies for the fields derived from it (aliases, parent, level), read
+    the way detection reads a title; only aliases when the gazetteer does not know the name."""
+    out = Detected()
+    if _place(out, to_simplified(region), "", counted=False) and out.aliases:
+        return {"aliases": out.aliases, "parent": out.parent, "level": out.level}
+    return {"aliases": _aliases([region, strip_division_suffix(region)])}
+
+
+def _year(out: Detected, title_s: str, stem_s: str, body_s: str) -> None:
+    """The year covered: the title's, else the file name's, else the body's, each cross-checked against the
+    body and the publication date; a conflict is noted, and flagged when nothing settles it.
+
+    The body is read as a vote (the year it names most, beside the date it was published), not as its first
+    year: a 2019 report opens by citing its 2018 ranking (「在2018年度全市考核中排名第二」)."""
+    published = int(out.published[:4]) if out.published else 0
+    votes = _body_years(body_s)
+    for source, where in ((title_s, "标题"), (stem_s, "文件名")):
+        if year := year_in(source):
+            out.year = year
+            out.notes.append(f"年份取自{where}")
+            cited = votes.most_common(1)[0][0] if votes else 0
+            if cited and cited != year and votes[cited] > votes.get(year, 0):
+                out.notes.append(f"正文提到最多的是{cited}年，以{where}（{year}年）为准")
+            if published and not year <= published <= year + 1:
+                out.undetermined.append("year")
+                out.notes.append(f"{where}写的是{year}年，发布日期却是{out.published}：请核对年份")
+            return
+    if published:
+        near = {y: n for y, n in votes.items() if y in (published - 1, published)}
+        if near:  # the year the body names most among the two a report published then can cover
+            out.year = max(near, key=lambda y: (near[y], -y))
+            out.notes.append(f"年份取自正文（与发布日期 {out.published} 相符）")
+            return
+        out.year = published - 1  # reports cover the year before they appear
+        out.undetermined.append("year")
+        if votes:
+            out.notes.append(f"正文提到的年份（{'、'.join(str(y) for y in sorted(votes))}年）与发布日期 "
+                             f"{out.published} 不符：按发布日期推前一年，请核对")
+        else:
+            out.notes.append("年份未写明，按发布日期推前一年")
+        return
+    if votes:
+        out.year = max(votes, key=lambda y: (votes[y], y))
+        out.notes.append("年份取自正文（提到最多的年份）")
+        if len(votes) > 1:
+            out.notes.append("正文提到了几个年份，且没有标题或发布日期可以核对：请确认年份")
+        return
+    out.undetermined.append("year")
+
+
+def _body_years(body_s: str) -> Counter:
+    """Years the body names (plan periods 2021—2025 and the signature date left out), counted."""
+    lines = body_s.strip().splitlines()
+    tail = [ln for ln in lines[-6:] if _SIGNED.match(ln)]
+    text = "\n".join(ln for ln in lines if ln not in tail)
+    text = _RANGE.sub("", text)
+    text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGIT.get(c, c) for c in m.group()), text)
+    return Counter(int(m.group(1)) for m in _YEAR.finditer(text))
 
 
 def year_in(text: str) -> int:
@@ -121,22 +173,25 @@ def _signed_date(text: str) -> str | None:
     return None
 
 
+def _title_like(line: str) -> bool:
+    """A report's title line, not a sentence of its opening that happens to say 报告."""
+    return bool(_REPORTISH.search(line)) and len(line) <= 80 and not _NOT_TITLE.search(to_simplified(line))
+
+
 def _title(extracted: Extracted, stem: str) -> str:
     for t in extracted.titles:
         t = _TITLE_TAIL.sub("", t).strip() if "_" in t or "|" in t else t.strip()
-        if _REPORTISH.search(t):
+        if _title_like(t):
             return t
     lines = [ln.strip() for ln in extracted.text.splitlines() if ln.strip()][:3]
-    if lines:
-        first = lines[0]
-        if _REPORTISH.search(first) and len(first) <= 80 and not first.endswith("。"):
-            return first
+    for i, line in enumerate(lines):
+        if not _title_like(line):
+            continue
         # A title set on two lines: 「XX县人民政府」 then 「2022年度法治政府建设情况报告」.
-        if len(lines) > 1 and _REPORTISH.search(lines[1]) and len(lines[1]) <= 80 and not lines[1].endswith("。"):
-            joined = len(first) <= 30 and re.search(r"(人民政府|政府|办事处|局|委员会|办公室)$", to_simplified(first))
-            return first + lines[1] if joined else lines[1]
-    if _REPORTISH.search(stem) or year_in(stem):
-        return stem
+        above = lines[i - 1] if i else ""
+        joined = above and len(above) <= 30 and re.search(r"(人民政府|政府|办事处|局|委员会|办公室)$",
+                                                          to_simplified(above))
+        return above + line if joined else line
     return stem
 
 
@@ -157,6 +212,8 @@ def _place(out: Detected, source: str, body: str, *, counted: bool) -> bool:
         best = names.most_common(1)[0][0]
         matches = [m for m in matches if source[m[0]:m[1]] == best][:1]
     division, end, rivals = _deepest(matches, body)
+    # 「重庆市江北区」 where the gazetteer has only 宁波市江北区: the parent the text names wins.
+    outside = _named_parent_outside(matches, division, end) if division else None
     rest = source[end:] if division else source
     rest = re.sub(r"^(人民政府|政府)(?=[\u4e00-\u9fff]{2,}(局|委员会|办公室))", "", rest)
     town = _TOWN.match(rest)
@@ -166,6 +223,8 @@ def _place(out: Detected, source: str, body: str, *, counted: bool) -> bool:
     if not division and not town and not (dept and end == 0 and not counted):
         return False
     base = g.full_name(division) if division else ""
+    if outside:
+        base = g.full_name(outside) + division.name
     if town:
         name = town.group(1)
         out.region, out.parent, out.level = base + name, base, "town"
@@ -177,6 +236,10 @@ def _place(out: Detected, source: str, body: str, *, counted: bool) -> bool:
         local = (division.name + name) if division else name
         short = (strip_division_suffix(division.name) + name) if division else ""
         out.aliases = _aliases([local, short])
+    elif outside:
+        out.region, out.level, out.parent = base, division.level, g.full_name(outside)
+        local = (outside.name + division.name) if outside.tier > 0 else ""
+        out.aliases = _aliases([division.name, local, strip_division_suffix(division.name)])
     else:
         chain = g.chain(division)
         out.region, out.level = base, division.level
@@ -184,6 +247,10 @@ def _place(out: Detected, source: str, body: str, *, counted: bool) -> bool:
         local = (chain[-2].name + division.name) if len(chain) > 1 and chain[-2].tier > 0 else ""
         extra = sorted(g.names_of(division) - {division.name}, key=len, reverse=True) if division.tier < 2 else []
         out.aliases = _aliases([division.name, local, strip_division_suffix(division.name), *extra])
+    if outside:
+        out.undetermined.append("region")
+        out.notes.append(f"行政区划数据中没有{g.full_name(outside)}下的{division.name}（只有{g.full_name(division)}）："
+                         f"已按文中写明的上级记为{base}，请核对")
     if division is None and not counted:
         _parent_from_body(out, body)
     if rivals:  # 西湖区 alone: Hangzhou's or Nanchang's? Say so rather than guess silently.
@@ -191,6 +258,20 @@ def _place(out: Detected, source: str, body: str, *, counted: bool) -> bool:
         out.notes.append(f"{division.name} 有多处同名：" + "、".join(g.full_name(d) for d in [division, *rivals])
                          + "；已取第一处，请核对")
     return True
+
+
+def _named_parent_outside(matches: list[tuple[int, int, list[Division]]], division: Division, end: int
+                          ) -> Division | None:
+    """A higher division named right before the chosen one (「重庆市」 in 「重庆市江北区」) that does not contain
+    it: the gazetteer lacks the text's place and knows only a namesake elsewhere."""
+    start = next((a for a, b, cands in matches if b == end and division in cands), None)
+    for a, b, cands in matches:
+        if b != start:
+            continue
+        ups = [d for d in cands if d.tier < division.tier]
+        if ups and not any(d.contains(division) for d in ups):
+            return max(ups, key=lambda d: d.tier)
+    return None
 
 
 def _parent_from_body(out: Detected, body: str) -> None:

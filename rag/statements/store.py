@@ -80,6 +80,17 @@ class StatementStore:
                                     versions).fetchall() if versions else []
         return {r[0] for r in rows}
 
+    def version_counts(self, versions: Iterable[str]) -> dict[str, int]:
+        """version → how many statements it stored, for the complete versions among `versions`."""
+        versions = list(versions)
+        out: dict[str, int] = {}
+        with self._lock:
+            for i in range(0, len(versions), 500):
+                part = versions[i:i + 500]
+                out.update(self._db.execute(f"SELECT version, n FROM versions WHERE version IN "
+                                            f"({','.join('?' * len(part))})", part).fetchall())
+        return out
+
     def add(self, version: str, statements: list[Statement]) -> None:
         """Store one report version's statements whole: rows, words and vectors, then the version row."""
         if self.collection is not None and statements:
