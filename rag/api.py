@@ -343,7 +343,7 @@ class Assistant:
         statements store, or from the statements in memory while the vector store cannot be reached."""
         index = self.index
         try:
-            return index.statements_store.measures(index.versions(), limit)
+            return index.statements_store.measures(index.fact_versions(), limit)
         except Exception as exc:  # chromadb raises many types for a server that went away
             log.warning("statements store unreachable (%s); counting measures in memory", type(exc).__name__)
             docs: dict[str, set[str]] = {}

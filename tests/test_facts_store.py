@@ -72,7 +72,7 @@ def test_server_mode_keeps_facts_in_the_chroma_server(chroma_server, tmp_path, e
     Assistant(settings, embedder=embedder).build_index()
     fresh = Assistant(settings, embedder=embedder)
     store = fresh.index.statements_store
-    stored = store.count(fresh.index.versions())
+    stored = store.count(fresh.index.fact_versions())
     assert store.collection.count() == stored >= len(fresh.facts()) > 150  # every statement's vector, acts too
     assert not (tmp_path / "data" / "chroma").exists()  # nothing embedded locally
     assert any(f.as_written == "22432条" for f in fresh.facts(regions=["西城区"]))
