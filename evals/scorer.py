@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from rag.answer.grounding import MARKER_RE
-from rag.corpus import to_simplified
-from rag.numbers import Quantity, find_counted, find_quantities, parse_quantity, same_value
+from rag.text.script import to_simplified
+from rag.text.quantity import Quantity, find_counted, find_quantities, parse_quantity, same_value
 from rag.resources import shipped
 
 _CATALOG = shipped("seeds") / "catalog.json"

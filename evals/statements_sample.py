@@ -16,8 +16,8 @@ import math
 from collections import Counter
 from pathlib import Path
 
-from rag.corpus import to_simplified
-from rag.numbers import parse_quantity
+from rag.text.script import to_simplified
+from rag.text.quantity import parse_quantity
 from rag.statements.extract import _chunk_statements
 
 SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "data" / "statements_sample.jsonl"

@@ -8,36 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from .errors import IndexError_
+from .text.tokens import STOPWORDS, jieba_module, tokenize  # noqa: F401 - the index's tokens
 from .store import REBUILD_HINT
-
-_KEEP = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
-# Function words that only add noise to question matching.
-STOPWORDS = frozenset(
-    "的 了 和 与 及 等 在 对 为 是 有 中 共 个 其 将 并 或 把 被 于 以 就 都 也 而 之 这 那 该 各 "
-    "多少 几 哪些 哪个 什么 怎么 如何 是否 呢 吗 吧 啊 请问 请 一下 情况 方面 相关 多 少 年 年度 "
-    "一共 总共 共计 累计 分别 具体 到底 其中 一是 二是 三是 四是 五是".split()
-)
-
-
-@lru_cache(maxsize=1)
-def jieba_module():
-    """jieba, initialised once and quiet."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    return jieba
-
-
-def tokenize(text: str) -> list[str]:
-    """Search-mode jieba tokens (行政复议 → 行政, 复议, 行政复议), no punctuation or stopwords."""
-    out = []
-    for tok in jieba_module().cut_for_search(text):
-        tok = tok.strip()
-        if tok and _KEEP.search(tok) and tok not in STOPWORDS:
-            out.append(tok.lower())
-    return out
-
 
 class BM25Index:
     def __init__(self, model, size: int):

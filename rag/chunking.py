@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .corpus import normalise_space, to_simplified
-from .sections import Segment, segments, sentence_spans
+from .corpus import normalise_space
+
+from .text.script import to_simplified
+from .sections import Segment, segments
+from .text.sentences import sentence_spans
 from .types import Chunk, Report
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import CorpusError
+from .text.script import to_simplified
 from .types import CatalogEntry, Report
 
 CATALOG_FILE = "catalog.json"
@@ -21,29 +22,6 @@ log = logging.getLogger(__name__)
 
 # Web-page residue such as "来源:长子营镇  日期:2024-03-28 10:09 打印 【字体:".
 _RESIDUE = re.compile(r"^[ \t\u3000]*(来源|來源)[:：].*(日期|打印|字体|字體).*$", re.M)
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-# Reports published in Traditional characters often also use Taiwan vocabulary (政府資訊, 網路, 程式)
-# where a Simplified question says 信息, 网络, 程序. Same lengths, so offsets are kept.
-_REGIONAL_WORDS = {"资讯": "信息", "网路": "网络", "程式": "程序", "水准": "水平", "软体": "软件"}
-_REGIONAL = re.compile("|".join(_REGIONAL_WORDS))
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → Simplified (and mainland wording), keeping the length so offsets stay valid."""
-    converted = _t2s().convert(text)
-    if len(converted) != len(text):
-        # A phrase rule changed the length: fall back to one character at a time.
-        cc = _t2s()
-        converted = "".join(ch if len(c := cc.convert(ch)) != 1 else c for ch in text)
-    return _REGIONAL.sub(lambda m: _REGIONAL_WORDS[m.group()], converted)
 
 
 # A report year outside this range is a typo (2200, 20240), not a report.

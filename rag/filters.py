@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .corpus import to_simplified
+from .text.script import to_simplified
 from .types import CatalogEntry
 
 _ADMIN_SUFFIX = ("省", "市", "区", "县", "镇", "乡", "街道", "旗", "州", "盟")
@@ -151,9 +151,11 @@ class ScopeDetector:
         return self._short_names[doc_id]
 
 
-def _plan_words() -> tuple[str, ...]:
-    from .question.vocab import PLAN_WORDS  # the one list of plan words (imported late: question imports us)
+# Plan wording: a year named with these is the year planned, covered by the previous year's report.
+PLAN_WORDS = ("安排", "计划", "打算", "工作重点", "下一步", "明年", "将要", "部署", "思路", "下一年")
 
+
+def _plan_words() -> tuple[str, ...]:
     return PLAN_WORDS
 
 
@@ -202,7 +204,7 @@ def _places(q: str) -> list[str]:
     like a place name where a place stands (青石县), known to a gazetteer or not."""
     import jieba.posseg
 
-    from .bm25 import jieba_module
+    from .text.tokens import jieba_module
 
     jieba_module()  # initialised and quiet
     out = []

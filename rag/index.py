@@ -22,7 +22,8 @@ import numpy as np
 
 from .bm25 import BM25Index
 from .chunking import chunk_report, embedding_text
-from .corpus import Corpus, library_dir, load_all, to_simplified
+from .corpus import Corpus, library_dir, load_all
+from .text.script import to_simplified
 from .embeddings import Embedder, as_llama_embedding, make_embedder
 from .errors import CorpusError, IndexError_, RagError
 from .statements.match import IN_MEMORY_LIMIT, StatementTable, StoreTable

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .text.sentences import sentence_spans  # noqa: F401 - sections cut sentences too
 from .types import Report
 
 CN_DIGITS = "一二三四五六七八九十"
@@ -159,7 +160,7 @@ def _heading_only(seg: Segment, report: Report) -> bool:
 
 
 def _kind_of(stack: list[Heading]) -> str:
-    from .corpus import to_simplified
+    from .text.script import to_simplified
 
     top = next((h.label for h in stack if h.level == 1), None)
     return section_kind(to_simplified(top) if top else None)
@@ -187,14 +188,3 @@ def _trim(seg: Segment, report: Report) -> Segment:
     return Segment(seg.path, start, end, seg.kind)
 
 
-def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans in text[start:end], cut after 。；!? — never inside a number."""
-    spans = []
-    s = start
-    for i in range(start, end):
-        if text[i] in _SENTENCE_END or text[i] == "\n":
-            spans.append((s, i + 1))
-            s = i + 1
-    if s < end:
-        spans.append((s, end))
-    return [(a, b) for a, b in spans if text[a:b].strip(" \t\r\n\u3000")]

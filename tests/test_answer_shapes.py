@@ -8,9 +8,10 @@ import pytest
 
 from rag.answer.context import AnswerContext
 from rag.answer.pipeline import extractive_answer
-from rag.bm25 import tokenize
+from rag.text.tokens import tokenize
 from rag.chunking import chunk_report
-from rag.corpus import load_corpus, to_simplified
+from rag.corpus import load_corpus
+from rag.text.script import to_simplified
 from rag.statements import StatementTable, extract_statements
 from rag.filters import ScopeDetector
 from rag.question import QuestionParser

@@ -6,7 +6,8 @@ import re
 import pytest
 
 from rag.chunking import chunk_report, count_tokens
-from rag.corpus import load_corpus, to_simplified
+from rag.corpus import load_corpus
+from rag.text.script import to_simplified
 from rag.sections import find_headings
 
 from .conftest import SEEDS

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.bm25 import tokenize
+from rag.text.tokens import tokenize
 from rag.chunking import chunk_report
-from rag.corpus import load_corpus, to_simplified
+from rag.corpus import load_corpus
+from rag.text.script import to_simplified
 from rag.statements import extract_statements
 from rag.settings import Settings
 from rag.types import CatalogEntry, Chunk, Report

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.safety import REDACTED
+from rag.text.instructions import REDACTED
 from rag.api import Assistant
 from rag.index import ChunkIndex
 from rag.settings import Settings

@@ -12,7 +12,7 @@ from rag.answer.llm_answer import (
     build_prompt,
     stream_with_llm,
 )
-from rag.answer.safety import REDACTED
+from rag.text.instructions import REDACTED
 from rag.errors import ConfigError, LLMError
 from rag.llm import DEFAULT_MODEL, LLM, OpenAICompatibleLLM
 from rag.prompts import render

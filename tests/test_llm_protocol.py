@@ -16,7 +16,7 @@ from rag.answer.llm_answer import (
     stream_with_llm,
 )
 from rag.answer.llm_reply import EchoFilter, junk_reason
-from rag.answer.safety import is_instruction
+from rag.text.instructions import is_instruction
 from rag.llm import OpenAICompatibleLLM, estimate_tokens
 from rag.prompts import render
 from rag.settings import Settings

@@ -1,4 +1,4 @@
-"""rag.numbers: finding and normalising quantities in Chinese report text."""
+"""rag.text.quantity: finding and normalising quantities in Chinese report text."""
 from __future__ import annotations
 
 import time
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.numbers import (Quantity, cn_to_number, find_counted, find_quantities, parse_quantity,
+from rag.text.quantity import (Quantity, cn_to_number, find_counted, find_quantities, parse_quantity,
                          same_value)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -10,8 +10,8 @@ from dataclasses import replace
 import pytest
 
 from rag.answer.grounding import check_grounding
-from rag.answer.safety import PATTERNS, is_instruction, redact
-from rag.sections import sentence_spans
+from rag.text.instructions import PATTERNS, is_instruction, redact
+from rag.text.sentences import sentence_spans
 
 from .conftest import SEEDS
 from .fake_openai import FakeOpenAI
@@ -75,7 +75,7 @@ def test_every_pattern_has_a_row():
 def test_traditional_forms_cover_every_pattern_character():
     import opencc
 
-    from rag.answer.safety import _FORMS, _JOINED
+    from rag.text.instructions import _FORMS, _JOINED
 
     converters = [opencc.OpenCC("s2t"), opencc.OpenCC("s2tw")]
     for ch in {c for c in _JOINED if "\u4e00" <= c <= "\u9fff"}:

@@ -153,7 +153,7 @@ def test_anchor_ids_are_safe():
 
 def test_every_citation_start_of_the_real_reports_lands_on_an_anchor(corpus):
     """Sentence starts are anchors, so a quote that starts a sentence links to itself."""
-    from rag.sections import sentence_spans
+    from rag.text.sentences import sentence_spans
 
     for report in corpus.reports:
         anchors = fmt.report_anchors(report)

@@ -13,7 +13,9 @@ from urllib.parse import quote
 from bisect import bisect_right
 from typing import Iterable, Mapping, Sequence
 
-from rag.sections import Heading, find_headings, sentence_spans
+from rag.sections import Heading, find_headings
+
+from rag.text.sentences import sentence_spans
 from rag.types import Answer, CatalogEntry, Citation, Report
 
 EXTRACTIVE_LABEL = "离线摘录"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..corpus import to_simplified
-from ..numbers import units_compatible
+from ..text.script import to_simplified
+from ..text.quantity import units_compatible
 from ..question import ParsedQuestion
 from ..types import Answer, Citation
 from . import extractive

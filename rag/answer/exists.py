@@ -86,7 +86,7 @@ def exists_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
 def mentions_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     """「哪份报告提到了X」「有没有提到X」: the reports whose text has X (Simplified, exact words first, then the
     best passage per report that covers them), each named with its place and year, cited."""
-    from ..corpus import to_simplified
+    from ..text.script import to_simplified
     from ..question.metric import analyse
 
     thing = to_simplified(pq.mention or pq.content).strip()

@@ -10,14 +10,14 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from ..corpus import to_simplified
-from ..numbers import Quantity, parse_quantity
+from ..text.script import to_simplified
+from ..text.quantity import Quantity, parse_quantity
 from ..question.metric import Intent
-from ..sections import sentence_spans
+from ..text.sentences import sentence_spans
 from ..statements.extract import chunk_statements
 from ..statements.score import MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, question_weights, score_statement
 from ..types import Citation, Passage, Statement
-from .safety import is_instruction
+from ..text.instructions import is_instruction
 
 @dataclass(frozen=True)
 class Pick:

@@ -25,7 +25,7 @@ from ..types import Answer, Citation, Passage
 from .context import passage_citation
 from .grounding import MARKER_RE, check_grounding, check_metric, marker_inner, marker_numbers, stated_numbers
 from .llm_reply import EchoFilter, is_refusal, junk_reason
-from .safety import as_data, redact
+from ..text.instructions import as_data, redact
 
 __all__ = ["answer_with_llm", "stream_with_llm", "build_prompt", "fit_prompt", "UNVERIFIED_NOTICE",
            "METRIC_NOTICE", "unavailable_notice", "timeout_notice", "junk_notice"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..corpus import to_simplified
+from ..text.script import to_simplified
 from ..question import ParsedQuestion
 from ..question.metric import expected_units
 from ..question import vocab
@@ -215,7 +215,7 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
 
 def _names(label: str, clause: str) -> bool:
     """Whether a clause names an item: its most specific word (the longest) is there."""
-    from ..bm25 import tokenize
+    from ..text.tokens import tokenize
 
     words = sorted((t for t in tokenize(label) if len(t) > 1), key=len, reverse=True)
     return bool(words) and words[0] in to_simplified(clause)

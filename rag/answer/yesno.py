@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..corpus import to_simplified
+from ..text.script import to_simplified
 from ..question import ParsedQuestion, vocab
 from ..types import Answer
 from . import extractive

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..corpus import to_simplified
+from ..text.script import to_simplified
 
 # A line that starts like this is chrome whatever follows (short lines only).
 _LEADING = re.compile(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..corpus import to_simplified
+from ..text.script import to_simplified
 from .extract import Extracted
 from .gazetteer import Division, gazetteer, strip_division_suffix
 

@@ -108,7 +108,7 @@ def check_text(text: str, path: Path) -> None:
 def count_chunks(text: str) -> int:
     """How many chunks the index's own chunker makes of `text`."""
     from ..chunking import chunk_report
-    from ..corpus import to_simplified
+    from ..text.script import to_simplified
     from ..types import CatalogEntry, Report
 
     entry = CatalogEntry("limit-check", "", "", "", (), "", "", 2000, None, "simplified")

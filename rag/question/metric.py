@@ -9,10 +9,10 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..bm25 import tokenize
-from ..corpus import to_simplified
-from ..numbers import find_quantities
-from ..statements.words import split_on_conjunctions
+from ..text.tokens import tokenize
+from ..text.script import to_simplified
+from ..text.quantity import find_quantities
+from ..text.tokens import split_on_conjunctions
 
 # Words that frame a question but name no metric.
 FRAME_WORDS = frozenset(
@@ -129,7 +129,7 @@ def ask_slots(q: str) -> tuple[str | None, str | None]:
     """
     import jieba.posseg
 
-    from ..bm25 import jieba_module
+    from ..text.tokens import jieba_module
 
     jieba_module()
     toks = [(w, f) for w, f in jieba.posseg.cut(q) if w.strip()]

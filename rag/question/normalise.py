@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..corpus import to_simplified
+from ..text.script import to_simplified
 from ..types import CatalogEntry
 from . import vocab
 
@@ -180,7 +180,7 @@ class Vocabulary:
         Only jieba tokens the corpus lacks (复义, 工开) or runs of single characters are tried, so a
         correct word is never split and re-read (行政复议 stays).
         """
-        from ..bm25 import jieba_module
+        from ..text.tokens import jieba_module
 
         jieba = jieba_module()
         freq = jieba.dt.FREQ

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..corpus import to_simplified
+from ..text.script import to_simplified
 from ..filters import QueryScope, ScopeDetector
-from ..numbers import find_quantities
+from ..text.quantity import find_quantities
 from . import vocab
 from .clean import clean_question_with_notice
 from .followup import Conversation, resolve

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ..filters import PLAN_WORDS  # noqa: F401 - the one list of plan words, where scope detection reads it
+
 # Section kinds a question can ask about, and the words that say so (first match wins).
 KIND_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("下一年安排", ("安排", "计划", "打算", "工作重点", "下一步", "明年", "思路", "下一年", "将要", "今后", "接下来")),
@@ -13,8 +15,6 @@ KIND_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
              "差距", "问题和不足")),
     ("第一责任人", ("第一责任人", "主要负责人", "主要负责同志", "主要领导")),
 )
-# Plan wording: a year named with these is the year planned, covered by the previous year's report.
-PLAN_WORDS = ("安排", "计划", "打算", "工作重点", "下一步", "明年", "将要", "部署", "思路", "下一年")
 
 # Spoken fillers that carry no meaning for retrieval (removed before parsing).
 FILLERS = ("来着", "那边", "这边", "那儿", "这儿", "那里的", "一下子", "帮我查一下", "帮我查查", "帮我看看", "帮我看一下",

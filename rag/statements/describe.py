@@ -24,7 +24,7 @@ _ACT_VERBS = frozenset("""办理 接收 受理 审结 办结 开展 组织 举�
 def _tokens(text: str) -> tuple[tuple[str, str], ...]:
     import jieba.posseg
 
-    from ..bm25 import jieba_module
+    from ..text.tokens import jieba_module
 
     jieba_module()
     return tuple((w, f) for w, f in jieba.posseg.cut(text))

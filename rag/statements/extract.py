@@ -2,7 +2,7 @@
 planned or never happened — with what it measures, its frame, status, polarity, scope and period.
 
 One extractor for index time (the statements store) and answer time (a retrieved passage's statements), so
-a figure is bound to its words by one rule everywhere. The quantity grammar is `rag.numbers`; the words a
+a figure is bound to its words by one rule everywhere. The quantity grammar is `rag.text.quantity`; the words a
 number owns are `words.number_words`; what they mean is `describe`.
 """
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..answer.safety import is_instruction
-from ..corpus import to_simplified
-from ..sections import sentence_spans
+from ..text.instructions import is_instruction
+from ..text.script import to_simplified
+from ..text.sentences import sentence_spans
 from ..types import Chunk, Report, Statement
 from . import describe, rules
 from .words import number_words
@@ -130,7 +130,7 @@ def _acts(sentence: str, original: str, kind: str, year: int, base: int, common:
 def _is_name(sentence: str, q) -> bool:
     """A number that names something: a bare number run into words (12345热线), or one inside a short quoted
     or titled name (“12条”措施, 《…十个问题》), or a 「N项制度」 title."""
-    from ..numbers import _in_short_name
+    from ..text.quantity import _in_short_name
 
     after = sentence[q.end:q.end + 1]
     if not q.unit and not q.is_percent and re.match(r"[\u4e00-\u9fffA-Za-z]", after):

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..bm25 import tokenize
-from ..corpus import to_simplified
+from ..text.tokens import tokenize
+from ..text.script import to_simplified
 from ..types import Statement
 from .score import MIN_SCORE, MIN_SUPPORT, question_weights, score_statement
 

@@ -11,8 +11,8 @@ import math
 from dataclasses import replace
 from typing import Callable
 
-from ..bm25 import tokenize
-from ..numbers import Quantity, units_compatible
+from ..text.tokens import tokenize
+from ..text.quantity import Quantity, units_compatible
 from ..types import Statement
 from .words import NumberWords
 
@@ -131,7 +131,7 @@ def _near_question_word(intent, weights: dict[str, float]) -> dict[str, float]:
 
 def words_of(st: Statement) -> NumberWords:
     """The statement's figure and words as the scoring rule reads them."""
-    from ..corpus import to_simplified
+    from ..text.script import to_simplified
 
     surface = to_simplified(st.as_written)
     value = st.value if st.value is not None else 0.0

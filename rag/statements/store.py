@@ -18,7 +18,7 @@ from typing import Iterable
 
 import numpy as np
 
-from ..bm25 import tokenize
+from ..text.tokens import tokenize
 from ..types import Statement
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def _extraction_version() -> str:
 
     root = Path(__file__).resolve().parent
     digest = hashlib.sha1()
-    for path in sorted([*root.glob("*.py"), root.parent / "numbers.py"]):
+    for path in sorted([*root.glob("*.py"), *(root.parent / "text").glob("*.py")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 

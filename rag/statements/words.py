@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..numbers import Quantity, find_counted, find_quantities
+from ..text.quantity import Quantity, find_counted, find_quantities
+from ..text.tokens import split_items
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
 _LINK_ONLY = re.compile(r"[共计达约为合和及与、\s]*$")
 _ALL_ARE = re.compile(r"[\u4e00-\u9fff]{0,8}(均为|均达到?|都为|都达到?|均是|全部为|全部达到?)$")
 _TAIL_BREAK = re.compile(r"[，,、；;。：:！？!?\n（(]|\d")
-_CONJUNCTIONS = frozenset(["、", "，", ",", "；", ";", "以及", "和", "与", "及", "跟", "同"])
 
 
 @dataclass(frozen=True)
@@ -112,23 +112,3 @@ def _quantities(sentence: str, measures: tuple[str, ...]) -> list[Quantity]:
                 found.append(q)
     found.sort(key=lambda q: q.start)
     return found
-
-
-def split_items(text: str) -> list[str]:
-    """「案件总量和败诉率」 → [案件总量, 败诉率]."""
-    return [p.strip(" 的") for p in split_on_conjunctions(text)]
-
-
-def split_on_conjunctions(text: str) -> list[str]:
-    """Split at conjunction words (jieba's precise cut keeps 参与 whole, unlike a regex on 与)."""
-    from ..bm25 import jieba_module
-
-    pieces, cur = [], ""
-    for tok in jieba_module().cut(text):
-        if tok in _CONJUNCTIONS:
-            pieces.append(cur)
-            cur = ""
-        else:
-            cur += tok
-    pieces.append(cur)
-    return pieces

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..sections import sentence_spans
+from .sentences import sentence_spans
 
 _MODEL = (r"(大模型|大语言模型|语言模型|ai|a\.i\.|人工智能|智能助手|ai助手|助手|机器人|chatgpt|gpt|deepseek|"
           r"通义千问|文心一言|豆包|kimi|llm|模型)")

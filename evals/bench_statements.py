@@ -1,0 +1,135 @@
+"""Statements benchmark: prints figures, never asserts on time.
+
+    python -m evals.bench_statements [--size 500] [--large 1000,5000] [--questions 30]
+
+(a) the five reports: statements per report and extraction time per report;
+(b) the index build of the five reports (a fresh data dir, embedded Chroma): wall time;
+(c) a synthetic library of --size reports (made from the five, invented names, numbers altered; 500 = ×100)
+    extracted for real: statements and time; 5000 (×1000) is measured by --size 5000 when time allows;
+(d) libraries of --large reports, their statements inserted directly into a real SQLite store and a real
+    embedded Chroma collection: the five reports' real statements copied under new doc_ids with their values
+    altered, and as vectors the real measured-thing vectors plus a little noise (stand-ins: no embedding is
+    run for the copies). Then one measured thing is ranked across every report through the store's queries
+    (`StoreTable`: FTS candidates + nearest vectors, nothing loaded whole) in a warm process: median / p95
+    over --questions metrics, and the process's peak memory.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from rag.chunking import chunk_report
+from rag.corpus import load_corpus
+from rag.embeddings import USEEmbedder
+from rag.question.metric import analyse
+from rag.statements import StatementStore, StoreTable, extract_statements
+
+from .bench_speed import SEEDS, _ms, _peak_rss_mb, make_synthetic_seeds
+
+METRICS = ["行政复议案件", "主动公开政府信息", "法律援助案件", "行政诉讼案件", "政策解读", "执法检查", "信访事项",
+           "人大代表建议", "政协提案", "合法性审查", "行政执法案卷", "普法宣讲", "惠企政策资金", "矛盾纠纷",
+           "公职律师", "政务服务事项", "12345热线诉求", "败诉率", "纠错率", "会前学法"]
+
+
+def extract_all(seeds: Path):
+    corpus = load_corpus(seeds)
+    out, times = {}, []
+    for r in corpus.reports:
+        t = time.perf_counter()
+        out[r.doc_id] = extract_statements(r, chunk_report(r))
+        times.append(time.perf_counter() - t)
+    return out, times
+
+
+def build_five(tmp: Path) -> float:
+    from rag.api import Assistant
+    from rag.settings import Settings
+
+    assistant = Assistant(Settings(data_dir=tmp / "data"))
+    t = time.perf_counter()
+    assistant.build_index()
+    return time.perf_counter() - t
+
+
+def large_library(tmp: Path, base: dict, embedder, n_reports: int) -> tuple[StatementStore, list[str], float]:
+    """`n_reports` reports' statements copied from the five (values altered), with stand-in vectors."""
+    import chromadb
+
+    client = chromadb.PersistentClient(path=str(tmp / f"chroma-{n_reports}"))
+    collection = client.get_or_create_collection(f"statements-{n_reports}", metadata={"hnsw:space": "cosine"})
+    store = StatementStore(tmp / f"statements-{n_reports}.sqlite3", None, embedder)
+    sources = list(base.items())
+    real = {d: embedder.embed([s.measures or s.metric_simplified or s.own for s in sts]) for d, sts in sources}
+    rng = random.Random(7)
+    versions = []
+    t = time.perf_counter()
+    for i in range(n_reports):
+        src, sts = sources[i % len(sources)]
+        doc = f"synthetic-{i:05d}"
+        version = f"{doc}@v"
+        copies = [replace(s, doc_id=doc, region=f"样本{i}区",
+                          value=None if s.value is None else round(s.value * rng.uniform(0.5, 1.5), 2))
+                  for s in sts]
+        store.add(version, copies)
+        vectors = real[src] + np.random.default_rng(i).normal(0, 0.01, real[src].shape).astype(np.float32)
+        for j in range(0, len(copies), 2000):
+            part = copies[j:j + 2000]
+            collection.add(ids=[f"{version}#{s.value_start}-{s.value_end}" for s in part],
+                           embeddings=[v.tolist() for v in vectors[j:j + 2000]],
+                           metadatas=[{"doc_version": version} for _ in part])
+        versions.append(version)
+    store.collection = collection
+    return store, versions, time.perf_counter() - t
+
+
+def rank_times(table, docs: list[str], questions: int) -> tuple[list[float], list[int]]:
+    asked = [(m, analyse(m + "多少")) for m in (METRICS * 5)[:questions]]
+    table.best_per_report(asked[0][1], docs, metric_text=asked[0][0])  # warm
+    times, stated = [], []
+    for words, intent in asked:
+        t = time.perf_counter()
+        matches = table.best_per_report(intent, docs, metric_text=words)
+        times.append((time.perf_counter() - t) * 1000)
+        stated.append(sum(m.statement is not None for m in matches))
+    return times, stated
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", type=int, default=500, help="reports extracted for real (500 = ×100)")
+    ap.add_argument("--large", default="1000,5000", help="library sizes for the ranking benchmark")
+    ap.add_argument("--questions", type=int, default=30)
+    args = ap.parse_args(argv)
+    base, times = extract_all(SEEDS)
+    counts = ", ".join(f"{d} {len(s)}" for d, s in base.items())
+    print(f"(a) five reports: {sum(map(len, base.values()))} statements ({counts}); extraction per report "
+          f"{_ms([t * 1000 for t in times])} (the first pays jieba's start)")
+    with tempfile.TemporaryDirectory(prefix="rag-bench-statements-") as tmp:
+        tmp = Path(tmp)
+        print(f"(b) index build of the five reports (fresh data dir, embedded Chroma): {build_five(tmp):.1f} s")
+        make_synthetic_seeds(tmp / "seeds", args.size)
+        synthetic, times = extract_all(tmp / "seeds")
+        n = sum(map(len, synthetic.values()))
+        print(f"(c) synthetic library of {args.size} reports: {n} statements; extraction {sum(times):.1f} s "
+              f"({sum(times) / args.size * 1000:.0f} ms per report)")
+        embedder = USEEmbedder()
+        for size in [int(x) for x in args.large.split(",") if x.strip()]:
+            store, versions, seconds = large_library(tmp, base, embedder, size)
+            docs = [v.split("@")[0] for v in versions]
+            table = StoreTable(store, versions, embedder, None)
+            times, stated = rank_times(table, docs, args.questions)
+            print(f"(d) {size} reports, {store.count(versions)} statements inserted in {seconds:.0f} s; rank one "
+                  f"measured thing across all: {_ms(times)}; reports stating it: median "
+                  f"{sorted(stated)[len(stated) // 2]}")
+        print(f"    peak RSS: {_peak_rss_mb():.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
