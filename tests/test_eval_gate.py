@@ -1,12 +1,14 @@
-"""The regression gate: the offline (extractive) assistant over the whole gold set.
+"""The regression gate: the offline (extractive) assistant over the development half of the gold set.
 
+Rules are shaped on the development half only; the test half and the blind sets (evals/blind/, written by
+someone who never saw the code) are measured by `rag eval` and reported in the README, never gated here.
 Two groups, because they stand at different levels:
-* value questions (the first ten categories: one number or a comparison, asked tidily), and
-* the other shapes (yes/no, rankings, totals, English, pinyin, spoken, about the reports, false premises,
-  follow-ups, lists, and unanswerable questions of every shape), reported per half: rules are shaped on
-  the dev half only; the test half is held out and only measured.
-Each constant is the level reached, rounded down to 0.01. Raise them as the product improves; never lower
-one to pass.
+* value questions (the first nine categories: one number or a comparison, asked tidily), and
+* the other operations (yes/no, rankings, totals, English, pinyin, spoken, about the reports, false premises,
+  follow-ups, lists, and unanswerable questions of every shape).
+Each constant is the level reached less at least two questions, rounded down to 0.01, so that one
+changed answer does not turn CI red while a real regression does. Raise them as the product improves;
+never lower one to pass.
 """
 from __future__ import annotations
 
@@ -18,19 +20,22 @@ from evals.runner import Aggregate, run_eval
 VALUE = {"direct", "paraphrase", "distractor", "chinese_numeral", "approximate", "multi_value", "traditional",
          "money", "comparison"}
 
-# value questions: measured 179/179 strict and cited
-GATE_VALUE_STRICT = 0.99
-GATE_VALUE_CITATION = 0.99
-GATE_VALUE_REFUSAL = 1.0
-GATE_HIT5 = 0.99
-GATE_HIT1 = 0.95
-# other shapes, per half (strict / citation / refusal): measured dev 0.935 / 0.945 / 0.992, test 0.786 / 0.943 / 0.940
-GATES_SHAPES = {"dev": (0.93, 0.94, 0.99), "test": (0.78, 0.94, 0.94)}
+# dev value questions: measured 91/91 strict, cited, answered; hit@1 91/91
+GATE_VALUE = (0.97, 0.97, 0.97)  # strict / citation / refusal: (91 - 2) / 91 = 0.978
+GATE_HIT5 = 0.97
+GATE_HIT1 = 0.97
+# dev other operations: measured strict 115/123, citation 105/110, refusal 122/123
+GATE_SHAPES = (0.91, 0.93, 0.97)  # (113/123 = 0.919, 103/110 = 0.936, 120/123 = 0.976)
 
 
 @pytest.fixture(scope="module")
-def result(assistant):
-    return run_eval(assistant, load_questions(), "extractive")
+def questions():
+    return load_questions()
+
+
+@pytest.fixture(scope="module")
+def result(assistant, questions):
+    return run_eval(assistant, [q for q in questions if q.get("split") == "dev"], "extractive")
 
 
 def _group(result, pred):
@@ -43,26 +48,20 @@ def _why(rows, check: str) -> str:
     return f"{len(ids)} failing on {check}: {', '.join(ids)}"
 
 
-def test_gold_set_is_complete(result):
-    cats = {r.category for r in result.rows}
-    assert result.overall.n >= 400 and {"yes_no", "ranking", "aggregate", "english", "followup"} <= cats
-    assert {r.split for r in result.rows} == {"dev", "test"}
+def test_gold_set_is_complete(questions):
+    cats = {q["category"] for q in questions}
+    assert len(questions) >= 400 and {"yes_no", "ranking", "aggregate", "english", "followup"} <= cats
+    assert {q["split"] for q in questions} == {"dev", "test"}
 
 
-def test_value_questions(result):
-    rows, agg = _group(result, lambda r: r.category in VALUE)
-    assert agg.strict >= GATE_VALUE_STRICT, f"strict {agg.strict:.3f}; " + _why(rows, "strict")
-    assert agg.citation >= GATE_VALUE_CITATION, f"citation {agg.citation:.3f}; " + _why(rows, "citation")
-    assert agg.refusal >= GATE_VALUE_REFUSAL, f"refusal {agg.refusal:.3f}; " + _why(rows, "refusal")
-
-
-@pytest.mark.parametrize("split", ["dev", "test"])
-def test_other_shapes_per_half(result, split):
-    rows, agg = _group(result, lambda r: r.category not in VALUE and r.split == split)
-    strict, citation, refusal = GATES_SHAPES[split]
-    assert agg.strict >= strict, f"{split} strict {agg.strict:.3f}; " + _why(rows, "strict")
-    assert agg.citation >= citation, f"{split} citation {agg.citation:.3f}; " + _why(rows, "citation")
-    assert agg.refusal >= refusal, f"{split} refusal {agg.refusal:.3f}; " + _why(rows, "refusal")
+@pytest.mark.parametrize("group", ["value", "shapes"])
+def test_development_half(result, group):
+    in_group = (lambda r: r.category in VALUE) if group == "value" else (lambda r: r.category not in VALUE)
+    rows, agg = _group(result, in_group)
+    strict, citation, refusal = GATE_VALUE if group == "value" else GATE_SHAPES
+    assert agg.strict >= strict, f"{group} strict {agg.strict:.3f}; " + _why(rows, "strict")
+    assert agg.citation >= citation, f"{group} citation {agg.citation:.3f}; " + _why(rows, "citation")
+    assert agg.refusal >= refusal, f"{group} refusal {agg.refusal:.3f}; " + _why(rows, "refusal")
 
 
 def test_retrieval_of_value_questions(result):
