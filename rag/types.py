@@ -223,5 +223,8 @@ class Statement:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Statement":
-        names = {f.name for f in fields(cls)}
+        names = _STATEMENT_FIELDS or _STATEMENT_FIELDS.update(f.name for f in fields(cls)) or _STATEMENT_FIELDS
         return cls(**{k: v for k, v in d.items() if k in names})
+
+
+_STATEMENT_FIELDS: set[str] = set()  # filled on first use

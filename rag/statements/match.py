@@ -16,6 +16,7 @@ from ..types import Statement
 from .score import MIN_SCORE, MIN_SUPPORT, question_weights, score_statement
 
 DENSE_CANDIDATES = 200  # nearest measured-thing vectors always considered, beside the lexical postings
+PER_REPORT = 6  # lexical candidates per report from the store (best first by FTS rank)
 IN_MEMORY_LIMIT = 200_000  # statements above this are matched through the store's queries, not loaded
 
 
@@ -110,7 +111,7 @@ class StoreTable:
         versions = [v for v in self.versions if v.split("@")[0] in wanted]
         found: dict[str, tuple[Statement, float | None]] = {}
         terms = sorted(intent.terms, key=lambda t: self.idf(t) or 0.0, reverse=True) if self.idf else list(intent.terms)
-        for s in self.store.by_words(terms[:3], versions, limit=20 * max(len(doc_ids), 1)):
+        for s in self.store.by_words(terms[:3], versions, limit=PER_REPORT * max(len(doc_ids), 1)):
             found[s.statement_id] = (s, None)
         text = metric_text or " ".join(intent.terms)
         if self.embedder is not None and text.strip():

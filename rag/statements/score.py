@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from functools import lru_cache
 from typing import Callable
 
 from ..text.tokens import tokenize
-from ..text.quantity import Quantity, units_compatible
+from ..text.quantity import _T2S, Quantity, units_compatible
 from ..types import Statement
 from .words import NumberWords
 
@@ -88,7 +89,7 @@ def _unit_fit(q: Quantity, units: tuple[str, ...], measures: tuple[str, ...] = (
 
 def _extra_share(context: str, weights: dict[str, float]) -> float:
     """How much of the words a number owns the question did not ask about (行政诉讼 in 「复议和诉讼共6件」)."""
-    words = [t for t in tokenize(context) if len(t) > 1]
+    words = [t for t in _tokens(context) if len(t) > 1]
     if not words:
         return 0.0
     return sum(1 for t in words if t not in weights) / len(words)
@@ -123,6 +124,11 @@ def score_statement(st: Statement, intent, weights: dict[str, float], plain: dic
     return score, support
 
 
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))
+
+
 def _near_question_word(intent, weights: dict[str, float]) -> dict[str, float]:
     """The metric words right beside 多少/几 (they name what is measured), with their weights."""
     focus = getattr(intent, "focus", ()) or ()
@@ -131,9 +137,7 @@ def _near_question_word(intent, weights: dict[str, float]) -> dict[str, float]:
 
 def words_of(st: Statement) -> NumberWords:
     """The statement's figure and words as the scoring rule reads them."""
-    from ..text.script import to_simplified
-
-    surface = to_simplified(st.as_written)
+    surface = st.as_written.translate(_T2S)  # the few Traditional characters a figure's unit uses
     value = st.value if st.value is not None else 0.0
     q = Quantity(surface, 0, len(surface), value, value, st.unit, st.approx, False, st.unit == "%")
     at = st.own.find(surface)

@@ -192,7 +192,8 @@ class StatementStore:
         match = " OR ".join(f'"{t}"' for t in terms)
         marks = ",".join("?" * len(versions))
         sql = (f"SELECT s.data FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
-               f"WHERE statements_fts MATCH ? AND s.version IN ({marks}) AND s.value IS NOT NULL LIMIT ?")
+               f"WHERE statements_fts MATCH ? AND s.version IN ({marks}) AND s.value IS NOT NULL "
+               f"ORDER BY f.rank LIMIT ?")
         return self._rows(sql, [match, *versions, limit])
 
     def by_ids(self, sids: list[str]) -> list[Statement]:
@@ -204,10 +205,12 @@ class StatementStore:
         """(statement id, cosine similarity) of the measured things nearest a metric, live versions only."""
         if self.collection is None or not versions:
             return []
-        res = self.collection.query(query_embeddings=[vector.tolist()], n_results=n,
-                                    where={"doc_version": {"$in": versions}} if len(versions) > 1
-                                    else {"doc_version": versions[0]}, include=["distances"])
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+        # The collection holds this deployment's versions only (builds prune the rest): a filter naming every
+        # live version costs more than the search itself, so the nearest are asked for whole and checked here.
+        live = set(versions)
+        res = self.collection.query(query_embeddings=[vector.tolist()], n_results=2 * n, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])
+                if i.rsplit("#", 1)[0] in live][:n]
 
     def measures(self, versions: list[str], limit: int = 500) -> list[tuple[str, int]]:
         """Measured things by how many reports state a figure for them, most first."""
