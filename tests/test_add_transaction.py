@@ -24,7 +24,7 @@ from rag.api import Assistant
 from rag.chunking import chunk_report
 from rag.corpus import load_all
 from rag.errors import IndexError_
-from rag.facts.extract import extract_facts
+from rag.statements import extract_statements
 from rag.index import ChunkIndex
 from rag.settings import Settings
 from rag.store import StateDir
@@ -88,9 +88,11 @@ def assert_whole(settings: Settings, embedder, doc_id: str) -> None:
         chunks = [c for c in index.chunks if c.doc_id == doc_id]
         assert state.chunks == len(chunks) > 0 and index.bm25.size == len(index.chunks)
         assert index.vectors.count_versions([index.manifest.doc_version(doc_id)]) == len(chunks)
-        produced = len(extract_facts(report, chunk_report(report, settings.chunk_tokens)))
+        produced = len(extract_statements(report, chunk_report(report, settings.chunk_tokens)))
         version = index.manifest.fact_version(doc_id)
-        assert state.facts == produced == index._fact_counts([version])[version] > 100
+        store = index.statements_store
+        vectors = len(store.collection.get(where={"doc_version": version}, include=[])["ids"])
+        assert state.facts == produced == store.version_counts([version])[version] == vectors > 100
 
 
 # ---- kill -9 of `rag add` ------------------------------------------------------------------------
@@ -127,7 +129,7 @@ def test_kill_9_while_facts_are_stored_then_rag_index_completes_them(built_setti
     src = big_report(tmp_path / "haidian.txt", items=400)
     proc = start_rag("add", str(src), seeds=SEEDS, data=data)
     try:
-        m = wait_for(proc, r"facts \[[#.]*\] 0/1")  # vectors done, the report's facts being extracted and stored
+        m = wait_for(proc, r"statements \[[#.]*\] 0/1")  # vectors done, the report's statements being stored
     finally:
         kill_9(proc)
     assert m, "the add ended before its facts stage"
@@ -140,16 +142,21 @@ def test_kill_9_while_facts_are_stored_then_rag_index_completes_them(built_setti
 
 
 def test_partial_facts_of_a_stored_version_are_completed_by_rag_index(built_settings, tmp_path, embedder):
-    """What a run killed half-way through a report's facts leaves (2,048 of 12,000 in the issue): the next
-    `rag index` sees the count does not match what extraction produces, and stores them all again."""
+    """What a run killed half-way through a report's statements leaves (2,048 of 12,000 in the issue): some
+    vectors and no completed SQL transaction. The next `rag index` sees no completion row for the version and
+    stores its statements whole again."""
     settings = clone_index(built_settings, SEEDS, tmp_path / "data")
     src = big_report(tmp_path / "haidian.txt")
     (result,), _ = Assistant(settings, embedder=embedder).add_reports([src])
     with live_index(settings, embedder) as index:
         version = index.manifest.fact_version(result.doc_id)
-        ids = index.facts_store.collection.get(where={"doc_version": version}, include=[])["ids"]
-        index.facts_store.collection.delete(ids=ids[len(ids) // 3:])
-        assert index._fact_counts([version])[version] < len(ids)
+        store = index.statements_store
+        ids = store.collection.get(where={"doc_version": version}, include=[])["ids"]
+        store.collection.delete(ids=ids[len(ids) // 3:])
+        store._db.execute("BEGIN IMMEDIATE")
+        store._delete_versions([version])  # the killed run's transaction never committed
+        store._db.execute("COMMIT")
+        assert version not in store.version_counts([version])
     report = ChunkIndex(settings, embedder).build()
     assert report.completed == [result.doc_id] and not report.changed
     assert_whole(settings, embedder, result.doc_id)
@@ -304,7 +311,7 @@ def test_chroma_server_stopped_mid_add_then_the_same_add_completes(tmp_path, emb
         index = chat.index
         assert index.vectors.count_versions(index.versions()) == len(index.chunks)
         state = index.manifest.docs[again.doc_id]
-        assert state.facts == index._fact_counts([index.manifest.fact_version(again.doc_id)]).get(
+        assert state.facts == index.statements_store.version_counts([index.manifest.fact_version(again.doc_id)]).get(
             index.manifest.fact_version(again.doc_id)) > 100
     finally:
         if server.poll() is None:
