@@ -120,7 +120,10 @@ class Assistant:
             self._follow_library()
             index = self.index  # may have reloaded (and dropped the old retriever)
             if self._retriever is None:
-                self._retriever = Retriever(index, ScopeDetector(self.catalog))
+                # Questions are scoped by the catalogue the live snapshot indexed (what can be answered now);
+                # a correction being built meanwhile takes over with its snapshot.
+                held = index.corpus.catalog if getattr(index, "corpus", None) is not None else self.catalog
+                self._retriever = Retriever(index, ScopeDetector(held))
             return self._retriever
 
     @property
@@ -189,7 +192,8 @@ class Assistant:
     def _context(self):
         from .answer.context import AnswerContext
 
-        return AnswerContext(self.retriever, self.catalog, self._statement_table, self.settings.top_k)
+        retriever = self.retriever
+        return AnswerContext(retriever, retriever.detector.catalog, self._statement_table, self.settings.top_k)
 
     def _statement_table(self):
         """The statements table; while the vector store cannot be reached, the live reports' statements are

@@ -46,7 +46,7 @@ CSV_KEEP = 20  # and at most this many files are kept at once
 _csv_dir: str | None = None
 
 
-def _downloads_dir() -> str:
+def downloads_dir() -> str:
     import atexit
     import shutil
     import tempfile
@@ -77,7 +77,12 @@ def prune_downloads(now: float | None = None) -> None:
     for i, (mtime, path) in enumerate(files):
         if i >= CSV_KEEP or now - mtime > CSV_TTL_SECONDS:
             try:
-                os.unlink(path)
+                if os.path.isdir(path):  # a download kept under its readable name in a folder of its own
+                    import shutil
+
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.unlink(path)
             except OSError:
                 pass
 
@@ -88,7 +93,7 @@ def temp_csv(fieldnames: Sequence[str], rows: Iterable[Mapping[str, Any]], prefi
     import tempfile
 
     with tempfile.NamedTemporaryFile("w", suffix=".csv", prefix=prefix, delete=False, encoding="utf-8-sig",
-                                     newline="", dir=_downloads_dir()) as fh:
+                                     newline="", dir=downloads_dir()) as fh:
         write_csv(fh, fieldnames, rows)
     prune_downloads()  # the new file is the newest: kept
     return fh.name

@@ -80,7 +80,7 @@ def test_questions_during_a_build_are_answered_from_the_old_snapshot(built_setti
     # A correction: held once its facts are re-derived under the new name, before the manifest naming them.
     import rag.index as index_module
 
-    real_sync, held, go = index_module.sync_facts, threading.Event(), threading.Event()
+    real_sync, held, go = index_module.sync_statements, threading.Event(), threading.Event()
 
     def sync_then_hold(*args, **kwargs):
         added_facts = real_sync(*args, **kwargs)
@@ -88,7 +88,7 @@ def test_questions_during_a_build_are_answered_from_the_old_snapshot(built_setti
         go.wait(120)
         return added_facts
 
-    index_module.sync_facts = sync_then_hold
+    index_module.sync_statements = sync_then_hold
     try:
         build, _ = _in_background(lambda: chat.edit_report(added.doc_id, region="江苏省徐州市云龙区"))
         assert held.wait(180), "the correction's build never re-derived the facts"
@@ -97,7 +97,7 @@ def test_questions_during_a_build_are_answered_from_the_old_snapshot(built_setti
         assert {f.region for f in chat.facts() if f.doc_id == added.doc_id} == {"鼓楼区"}  # still the old snapshot
     finally:
         go.set()
-        index_module.sync_facts = real_sync
+        index_module.sync_statements = real_sync
         build.join(180)
     assert {f.region for f in chat.facts() if f.doc_id == added.doc_id} == {"云龙区"}
     ans = chat.ask("云龙区2022年收到行政复议申请多少件？")

@@ -98,10 +98,10 @@ def test_rows_carry_measure_year_and_title_and_any_sort(tmp_path):
     assert measure_choices([("行政复议案件", 3)]) == [("行政复议案件（3 份报告）", "行政复议案件")]
 
 
-def test_measures_come_from_the_facts_with_report_counts(assistant):
+def test_measures_come_from_the_statements_with_report_counts(assistant):
     measures = assistant.measures()
     assert measures and all(isinstance(m, str) and isinstance(n, int) and n >= 1 for m, n in measures)
     counts = [n for _, n in measures]
     assert counts == sorted(counts, reverse=True)
     top, n = measures[0]
-    assert n == len({f.doc_id for f in assistant.facts() if f.metric == top})
+    assert n == len({f.doc_id for f in assistant.facts() if f.measures == top})

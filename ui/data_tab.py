@@ -7,10 +7,10 @@ from __future__ import annotations
 import csv
 import os
 import re
-import shutil
 import tempfile
 import time
 
+from rag import export
 from rag.export import csv_cell as escape_cell
 
 from .chart import chart_html
@@ -22,8 +22,6 @@ SORTS = {"数值从大到小": ("数值", True), "数值从小到大": ("数值"
 NUMERIC = frozenset({"年份", "数值", "start", "end"})  # written by us as numbers, never escaped
 PAGE_ROWS = 200  # rows shown on the page; the CSV holds up to MAX_EXPORT_ROWS
 MAX_EXPORT_ROWS = 20_000
-CSV_DIR = os.path.join(tempfile.gettempdir(), "rag-data-csv")
-CSV_MAX_AGE = 3600.0  # seconds a downloaded CSV stays on disk
 
 
 def fact_rows(facts) -> list[dict]:
@@ -83,21 +81,25 @@ def csv_name(metric: str | None, regions=None, years=None, today: str | None = N
 
 
 def write_csv(rows: list[dict], name: str = "数据.csv") -> str:
-    """The rows as a UTF-8 (with BOM, for Excel) CSV file under its readable name; older downloads go."""
-    os.makedirs(CSV_DIR, exist_ok=True)
-    now = time.time()
-    for old in os.listdir(CSV_DIR):
-        path = os.path.join(CSV_DIR, old)
-        try:
-            if now - os.path.getmtime(path) > CSV_MAX_AGE:
-                shutil.rmtree(path, ignore_errors=True)
-        except OSError:
-            pass
-    folder = tempfile.mkdtemp(dir=CSV_DIR)
+    """The rows as a UTF-8 (with BOM, for Excel) CSV file under its readable name, in the process's download
+    folder (rag.export: old downloads pruned by age and count, the folder removed at exit)."""
+    folder = tempfile.mkdtemp(dir=export.downloads_dir())  # one folder per download: the name stays readable
     path = os.path.join(folder, name)
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         fh.write(csv_text(rows[:MAX_EXPORT_ROWS]))
+    export.prune_downloads()
     return path
+
+
+def run_query(assistant, anchors_of, metric, regions, years, best_only, sort) -> tuple[str, str | None]:
+    """One query of the tab: (chart + at most PAGE_ROWS table rows, a CSV of at most MAX_EXPORT_ROWS)."""
+    metric = (metric or "").strip()
+    rows = query_facts(assistant, metric, regions, years, best_only, sort)
+    chart_rows = [{"place": r["地区"], "year": r["年份"], "value": r["数值"], "unit": r["单位"],
+                   "as_written": r["原文写法"]} for r in rows[:30]]
+    chart = chart_html(chart_rows, f"「{metric}」各地对比") if best_only and metric else ""
+    name = csv_name(metric, regions, years)
+    return chart + table_html(rows, anchors_of), (write_csv(rows, name) if rows else None)
 
 
 def table_html(rows: list[dict], anchors_of=None) -> str:
@@ -157,13 +159,7 @@ def data_tab(gr, assistant):
         return anchors_cache[key]
 
     def run(metric, regions, years, best_only, sort):
-        metric = (metric or "").strip()
-        rows = query_facts(assistant, metric, regions, years, best_only, sort)
-        chart_rows = [{"place": r["地区"], "year": r["年份"], "value": r["数值"], "unit": r["单位"],
-                       "as_written": r["原文写法"]} for r in rows[:30]]
-        chart = chart_html(chart_rows, f"「{metric}」各地对比") if best_only and metric else ""
-        name = csv_name(metric, regions, years)
-        return chart + table_html(rows, anchors_of), (write_csv(rows, name) if rows else None)
+        return run_query(assistant, anchors_of, metric, regions, years, best_only, sort)
 
     regions_now, years_now = filter_choices(assistant.catalog)
     with gr.Tab("数据", id="data", elem_id="rag-tab-data"):
