@@ -61,8 +61,14 @@ def _client(url, headers=None, auth=None):
     return Client(url, verbose=False, download_files=False, headers=headers, auth=auth)
 
 
-def _edit(url, doc_id, headers=None, auth=None) -> str:
-    status, _table, _doc = _client(url, headers, auth).predict(doc_id, "year", "2019", api_name="/library_edit")
+def _edit(url, doc_id, headers=None, auth=None, assistant=None) -> str:
+    """The correction form's save: every field as shown, the year changed to 2019."""
+    from ui.library_tab import FIELDS, form_values
+
+    entry = next(e for e in assistant.library_reports() if e["doc_id"] == doc_id)
+    values = form_values(entry)
+    values[FIELDS.index("year")] = "2019"
+    status, *_ = _client(url, headers, auth).predict(doc_id, *values, api_name="/library_edit")
     return status
 
 
@@ -76,14 +82,14 @@ def test_headers_never_grant_library_changes(served):
     url = start()
     doc_id = assistant.library_reports()[0]["doc_id"]
     for headers in SPOOFS:
-        status = _edit(url, doc_id, headers)
+        status = _edit(url, doc_id, headers, assistant=assistant)
         assert "只有已登录用户" in status, headers
         assert assistant.library_reports()[0]["year"] == 2023, headers
         # removal and upload are refused the same way
         status, *_ = _client(url, headers).predict(doc_id, api_name="/library_remove")
         assert "只有已登录用户" in status and assistant.library_reports(), headers
     # A direct connection from this machine, naming it by a loopback name, may.
-    assert "已更新" in _edit(url, doc_id)
+    assert "已更新" in _edit(url, doc_id, assistant=assistant)
     assert assistant.library_reports()[0]["year"] == 2019
 
 
@@ -124,7 +130,7 @@ def test_rag_auth_means_a_login_on_loopback_too(served):
     answer = _client(url, auth=("admin", "s3cret")).predict(QUESTION, api_name="/chat")
     assert answer.startswith("88件")
     doc_id = assistant.library_reports()[0]["doc_id"]
-    assert "已更新" in _edit(url, doc_id, auth=("admin", "s3cret"))
+    assert "已更新" in _edit(url, doc_id, auth=("admin", "s3cret"), assistant=assistant)
     assert assistant.library_reports()[0]["year"] == 2019
 
 

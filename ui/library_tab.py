@@ -225,7 +225,7 @@ def build_library_tab(assistant):
 
     def attempt(request, action):
         if not may_change(request):
-            return refreshed("只有本机用户或已登录用户可以修改报告库。")
+            return refreshed("只有已登录用户（设置 RAG_AUTH 时），或未经代理、直接从本机访问的用户，可以修改报告库。")
         try:
             return refreshed(action())
         except RagError as exc:
