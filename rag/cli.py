@@ -167,7 +167,9 @@ def cmd_ask(args) -> int:
 
 # The facts export contract (tools outside the project rely on these names, in this order).
 FACT_FIELDS = ("doc_id", "region", "year", "metric", "value", "unit", "as_written", "text", "start", "end",
-               "kind", "approx", "period", "section", "title")
+               "kind", "approx", "period", "section", "title",
+               # what the statement says beyond the figure (appended: the columns before keep their order)
+               "measures", "act", "frame", "item", "status", "polarity", "scope")
 
 
 def cmd_facts(args) -> int:
