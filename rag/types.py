@@ -215,7 +215,8 @@ class Statement:
                 "metric": self.metric, "value": self.value, "unit": self.unit, "as_written": self.as_written,
                 "approx": self.approx, "period": self.period, "text": self.text, "start": self.start,
                 "end": self.end, "section": self.section, "title": self.title, "measures": self.measures,
-                "act": self.act, "frame": self.frame, "item": self.item, "status": self.status,
+                "act": self.act, "frame": self.frame, "item": self.item if self.item >= 0 else None,
+                "status": self.status,
                 "polarity": self.polarity, "scope": self.scope}
 
     def to_dict(self) -> dict:
