@@ -19,7 +19,6 @@ _LEVEL2 = re.compile(rf"[(（][{CN_DIGITS}]+[)）]")
 _LEVEL3 = re.compile(r"\d{1,2}[.、．](?!\d)")
 # Inline enumeration items: 一是… at a paragraph or sentence start.
 _ITEM = re.compile(rf"(?:(?<=^)|(?<=[。；;：:\n]))[ \t\u3000]*([{CN_DIGITS}]是)", re.M)
-_SENTENCE_END = "。；;！？!?"
 _LABEL_END = re.compile(r"[。；;：:，,！？!?]")
 _HEADING_END = re.compile(r"[。；;！？!?]")
 _LINE = re.compile(r"[^\n]*\n?")

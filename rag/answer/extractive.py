@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 from ..text.script import to_simplified
@@ -28,9 +29,9 @@ class Pick:
     score: float
     support: float  # share of metric words found around the figure and in its sentence
 
-    @property
+    @cached_property
     def quantity(self) -> Quantity:
-        """The figure, offsets into the report text."""
+        """The figure, offsets into the report text (read once: answerers ask for it in loops)."""
         st = self.statement
         q = parse_quantity(to_simplified(st.as_written)) if st.as_written else None
         number = q.number if q is not None else (st.value or 0.0)

@@ -110,9 +110,8 @@ def score_statement(st: Statement, intent, weights: dict[str, float], plain: dic
     """(score, support) of one statement for a question: its words, its measured thing and its frame."""
     nw = words_of(st)
     score, support = score_number(nw, st.context or st.text, intent, measures, weights, plain, retrieval, rank)
-    if measures:
-        pass  # 「几级」「几大」: the asked measure word is what identifies the figure, not its thing or act
-    elif st.measures:
+    # 「几级」「几大」: the asked measure word identifies the figure; otherwise its thing and act count too.
+    if st.measures and not measures:
         thing = st.measures.lower()
         near = _near_question_word(intent, weights)
         score += 1.4 * _coverage(thing, near) if near else 0.0

@@ -4,7 +4,6 @@ from __future__ import annotations
 __all__ = ["sentence_spans", "SENTENCE_END"]
 
 SENTENCE_END = "。；;！？!?"
-_SENTENCE_END = SENTENCE_END
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -12,7 +11,7 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     s = start
     for i in range(start, end):
-        if text[i] in _SENTENCE_END or text[i] == "\n":
+        if text[i] in SENTENCE_END or text[i] == "\n":
             spans.append((s, i + 1))
             s = i + 1
     if s < end:
