@@ -96,6 +96,18 @@ def _catalog_entry(item: dict) -> CatalogEntry:
     )
 
 
+def province_of(entry: CatalogEntry) -> str:
+    """The province when the region's full name does not start with it (巴中市 → 四川省), else ""."""
+    m = re.match(r".+?省", entry.parent or "")
+    return "" if not m or entry.region.startswith(m.group()) else m.group()
+
+
+def issuer_of(entry: CatalogEntry) -> str:
+    """「巴中市恩阳区人民政府关于…的报告」 → 巴中市恩阳区人民政府; otherwise the region's government."""
+    m = re.match(r"(.+?(?:人民政府|办公室|委员会|司法局|局|厅|委|办))(?:关于|\d{4}年)", entry.title)
+    return m.group(1) if m else f"{entry.region}人民政府"
+
+
 def report_path(seeds_dir: Path, entry: CatalogEntry) -> Path:
     """The report's file, refusing names that would leave the seeds directory."""
     base = Path(seeds_dir).resolve()

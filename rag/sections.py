@@ -187,3 +187,16 @@ def _trim(seg: Segment, report: Report) -> Segment:
     return Segment(seg.path, start, end, seg.kind)
 
 
+
+
+# The start of one enumerated item inside a section's text: 一是… / (一)… / 一、… / 1.… / 第一，… / 首先….
+_ITEM_START = re.compile(r"(?:^|[。；;\n])\s*(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、"
+                         r"|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十]+[，,、]|首先|其次|再次|最后)")
+
+
+def item_starts(text: str) -> list[int]:
+    """Offsets in `text` (Simplified, so 一是 reads the same in either script) where an enumerated item begins."""
+    from .text.script import to_simplified
+
+    found = (m.end() - len(m.group().lstrip("。；;\n \u3000")) for m in _ITEM_START.finditer(to_simplified(text)))
+    return sorted(set(found))

@@ -52,11 +52,13 @@ def test_explicit_extractive_mode_skips_the_llm(built_settings, embedder):
 
 def test_stream_never_shows_an_echoed_prompt(built_settings, embedder):
     from rag.answer.llm_answer import build_prompt
+
+    from .parsed import parsed
     from rag.prompts import render
 
     from .fake_openai import Reply
 
-    echo = render("system") + "\n" + build_prompt("昌平区2024年共接收行政复议申请多少件？", [], []) + "\n"
+    echo = render("system") + "\n" + build_prompt(parsed("昌平区2024年共接收行政复议申请多少件？"), [], []) + "\n"
     with FakeOpenAI() as server:
         server.script(Reply(echo + "2024年昌平区共接收行政复议申请1723件[1]。", chunk_chars=5))
         answers = list(_assistant(built_settings, embedder, server.base_url)

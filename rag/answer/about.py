@@ -2,27 +2,13 @@
 report has one, as the citation)."""
 from __future__ import annotations
 
-import re
-
+from ..corpus import issuer_of, province_of
 from ..question import ParsedQuestion
 from ..types import Answer, CatalogEntry, Citation
 from .context import AnswerContext
 
 _LEVELS = {"province": "省级", "city": "市级", "district": "区级", "county": "县级", "town": "乡镇（街道）级",
            "department": "部门"}
-
-
-def _province(e: CatalogEntry) -> str:
-    """The province when the region's full name does not start with it (巴中市 → 四川省)."""
-    parent = e.parent or ""
-    m = re.match(r".+?省", parent)
-    return "" if not m or e.region.startswith(m.group()) else f"{m.group()}"
-
-
-def issuer_of(entry: CatalogEntry) -> str:
-    """「巴中市恩阳区人民政府关于…的报告」 → 巴中市恩阳区人民政府; otherwise the region's government."""
-    m = re.match(r"(.+?(?:人民政府|办公室|委员会|司法局|局|厅|委|办))(?:关于|\d{4}年)", entry.title)
-    return m.group(1) if m else f"{entry.region}人民政府"
 
 
 def _title_citation(ctx: AnswerContext, entry: CatalogEntry, text: str | None) -> list[Citation]:
@@ -48,7 +34,7 @@ def about_answer(pq: ParsedQuestion, ctx: AnswerContext, texts=None) -> Answer:
         text = f"本库共收录{n}份报告：{places}。" if pq.language != "en" else f"The library holds {n} reports: {places}."
         return Answer(pq.text, text, True, [], "extractive")
     if field == "coverage":
-        lines = [f"{i}. {e.title}（{_province(e)}{e.region}，{_LEVELS.get(e.level, e.level)}，{e.year}年"
+        lines = [f"{i}. {e.title}（{province_of(e)}{e.region}，{_LEVELS.get(e.level, e.level)}，{e.year}年"
                  f"{'，繁体' if e.script == 'traditional' else ''}）" for i, e in enumerate(ctx.catalog, 1)]
         years = [e.year for e in ctx.catalog]
         head = (f"本库收录{len(lines)}份报告，覆盖{min(years)}—{max(years)}年：" if lines else "本库尚未收录报告。")

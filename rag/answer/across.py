@@ -13,7 +13,7 @@ from ..question import ParsedQuestion
 from ..types import Answer, Citation
 from . import extractive
 from .context import AnswerContext
-from .single import metric_words, value_pick
+from .single import value_pick
 from .wording import evidence_line, fmt_number, place_year, say
 
 
@@ -77,9 +77,7 @@ def _cite(figures: list[Figure], lang: str) -> tuple[list[Citation], list[str], 
 
 
 def _word(pq: ParsedQuestion, less: bool) -> str:
-    q = to_simplified(pq.resolved)
-    high = any(w in q for w in ("高", "低", "率", "比例"))
-    return say(("lowest" if less else "highest") if high else ("least" if less else "most"), pq.language)
+    return say(("lowest" if less else "highest") if pq.asks_rate else ("least" if less else "most"), pq.language)
 
 
 def _none_found(pq: ParsedQuestion, missing: list[str]) -> Answer:
@@ -148,7 +146,7 @@ def rank_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     """「哪个地方…最多」: each report's best fact for the metric (the facts table), ranked in code."""
     docs = list(pq.scope.doc_ids) if pq.scope.doc_ids is not None else [e.doc_id for e in ctx.catalog]
     metric = pq.parts[0].metric if pq.parts else pq.metric
-    matches = ctx.statements().best_per_report(metric, docs, metric_text=metric_words(pq))
+    matches = ctx.statements().best_per_report(metric, docs, metric_text=pq.asked_thing)
     entries = {e.doc_id: e for e in ctx.catalog}
     figures = []
     for m in matches:
@@ -159,7 +157,7 @@ def rank_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     unstated = [place_year(entries[m.doc_id].short_region, entries[m.doc_id].year, pq.language)
                 for m in matches if m.statement is None and m.doc_id in entries]
     if not figures:
-        text = f"{say('not_found', pq.language)}「{metric_words(pq)}」的相关数字（查找了{len(docs)}份报告）。"
+        text = f"{say('not_found', pq.language)}「{pq.asked_thing}」的相关数字（查找了{len(docs)}份报告）。"
         return Answer(pq.text, text, False, [], "extractive")
     ref = max(figures, key=lambda x: x[0])[1]
     same = [f for _, f in figures if _same_kind(f, ref)]

@@ -87,7 +87,6 @@ def mentions_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     """「哪份报告提到了X」「有没有提到X」: the reports whose text has X (Simplified, exact words first, then the
     best passage per report that covers them), each named with its place and year, cited."""
     from ..text.script import to_simplified
-    from ..question.metric import analyse
 
     thing = to_simplified(pq.mention or pq.content).strip()
     index = ctx.retriever.index
@@ -115,7 +114,7 @@ def mentions_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         text = (f"{lead}所选报告中没有提到「{thing}」（按原词检索了{len(docs)}份报告）。" if pq.language != "en" else
                 f"No: none of the {len(docs)} reports searched mentions 「{thing}」.")
         near = ctx.search(pq, k=2)
-        metric = analyse(thing)
+        metric = pq.metric  # the mentioned thing's words, parsed with the question
         cites = [Citation(p.chunk.doc_id, p.title, p.chunk.section_path, p.chunk.text, p.chunk.start, p.chunk.end,
                           p.score, p.chunk.text) for p in near if metric.terms and
                  _coverage(to_simplified(p.chunk.text).lower(), question_weights(metric, ctx.idf)[1]) >= 0.5]

@@ -6,7 +6,6 @@ Every statement with a figure in a passage is a candidate, scored by the one rul
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable

@@ -6,7 +6,7 @@ Rules (the issue "every number it states must be found in a passage it cites"):
   and ranges [1-3], and (n) / （n） right after a word (not a list number at a line start);
   a marker naming no passage is itself unsupported ("[7]").
 * the numbers checked are rag.text.quantity.find_quantities of the answer, minus years
-  and dates, minus numbers the question already states, minus the markers.
+  and dates, minus numbers the question already states (its parsed `Intent.numbers`), minus the markers.
 * a number is supported when it equals (rag.text.quantity.same_value: 1.2万 = 12000,
   百分之六十 = 60%, 1,723 = 1723) a quantity of a passage the answer cites, or
   when its exact surface form stands in such a passage.  A number found only in
@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
+from ..question.metric import Intent
 from ..text.quantity import Quantity, find_quantities, same_value
 from ..text.instructions import redact
 
@@ -91,12 +92,11 @@ def _by_marker(sources: Mapping[int, object] | Sequence[object]) -> dict[int, st
     return {i: _text_of(v) for i, v in enumerate(sources, 1)}
 
 
-def stated_numbers(answer_text: str, question: str = "") -> list[Quantity]:
+def stated_numbers(answer_text: str, asked_numbers: Sequence[float] = ()) -> list[Quantity]:
     """The numbers an answer states: no years/dates, no markers, none the question already has."""
     blanked = MARKER_RE.sub(lambda m: " " * len(m.group()), answer_text or "")
-    in_question = [q for q in find_quantities(question or "") if not q.is_year]
-    return [q for q in find_quantities(blanked)
-            if not q.is_year and not any(q.number == p.number or q.value == p.value for p in in_question)]
+    asked = set(asked_numbers)
+    return [q for q in find_quantities(blanked) if not q.is_year and q.number not in asked and q.value not in asked]
 
 
 def _verbatim(surface: str, text: str) -> bool:
@@ -106,11 +106,12 @@ def _verbatim(surface: str, text: str) -> bool:
 
 
 def check_grounding(answer_text: str, citations_or_passages_by_marker: Mapping[int, object] | Sequence[object],
-                    question: str = "") -> GroundingResult:
+                    asked_numbers: Sequence[float] = ()) -> GroundingResult:
     """Check `answer_text` against the passages it cites.
 
     `citations_or_passages_by_marker` maps marker number -> Passage / Citation /
-    Chunk / plain text; a list is read as markers 1..n.
+    Chunk / plain text; a list is read as markers 1..n.  `asked_numbers`: the numbers the
+    question states (`ParsedQuestion.metric.numbers`), which the answer may repeat.
     """
     texts = {n: redact(t) for n, t in _by_marker(citations_or_passages_by_marker).items()}  # instructions prove nothing
     markers = find_markers(answer_text)
@@ -119,7 +120,7 @@ def check_grounding(answer_text: str, citations_or_passages_by_marker: Mapping[i
 
     cited_texts = [texts[n] for n in cited]
     evidence = [q for t in cited_texts for q in find_quantities(t)]
-    for q in stated_numbers(answer_text, question):
+    for q in stated_numbers(answer_text, asked_numbers):
         if any(same_value(q, e) for e in evidence):
             continue
         if any(_verbatim(q.text, t) for t in cited_texts):
@@ -131,22 +132,25 @@ def check_grounding(answer_text: str, citations_or_passages_by_marker: Mapping[i
 
 # --- meaning: the number must be the asked metric's --------------------------------
 
-def metric_support(question: str, quantity: Quantity, passages: Sequence[object]) -> float:
-    """How well the statement that states `quantity` in `passages` measures the question's metric, 0..1.
+def metric_support(asked: Intent, quantity: Quantity, passages: Sequence[object]) -> float:
+    """How well the statement that states `quantity` in `passages` measures the asked metric, 0..1.
 
     The one adapter to the extractive answerer's matcher (`candidates` scores each statement
     by its own words): the LLM's numbers are judged exactly as extractive picks are.
     """
-    return max((support for _, support in _supports(question, quantity, passages)), default=0.0)
+    return max((support for _, support in _supports(asked, quantity, passages)), default=0.0)
 
 
-def _supports(question: str, quantity: Quantity, passages: Sequence[object]) -> list[tuple[tuple, float]]:
+def _supports(asked: Intent, quantity: Quantity, passages: Sequence[object]) -> list[tuple[tuple, float]]:
     """((doc, sentence start), support) of every statement in `passages` that states `quantity`."""
-    from ..question.metric import analyse
+    return [((p.statement.doc_id, p.statement.start), p.support) for p in _picks(asked, passages)
+            if same_value(p.quantity, quantity)]
+
+
+def _picks(asked: Intent, passages: Sequence[object]) -> list:
     from . import extractive
 
-    picks = extractive.candidates(analyse(question), list(passages))
-    return [((p.statement.doc_id, p.statement.start), p.support) for p in picks if same_value(p.quantity, quantity)]
+    return extractive.candidates(asked, list(passages))
 
 
 def min_metric_support() -> float:
@@ -155,26 +159,29 @@ def min_metric_support() -> float:
     return extractive.MIN_SUPPORT
 
 
-def check_metric(answer_text: str, cited_passages: Sequence[object], question: str) -> str | None:
+def check_metric(answer_text: str, cited_passages: Sequence[object], asked: Intent) -> str | None:
     """None when fine, else the surface of the first stated number that is not the asked metric's.
 
-    Only for questions that want a number; `cited_passages` are Passage objects the answer cites.
+    Only for questions that want a number (the caller knows: `ParsedQuestion.wants_number`);
+    `asked` is the question's parsed metric; `cited_passages` are Passage objects the answer cites.
     """
-    from ..question.metric import asks_for_number
-
-    if not question or not asks_for_number(question):
-        return None
-    stated = stated_numbers(answer_text, question)
+    stated = stated_numbers(answer_text, asked.numbers)
     if not stated:
         return None
+    from ..statements.score import names_asked_thing
+
     floor = min_metric_support()
+    picks = [p for p in _picks(asked, cited_passages) if p.support >= floor]
+    # When a cited statement's measured thing is the asked one, a figure whose thing is another (办结群众诉求
+    # beside 受理行政复议案件) does not answer, however many of the question's words its sentence holds.
+    named = {id(p) for p in picks if names_asked_thing(p.statement, asked)}
+    measuring = [p for p in picks if id(p) in named] if named else picks
+    key = lambda p: (p.statement.doc_id, p.statement.start)  # noqa: E731 - one sentence of one report
     # Every number must be a statement that measures the asked thing, or stand in the sentence of one that
     # does (「1723件，同比增长48.2%」: the rate is of the same thing).
-    supported: set[tuple] = set()
-    found: list[tuple[Quantity, list]] = [(q, _supports(question, q, cited_passages)) for q in stated]
-    for q, sups in found:
-        supported |= {key for key, s in sups if s >= floor}
-    for q, sups in found:
-        if not any(s >= floor or key in supported for key, s in sups):
+    found = [(q, [p for p in picks if same_value(p.quantity, q)]) for q in stated]
+    supported = {key(p) for _, ps in found for p in ps if p in measuring}
+    for q, ps in found:
+        if not any(p in measuring or key(p) in supported for p in ps):
             return q.text
     return None

@@ -21,6 +21,7 @@ from typing import Callable, Iterator, Sequence
 from ..errors import LLMError
 from ..llm import LLM, LLMTimeout, estimate_tokens
 from ..prompts import render
+from ..question import ParsedQuestion
 from ..types import Answer, Citation, Passage
 from .context import passage_citation
 from .grounding import MARKER_RE, check_grounding, check_metric, marker_inner, marker_numbers, stated_numbers
@@ -76,14 +77,12 @@ def _content(message: dict) -> str:
 
 
 def format_history(history: Sequence[dict] | None) -> str:
-    import re
-
     turns = []
     for message in history or ():
         role = message.get("role") if isinstance(message, dict) else None
         if role not in ("user", "assistant"):
             continue
-        text = re.sub(r"\s+", " ", MARKER_RE.sub("", _content(message))).strip()
+        text = " ".join(MARKER_RE.sub("", _content(message)).split())
         if text:
             if len(text) > HISTORY_CHARS:
                 text = text[:HISTORY_CHARS] + "……"
@@ -96,16 +95,15 @@ _STATUS_WORDS = {"exploring": "探索中", "preparing": "筹备/创建中", "pla
 _PERIOD_WORDS = {"previous": "上年数字", "target": "目标/计划年度"}
 
 
-def format_statements(question: str, passages: Sequence[Passage], limit: int = 6) -> str:
+def format_statements(pq: ParsedQuestion, passages: Sequence[Passage], limit: int = 6) -> str:
     """The passages' statements that measure the asked thing, best first: what the model should state."""
-    from ..question.metric import analyse
     from . import extractive
 
-    if not passages or not question:
+    if not passages:
         return "（无）"
     marker = {id(p): i for i, p in enumerate(passages, 1)}
     lines = []
-    for pick in extractive.candidates(analyse(question), list(passages)):
+    for pick in extractive.candidates(pq.metric, list(passages)):
         if pick.support < extractive.MIN_SUPPORT or len(lines) >= limit:
             break
         st = pick.statement
@@ -116,10 +114,11 @@ def format_statements(question: str, passages: Sequence[Passage], limit: int = 6
     return "\n".join(lines) or "（无）"
 
 
-def build_prompt(question: str, passages: Sequence[Passage], history: Sequence[dict] | None,
+def build_prompt(pq: ParsedQuestion, passages: Sequence[Passage], history: Sequence[dict] | None,
                  feedback: str = "") -> str:
-    return render("qa", question=question, passages=format_passages(passages),
-                  statements=format_statements(question, passages), history=format_history(history),
+    """The question as resolved (a follow-up made self-contained), the passages and their statements."""
+    return render("qa", question=pq.resolved, passages=format_passages(passages),
+                  statements=format_statements(pq, passages), history=format_history(history),
                   feedback=feedback)
 
 
@@ -136,7 +135,7 @@ def _trimmed(p: Passage, tokens: int) -> Passage:
     return replace(p, chunk=replace(p.chunk, text=text, end=p.chunk.start + len(text)))
 
 
-def fit_prompt(llm: LLM, system: str, question: str, passages: Sequence[Passage],
+def fit_prompt(llm: LLM, system: str, pq: ParsedQuestion, passages: Sequence[Passage],
                history: Sequence[dict] | None, feedback: str = "") -> tuple[str, list[Passage]]:
     """The prompt and the passages it holds, so that system + prompt + max_tokens fit the context.
 
@@ -145,10 +144,10 @@ def fit_prompt(llm: LLM, system: str, question: str, passages: Sequence[Passage]
     """
     context, max_tokens, _ = _limits(llm)
     budget = context - max_tokens - (32 + context // 20)  # chat-template tokens and estimate slack
-    fixed = estimate_tokens(system) + estimate_tokens(build_prompt(question, [], history, feedback))
+    fixed = estimate_tokens(system) + estimate_tokens(build_prompt(pq, [], history, feedback))
     if fixed + MIN_PASSAGE_TOKENS > budget and history:
         history = None  # the conversation is the one optional part
-        fixed = estimate_tokens(system) + estimate_tokens(build_prompt(question, [], None, feedback))
+        fixed = estimate_tokens(system) + estimate_tokens(build_prompt(pq, [], None, feedback))
     room = budget - fixed
     used: list[Passage] = []
     for p in passages:
@@ -163,14 +162,14 @@ def fit_prompt(llm: LLM, system: str, question: str, passages: Sequence[Passage]
         break
     if not used:
         raise LLMError("上下文不足")
-    return build_prompt(question, used, history, feedback), used
+    return build_prompt(pq, used, history, feedback), used
 
 
-def _echo_filter(system: str, question: str, passages: Sequence[Passage]) -> EchoFilter:
+def _echo_filter(system: str, pq: ParsedQuestion, passages: Sequence[Passage]) -> EchoFilter:
     fixed = [system, render("qa", question="", passages="", statements="", history="", feedback=""),
              render("repair", previous="", problem="")]
-    statements = format_statements(question, passages).splitlines()  # read back whole, they are echoes too
-    return EchoFilter(fixed, [p.chunk.text for p in passages], question, lines=statements)
+    statements = format_statements(pq, passages).splitlines()  # read back whole, they are echoes too
+    return EchoFilter(fixed, [p.chunk.text for p in passages], pq.resolved, lines=statements)
 
 
 # --- reading a reply ------------------------------------------------------------------
@@ -192,9 +191,9 @@ def _citation(p: Passage) -> Citation:
     return passage_citation(p)
 
 
-def _answer(question: str, text: str, passages: Sequence[Passage], cited: list[int], answered: bool,
+def _answer(pq: ParsedQuestion, text: str, passages: Sequence[Passage], cited: list[int], answered: bool,
             model: str, started: float) -> Answer:
-    return Answer(question=question, text=_renumber(text, cited), answered=answered,
+    return Answer(question=pq.text, text=_renumber(text, cited), answered=answered,
                   citations=[_citation(passages[n - 1]) for n in cited], mode="llm", model=model,
                   timings={"llm": (perf_counter() - started) * 1000})
 
@@ -207,25 +206,25 @@ class _Verdict:
     own: str = ""
 
 
-def _judge(question: str, reply: str, passages: Sequence[Passage], echo: EchoFilter,
+def _judge(pq: ParsedQuestion, reply: str, passages: Sequence[Passage], echo: EchoFilter,
            model: str, started: float) -> _Verdict:
     text = echo.own_text(reply)
     reason = junk_reason(text)
     if reason:
         return _Verdict(notice=junk_notice(reason), own=text)
     evidence = [redact(p.chunk.text) for p in passages]  # numbers only an instruction holds prove nothing
-    result = check_grounding(text, evidence, question)
+    result = check_grounding(text, evidence, pq.metric.numbers)
     if not result.ok:
         return _Verdict(notice=UNVERIFIED_NOTICE, own=text,
                         problem=f"这些内容在你引用的资料中找不到：{'、'.join(result.unsupported)}")
-    cites_number = bool(result.cited) and bool(stated_numbers(text, question))
+    cites_number = bool(result.cited) and bool(stated_numbers(text, pq.metric.numbers))
     if is_refusal(text, cites_number):
-        return _Verdict(_answer(question, text, passages, result.cited, False, model, started))
-    wrong = check_metric(text, [passages[n - 1] for n in result.cited], question)
+        return _Verdict(_answer(pq, text, passages, result.cited, False, model, started))
+    wrong = check_metric(text, [passages[n - 1] for n in result.cited], pq.metric) if pq.wants_number else None
     if wrong:
         return _Verdict(notice=METRIC_NOTICE, own=text,
                         problem=f"{wrong} 在你引用的资料中不是问题所问指标的数字")
-    return _Verdict(_answer(question, text, passages, result.cited, True, model, started))
+    return _Verdict(_answer(pq, text, passages, result.cited, True, model, started))
 
 
 def _fallback(fallback: Fallback, notice: str, started: float) -> Answer:
@@ -235,28 +234,28 @@ def _fallback(fallback: Fallback, notice: str, started: float) -> Answer:
     return answer
 
 
-def _settle(llm: LLM, question: str, passages: Sequence[Passage], history: Sequence[dict] | None,
+def _settle(llm: LLM, pq: ParsedQuestion, passages: Sequence[Passage], history: Sequence[dict] | None,
             system: str, reply: str, fallback: Fallback, started: float, deadline: float) -> Answer:
     """Judge `reply`; repair once if it can be fixed and time remains; else the fallback."""
-    echo = _echo_filter(system, question, passages)
-    verdict = _judge(question, reply, passages, echo, llm.model, started)
+    echo = _echo_filter(system, pq, passages)
+    verdict = _judge(pq, reply, passages, echo, llm.model, started)
     if verdict.answer is not None:
         return verdict.answer
     if not verdict.problem or time.monotonic() >= deadline:
         return _fallback(fallback, verdict.notice, started)
     feedback = render("repair", previous=verdict.own[:PREVIOUS_CHARS], problem=verdict.problem)
     try:
-        prompt, used = fit_prompt(llm, system, question, passages, history, feedback)
+        prompt, used = fit_prompt(llm, system, pq, passages, history, feedback)
         reply = llm.complete(system, prompt, deadline=deadline)
     except LLMError as err:
         return _fallback(fallback, unavailable_notice(err), started)
-    verdict = _judge(question, reply, used, _echo_filter(system, question, used), llm.model, started)
+    verdict = _judge(pq, reply, used, _echo_filter(system, pq, used), llm.model, started)
     return verdict.answer or _fallback(fallback, verdict.notice, started)
 
 
 # --- answers --------------------------------------------------------------------
 
-def answer_with_llm(llm: LLM, question: str, passages: list[Passage], history: list[dict] | None,
+def answer_with_llm(llm: LLM, pq: ParsedQuestion, passages: list[Passage], history: list[dict] | None,
                     fallback: Fallback) -> Answer:
     """A grounded LLM answer over `passages`, else `fallback()` with a notice saying why.
 
@@ -267,7 +266,7 @@ def answer_with_llm(llm: LLM, question: str, passages: list[Passage], history: l
     started = perf_counter()
     system = render("system")
     try:
-        prompt, used = fit_prompt(llm, system, question, passages, history)
+        prompt, used = fit_prompt(llm, system, pq, passages, history)
     except LLMError:
         return _fallback(fallback, CONTEXT_NOTICE, started)
     deadline = time.monotonic() + _limits(llm)[2]  # the model's budget starts when it is called
@@ -275,10 +274,10 @@ def answer_with_llm(llm: LLM, question: str, passages: list[Passage], history: l
         reply = llm.complete(system, prompt, deadline=deadline)
     except LLMError as err:
         return _fallback(fallback, unavailable_notice(err), started)
-    return _settle(llm, question, used, history, system, reply, fallback, started, deadline)
+    return _settle(llm, pq, used, history, system, reply, fallback, started, deadline)
 
 
-def stream_with_llm(llm: LLM, question: str, passages: list[Passage], history: list[dict] | None,
+def stream_with_llm(llm: LLM, pq: ParsedQuestion, passages: list[Passage], history: list[dict] | None,
                     fallback: Fallback) -> Iterator[Answer]:
     """Growing partial Answers (mode "llm") as the model writes; the last one is final.
 
@@ -292,12 +291,12 @@ def stream_with_llm(llm: LLM, question: str, passages: list[Passage], history: l
     started = perf_counter()
     system = render("system")
     try:
-        prompt, used = fit_prompt(llm, system, question, passages, history)
+        prompt, used = fit_prompt(llm, system, pq, passages, history)
     except LLMError:
         yield _fallback(fallback, CONTEXT_NOTICE, started)
         return
     deadline = time.monotonic() + _limits(llm)[2]  # the model's budget starts when it is called
-    echo = _echo_filter(system, question, used)
+    echo = _echo_filter(system, pq, used)
     reply, shown = "", ""
     try:
         pieces = llm.stream(system, prompt, deadline=deadline)
@@ -315,7 +314,7 @@ def stream_with_llm(llm: LLM, question: str, passages: list[Passage], history: l
                     continue  # nothing worth showing yet
                 shown = visible
                 cited = [n for n in _markers(visible) if 1 <= n <= len(used)]
-                yield _answer(question, visible, used, cited, True, llm.model, started)
+                yield _answer(pq, visible, used, cited, True, llm.model, started)
         finally:  # the consumer may stop early, or we did: release the HTTP stream now
             close = getattr(pieces, "close", None)
             if close is not None:
@@ -323,7 +322,7 @@ def stream_with_llm(llm: LLM, question: str, passages: list[Passage], history: l
     except LLMError as err:
         yield _fallback(fallback, unavailable_notice(err), started)
         return
-    yield _settle(llm, question, used, history, system, reply, fallback, started, deadline)
+    yield _settle(llm, pq, used, history, system, reply, fallback, started, deadline)
 
 
 def _markers(text: str) -> list[int]:

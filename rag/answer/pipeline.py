@@ -62,7 +62,7 @@ def stream_answer(pq: ParsedQuestion, ctx: AnswerContext, *, history: list, use_
         passages = ctx.search(pq)
         clock.lap("retrieve")
         final = None
-        for final in stream_with_llm(llm(), pq.resolved, passages, history, fallback=offline):
+        for final in stream_with_llm(llm(), pq, passages, history, fallback=offline):
             yield replace(final, question=pq.text)
         if final is not None:
             yield finish(final)

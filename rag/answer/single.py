@@ -1,20 +1,14 @@
 """Answers from one scope of passages: a value, several values (分别), a list or description, refusals."""
 from __future__ import annotations
 
-import re
-
-from ..text.script import to_simplified
 from ..question import ParsedQuestion
-from ..question.metric import expected_units
-from ..question import vocab
+from ..sections import item_starts
+from ..statements.change import change_phrase, direction_of
+from ..text.script import to_simplified
 from ..types import Answer, Citation, Passage
 from . import extractive
 from .context import AnswerContext, passage_citation
 from .wording import evidence_line, fmt_number, say
-
-_CHANGE_PHRASE = re.compile(r"(同比|比上年|较上年|比去年|较去年|比上一年|较上一年|与上年相比|与去年相比)?[^，,。；;]{0,6}?"
-                            f"({'|'.join(vocab.CHANGE_VERBS)})" r"了?(约)?[0-9.]+(%|个百分点|件|人|次|家|个|项|条)?")
-
 
 def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, metric=None, exclude=frozenset()):
     """The asked number among the passages: the year asked, so a 上年 figure only when the question asks for
@@ -51,21 +45,6 @@ def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
 def _year_of(ctx: AnswerContext, pick) -> int | str:
     e = ctx.entry(pick.passage.chunk.doc_id)
     return e.year if e else ""
-
-
-def change_phrase(sentence: str) -> str | None:
-    """「同比增长48.2%」: how the sentence says the figure moved, if it does."""
-    m = _CHANGE_PHRASE.search(to_simplified(sentence))
-    return sentence[m.start():m.end()] if m else None
-
-
-def direction_of(phrase: str | None) -> str | None:
-    if not phrase:
-        return None
-    p = to_simplified(phrase)
-    up = any(w in p for w in vocab.UP_WORDS)
-    down = any(w in p for w in vocab.DOWN_WORDS)
-    return "up" if up and not down else "down" if down and not up else None
 
 
 def premise_lead(pq: ParsedQuestion, sentence: str, value: str) -> str:
@@ -168,19 +147,10 @@ def _nearest_reports(catalog, scope) -> list:
     return out
 
 
-def metric_words(pq: ParsedQuestion) -> str:
-    what = pq.content.strip("？?。 ")
-    metric = re.split(r"(?:共|一共|有|是)?(?:多少|几)", what)[0].strip("，,的 ")  # 「办理法律援助案件多少件」→ 办理法律援助案件
-    return metric if len(metric) >= 2 else what
-
-
 def refuse_metric(pq: ParsedQuestion, passages: list[Passage]) -> Answer:
     where = "、".join(pq.scope.regions) if pq.scope.regions else ""
-    text = f"{say('not_found', pq.language)}{where}「{metric_words(pq)}」的相关内容。{say('nearest', pq.language)}"
+    text = f"{say('not_found', pq.language)}{where}「{pq.asked_thing}」的相关内容。{say('nearest', pq.language)}"
     return Answer(pq.text, text, False, [passage_citation(p) for p in passages[:2]], "extractive")
-
-
-_CHANGE_WORD = re.compile("|".join(vocab.CHANGE_VERBS + ("多了", "少了")))
 
 
 def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
@@ -189,10 +159,9 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     passages = ctx.search(pq)
     picks = [p for p in extractive.candidates(pq.metric, passages, ctx.idf)[:10] if p.support >= extractive.MIN_SUPPORT]
     # 「比上年增加了多少件」 wants a count; 「同比增长了多少」 (no measure word) takes what the report states.
-    units = expected_units(pq.content)
-    wants = None if not units else ("%" in units)
+    wants = None if not pq.units else ("%" in pq.units)
     for pick in picks:
-        if _CHANGE_WORD.search(pick.lead[-8:]) and wants in (None, pick.quantity.is_percent):
+        if pick.statement.frame == "delta" and wants in (None, pick.quantity.is_percent):
             return Answer(pq.text, f"{extractive.state_value(pick)}。\n{evidence_line(1, extractive.quote(pick), pq.language)}",
                           True, [pick.citation()], "extractive")
     now = extractive.best(pq.metric, passages, idf=ctx.idf, accept=lambda p: not _previous(p))
@@ -251,10 +220,6 @@ def items_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     return Answer(pq.text, lead + "。\n" + "\n".join(lines), True, citations, "extractive")
 
 
-_ITEM_START = re.compile(r"(?:^|[。；;\n])\s*(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[.．、](?!\d)"
-                         r"|第[一二三四五六七八九十]+[，,、]|首先|其次|再次|最后)")
-
-
 def count_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     """「列出了几项不足」: the items of the asked part of each report (一是… 二是… / (一)… / 1.…), counted here
     and listed, cited."""
@@ -269,8 +234,7 @@ def count_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         items = []
         for p in parts:
             text = p.chunk.text
-            starts = [m.end() - len(m.group().lstrip("。；;\n \u3000")) for m in _ITEM_START.finditer(to_simplified(text))]
-            starts = sorted(set(starts))
+            starts = item_starts(text)
             if not starts:
                 items.append((p, 0, len(text)))
                 continue

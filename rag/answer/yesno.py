@@ -1,17 +1,16 @@
 """Yes/no questions: lead with 是/否 (or 有/没有), then the figure and its sentence; every test in code."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
-from ..text.script import to_simplified
-from ..question import ParsedQuestion, vocab
+from ..question import ParsedQuestion
+from ..statements.change import change_phrase, direction_of
 from ..types import Answer
 from . import extractive
 from .across import _comparable, compare_answer, per_place
 from .context import AnswerContext
 from .exists import exists_answer
-from .single import change_phrase, direction_of, refuse_metric, value_pick
+from .single import refuse_metric, value_pick
 from .wording import evidence_line, fmt_number
 
 _OP_WORDS = {">": "超过", ">=": "达到", "<": "低于", "<=": "不超过", "=": "等于"}
@@ -46,15 +45,14 @@ def yesno_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             if pq.language != "en" else f"{verdict}. The report states {value} (threshold: {t.op} {fmt_number(t.value)}{t.unit})"
         return Answer(pq.text, f"{lead}。\n{evidence_line(1, extractive.quote(pick), pq.language)}", True,
                       [pick.citation()], "extractive")
-    if pq.aggregate == "change" or re.search(r"比.{0,6}(上年|去年|上一年|前一年|同期)", to_simplified(pq.resolved)):
+    if pq.aggregate == "change" or pq.versus_previous:
         return _changed(pq, ctx, passages, yes, no)
     return exists_answer(pq, ctx)
 
 
 def _changed(pq, ctx, passages, yes, no) -> Answer:
     """「比上一年多吗」「是否增长」: the direction the report states for the figure."""
-    q = to_simplified(pq.resolved)
-    asks = "up" if vocab.ASKS_UP.search(q.split("比")[-1]) else "down" if vocab.ASKS_DOWN.search(q.split("比")[-1]) else None
+    asks = pq.asked_direction
     for pick in extractive.candidates(pq.metric, passages, ctx.idf)[:8]:
         if pick.support < extractive.MIN_SUPPORT:
             break
@@ -81,8 +79,7 @@ def _two_places(pq, ctx, yes, no) -> Answer:
     base = compare_answer(pq, ctx, (found, missing))  # one lookup per place, not two
     if missing or len(found) < 2 or not _comparable(found[0], found[1]):
         return base
-    q = to_simplified(pq.resolved)
-    less = bool(vocab.ASKS_DOWN.search(q.split(found[1].place)[-1] if found[1].place in q else q))
+    less = pq.asked_direction == "down"
     first, second = found[0].value, found[1].value
     verdict = yes if (first < second if less else first > second) else no
     return Answer(pq.text, f"{verdict}。{base.text}", True, base.citations, "extractive", chart=base.chart)

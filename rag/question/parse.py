@@ -15,7 +15,7 @@ from ..text.quantity import find_quantities
 from . import vocab
 from .clean import clean_question_with_notice
 from .followup import Conversation, resolve
-from .metric import Intent, analyse, asks_several, metric_terms, per_part_question, split_parts
+from .metric import Intent, analyse, asks_several, expected_units, metric_terms, per_part_question, split_parts
 from .normalise import (PlaceNames, Vocabulary, drop_fillers, language_of, translate_english,
                         unknown_pinyin_places)
 
@@ -73,6 +73,12 @@ class ParsedQuestion:
     asks_all: bool = False  # yes/no about everywhere (全区/各个/都): a statement limited to one field is no
     mention: str = ""  # the thing a mentions question looks for
     threshold_of_change: bool = False  # 「是不是下降了六成以上」: the threshold holds a change, not a level
+    versus_previous: bool = False  # 「比上年多吗」: a yes/no about the change from the year before
+    asked_direction: str | None = None  # "up" | "down": the way a comparison asks (多/高/增 vs 少/低/减)
+    asks_rate: bool = False  # a level or rate (率/比例/高/低): worded highest/lowest, not most/least
+    asked_thing: str = ""  # the asked thing as the user named it, without the asking words (for 未找到「…」)
+    units: tuple[str, ...] = ()  # the measure words the whole question asks for, frame words included
+    # (「同比增长了多少」 → %), where metric.units are the measured thing's own
     carried: tuple[str, ...] = ()  # what came from earlier turns: place, year, metric
     rewrites: tuple[tuple[str, str], ...] = ()  # (as written, read as): pinyin, typos
     notices: tuple[str, ...] = field(default=())
@@ -206,6 +212,13 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     fields["yes_no"] = ("有", "没有") if vocab.HAVE_ASK.search(q) else ("是", "否")
     fields["asks_done"] = bool(vocab.ASKS_DONE.search(q))
     fields["asks_all"] = bool(vocab.ASKS_ALL.search(q))
+    fields["versus_previous"] = bool(vocab.VERSUS_PREVIOUS.search(q))
+    fields["asked_direction"] = _asked_direction(q, pq.scope)
+    fields["asks_rate"] = any(w in q for w in vocab.LEVEL_WORDS)
+    fields["asked_thing"] = _asked_thing(content)
+    fields["units"] = expected_units(content)
+    if fields.get("operation") == "mentions":
+        fields["metric"] = analyse(fields["mention"] or content)  # what a near passage must cover
     if fields["operation"] in ("ratio", "share", "average", "base"):
         fields["metric"] = analyse(_unframed(content))
     if "parts" in fields and fields["parts"]:
@@ -220,6 +233,24 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         single = per_part_question(content)
         fields["parts"] = (Part("", single, analyse(single)),)
     return replace(pq, **fields)
+
+
+def _asked_direction(q: str, scope: QueryScope) -> str | None:
+    """The way a comparison asks, read after what it compares against: 「昌平比恩阳少吗」 → down (after 恩阳),
+    「比上一年多吗」 → up (after 比)."""
+    names = [n for n, _ in scope.mentions]
+    if len(names) >= 2 and names[1] in q:
+        tail = q.split(names[1])[-1]
+    else:
+        tail = q.split("比")[-1]
+    return "up" if vocab.ASKS_UP.search(tail) else "down" if vocab.ASKS_DOWN.search(tail) else None
+
+
+def _asked_thing(content: str) -> str:
+    """「办理法律援助案件多少件？」 → 办理法律援助案件: what the user asked about, in their words."""
+    what = content.strip("？?。 ")
+    thing = re.split(r"(?:共|一共|有|是)?(?:多少|几)", what)[0].strip("，,的 ")
+    return thing if len(thing) >= 2 else what
 
 
 def _operation(fields: dict) -> str:

@@ -107,4 +107,8 @@ COMPARATIVE = re.compile(r"比|较|相比|同比")
 CHANGE_VERBS = ("增长", "增加", "上升", "提高", "提升", "下降", "减少", "降低", "下滑", "回落")
 # A yes/no question about a change asks for one direction (「比上年多吗」 up, 「是否下降」 down).
 ASKS_UP = re.compile(r"多|增|高|上升|提升|提高|超过|涨")
+# 「比上年多吗」「较去年同期」: a comparison with the year before.
+VERSUS_PREVIOUS = re.compile(r"比.{0,6}(上年|去年|上一年|前一年|同期)")
+# Words of a level or rate: a comparison of them is worded 最高/最低, not 最多/最少.
+LEVEL_WORDS = ("高", "低", "率", "比例")
 ASKS_DOWN = re.compile(r"少|减|降|低|下滑|回落")

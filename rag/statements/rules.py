@@ -55,6 +55,11 @@ FREQUENCY_UNITS = frozenset(("次", "场", "场次", "期", "轮", "批", "批�
 # Period: the year a figure is for.
 PREVIOUS_WORDS = ("上一年度", "上一年", "上年同期", "去年同期", "上年度", "上年", "去年", "前一年")
 CHANGE_VERBS = ("增长", "增加", "上升", "提高", "提升", "下降", "减少", "降低", "下滑", "回落", "增幅", "降幅", "减幅")
+# How a sentence says its figure moved (「同比增长48.2%」「较上年减少3件」), and which way.
+CHANGE_PHRASE = re.compile(r"(同比|比上年|较上年|比去年|较去年|比上一年|较上一年|与上年相比|与去年相比)?[^，,。；;]{0,6}?"
+                           r"(增长|增加|上升|提高|提升|下降|减少|降低|下滑|回落)了?(约)?[0-9.]+(%|个百分点|件|人|次|家|个|项|条)?")
+UP_WORDS = ("增长", "增加", "上升", "提高", "提升", "上涨", "增多", "多了", "升高")
+DOWN_WORDS = ("下降", "减少", "降低", "下滑", "回落", "减", "少了", "降")
 TARGET_YEAR = re.compile(r"(?:到|至|力争|确保|预计)\s*((?:19|20)\d{2})\s*年")
 
 # Words that name no thing: a measured phrase of only these borrows the previous figure's thing.

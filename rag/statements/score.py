@@ -123,6 +123,14 @@ def score_statement(st: Statement, intent, weights: dict[str, float], plain: dic
     return score, support
 
 
+def names_asked_thing(st: Statement, intent) -> bool:
+    """Whether the statement's measured thing or act holds a word the question puts beside 多少/几 (what it
+    asks to be measured): 「办结群众诉求1.2万件」 does not name 受理行政复议案件. True when either side is unknown."""
+    near = _near_question_word(intent, _weights(intent, None))
+    thing = f"{st.measures}{st.act}".lower()
+    return not near or not thing or any(t in thing for t in near)
+
+
 @lru_cache(maxsize=65536)
 def _tokens(text: str) -> tuple[str, ...]:
     return tuple(tokenize(text))
