@@ -2,11 +2,11 @@
 from .api import Assistant
 from .errors import ConfigError, CorpusError, IndexError_, LLMError, QuestionError, RagError
 from .settings import Settings
-from .question import ParsedQuestion
+from .question import Conversation, ParsedQuestion
 from .types import Answer, CatalogEntry, Chunk, Citation, Passage, Report, Statement
 
 __all__ = [
     "Assistant", "Settings", "Answer", "Citation", "Chunk", "Passage", "Report", "CatalogEntry", "Statement",
-    "ParsedQuestion",
+    "ParsedQuestion", "Conversation",
     "RagError", "ConfigError", "CorpusError", "IndexError_", "QuestionError", "LLMError",
 ]

@@ -185,8 +185,9 @@ class Assistant:
                 self._parser = (retriever, QuestionParser(retriever.detector, vocab))
             return self._parser[1]
 
-    def parse(self, question: str, history: list | None = None, *, doc_ids: list[str] | None = None):
-        """The question as understood: scope, metric, shape, what a follow-up carried (a ParsedQuestion)."""
+    def parse(self, question: str, history=None, *, doc_ids: list[str] | None = None):
+        """The question as understood: scope, metric, shape, what a follow-up carried (a ParsedQuestion).
+        `history`: a Conversation, or chat messages (role/content dicts or (user, assistant) pairs)."""
         return self.parser.parse(question, history, doc_ids)
 
     def _context(self):
@@ -312,23 +313,27 @@ class Assistant:
         question = clean_question(question)
         return self.retriever.search(question, k, doc_ids=doc_ids, method=method, use_filters=use_filters)
 
-    def ask(self, question: str, history: list | None = None, *, doc_ids: list[str] | None = None,
+    def ask(self, question: str, history=None, *, doc_ids: list[str] | None = None,
             mode: str | None = None) -> Answer:
+        """The final Answer. `history`: a Conversation (`conversation.then(question, answer.query,
+        answer.text)` after each turn: follow-ups are composed from the earlier queries) or chat messages."""
         final = None
         for final in self.ask_stream(question, history, doc_ids=doc_ids, mode=mode):
             pass
         return final
 
-    def ask_stream(self, question: str, history: list | None = None, *, doc_ids: list[str] | None = None,
+    def ask_stream(self, question: str, history=None, *, doc_ids: list[str] | None = None,
                    mode: str | None = None) -> Iterator[Answer]:
-        """Yields partial Answers (growing text); the last one is final."""
+        """Yields partial Answers (growing text); the last one is final (its `.query` is the parsed question)."""
         from .answer.pipeline import stream_answer
+        from .question import Conversation
 
         _check_mode(mode)
         started = time.perf_counter()
-        pq = self.parse(question, history, doc_ids=doc_ids)
+        conversation = Conversation.from_history(history)
+        pq = self.parse(question, conversation, doc_ids=doc_ids)
         use_llm = (mode == "llm") or (mode is None and self.settings.llm_configured)
-        for partial in stream_answer(pq, self._context(), history=history or [], use_llm=use_llm,
+        for partial in stream_answer(pq, self._context(), history=conversation.messages(), use_llm=use_llm,
                                      llm=lambda: self.llm, texts=lambda: {d: r.text for d, r in self.reports().items()},
                                      started=started):
             yield self._store_notice(partial)

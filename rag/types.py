@@ -132,6 +132,9 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds
     chart: tuple[dict, ...] = ()  # comparisons and rankings: one row per place (place, year, value, unit…)
     shape: str = "value"  # the question's shape, as understood
+    # The question as understood (a rag.question.ParsedQuestion): kept in a Conversation, a follow-up is
+    # composed from it instead of re-reading the text. Not part of the answer's value or its dict.
+    query: object | None = field(default=None, compare=False, repr=False)
 
     # Timings nested inside the sequential stages (the LLM call runs inside "answer"/"retrieve"):
     # shown, but not added again to the wall time.

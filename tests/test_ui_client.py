@@ -11,6 +11,7 @@ import pytest
 
 from rag.corpus import load_corpus
 from rag.errors import IndexError_
+from rag.question import Conversation
 from rag.settings import Settings
 from rag.types import Answer, Citation
 
@@ -72,7 +73,7 @@ class FakeAssistant:
         cite = Citation("changping-2024", "北京市昌平区2024年法治政府建设年度情况报告", "一、举措", QUOTE,
                         1408, 1408 + len(QUOTE), 1.0, "前文。" + QUOTE)
         yield Answer(question, "1723件。", True, [], "extractive")
-        yield Answer(question, "1723件。\n依据[1]：「…」", True, [cite], "extractive")
+        yield Answer(question, "1723件。\n依据[1]：「…」", True, [cite], "extractive", query=("parsed", question))
 
     def ask(self, question, history=None, *, doc_ids=None, mode=None):
         final = None
@@ -113,7 +114,7 @@ def test_empty_input_does_nothing(offline_settings):
     fake = FakeAssistant(offline_settings)
     submit = handler(build_app(fake), "submit")
     for blank in ("", "   ", "\u200b\n"):
-        assert list(submit(blank, [], [], "llm")) == [(gr.skip(),) * 4]
+        assert list(submit(blank, [], Conversation(), [], "llm")) == [(gr.skip(),) * 5]
     assert fake.calls == []
 
 
@@ -123,7 +124,7 @@ def test_answer_streams_then_shows_source_cards(offline_settings):
     from ui.app import build_app
 
     fake = FakeAssistant(offline_settings)
-    steps = list(handler(build_app(fake), "submit")(GOLD_QUESTION, [], ["changping-2024"], "llm"))
+    steps = list(handler(build_app(fake), "submit")(GOLD_QUESTION, [], Conversation(), ["changping-2024"], "llm"))
     assert all(step[0] == "" for step in steps)  # the input box is cleared
     first, final = steps[0][1], steps[-1][1]
     # the stop button is live while answering, and not after; the browser keeps the finished conversation
@@ -134,28 +135,41 @@ def test_answer_streams_then_shows_source_cards(offline_settings):
     assert "rag-streaming" in last_reply(steps[-2][1]) and "rag-streaming" not in last_reply(final)
     assert "<mark>" in last_reply(final) and "rag-card" in last_reply(final) and "离线摘录" in last_reply(final)
     # no LLM configured: the mode control is ignored; the scope goes through as doc ids
-    assert fake.calls == [(GOLD_QUESTION, [], ["changping-2024"], None)]
+    assert fake.calls == [(GOLD_QUESTION, Conversation(), ["changping-2024"], None)]
 
 
-def test_follow_up_passes_plain_history(offline_settings):
+def test_follow_up_passes_the_conversation_with_the_parsed_question(offline_settings):
     from ui.app import build_app
 
     fake = FakeAssistant(offline_settings)
     submit = handler(build_app(fake), "submit")
-    history = list(submit(GOLD_QUESTION, [], [], None))[-1][1]
-    list(submit("那恩阳区呢？", history, [], None))
+    final = list(submit(GOLD_QUESTION, [], Conversation(), [], None))[-1]
+    history, conversation = final[1], final[4]
+    list(submit("那恩阳区呢？", history, conversation, [], None))
     question, passed, doc_ids, _ = fake.calls[-1]
     assert question == "那恩阳区呢？"
-    assert passed == [{"role": "user", "content": GOLD_QUESTION},
-                      {"role": "assistant", "content": "1723件。\n依据[1]：「…」"}]
+    assert passed.turns[0].query == ("parsed", GOLD_QUESTION)  # the earlier query itself, not re-read HTML
+    assert passed.messages() == [{"role": "user", "content": GOLD_QUESTION},
+                                 {"role": "assistant", "content": "1723件。\n依据[1]：「…」"}]
     assert doc_ids is None
+
+
+def test_a_page_restored_from_the_browser_reads_its_turns_from_the_chat(offline_settings):
+    from ui.app import build_app
+
+    fake = FakeAssistant(offline_settings)
+    submit = handler(build_app(fake), "submit")
+    history = list(submit(GOLD_QUESTION, [], Conversation(), [], None))[-1][1]
+    list(submit("那恩阳区呢？", history, Conversation(), [], None))  # a new session: its state is empty
+    passed = fake.calls[-1][1]
+    assert passed.user_turns == (GOLD_QUESTION,) and passed.turns[0].query is None
 
 
 def test_long_input_is_cut_with_a_notice(offline_settings):
     from ui.app import build_app
 
     fake = FakeAssistant(offline_settings)
-    final = list(handler(build_app(fake), "submit")("问" * 600, [], [], None))[-1][1]
+    final = list(handler(build_app(fake), "submit")("问" * 600, [], Conversation(), [], None))[-1][1]
     assert final[0]["content"] == user_message_html("问" * 500)
     assert fake.calls[0][0] == "问" * 500
     assert "问题过长，已截取前 500 个字符。" in last_reply(final)
@@ -164,7 +178,7 @@ def test_long_input_is_cut_with_a_notice(offline_settings):
 def test_user_text_is_escaped_in_the_chat(offline_settings):
     from ui.app import build_app
 
-    final = list(handler(build_app(FakeAssistant(offline_settings)), "submit")("<img src=x>昌平区？", [], [], None))
+    final = list(handler(build_app(FakeAssistant(offline_settings)), "submit")("<img src=x>昌平区？", [], Conversation(), [], None))
     assert final[-1][1][0]["content"] == '<div class="rag-question">&lt;img src=x&gt;昌平区？</div>'
 
 
@@ -174,20 +188,21 @@ def test_internal_error_is_friendly_logged_and_the_app_keeps_serving(offline_set
     fake = FakeAssistant(offline_settings, fail=RuntimeError("boom"))
     submit = handler(build_app(fake), "submit")
     with caplog.at_level(logging.ERROR, logger="ui.app"):
-        failed = list(submit(GOLD_QUESTION, [], [], None))[-1][1]
+        step = list(submit(GOLD_QUESTION, [], Conversation(), [], None))[-1]
+    failed = step[1]
     assert FRIENDLY_ERROR in last_reply(failed) and "boom" not in last_reply(failed)
     assert any("internal error" in r.getMessage() and r.exc_info for r in caplog.records)
-    again = list(submit(GOLD_QUESTION, failed, [], None))[-1][1]
+    again = list(submit(GOLD_QUESTION, failed, step[4], [], None))[-1][1]
     assert "1723件" in last_reply(again)
     # the failed turn is not fed back to the assistant as an answer
-    assert fake.calls[-1][1] == [{"role": "user", "content": GOLD_QUESTION}]
+    assert fake.calls[-1][1].messages() == [{"role": "user", "content": GOLD_QUESTION}]
 
 
 def test_rag_errors_show_their_own_message(offline_settings):
     from ui.app import build_app
 
     fake = FakeAssistant(offline_settings, fail=IndexError_("索引已损坏，请运行 rag index --rebuild。"))
-    final = list(handler(build_app(fake), "submit")(GOLD_QUESTION, [], [], None))[-1][1]
+    final = list(handler(build_app(fake), "submit")(GOLD_QUESTION, [], Conversation(), [], None))[-1][1]
     assert "索引已损坏" in last_reply(final) and "rag-error" in last_reply(final)
 
 
@@ -196,12 +211,14 @@ def test_retry_and_undo(offline_settings):
 
     fake = FakeAssistant(offline_settings)
     demo = build_app(fake)
-    history = list(handler(demo, "submit")(GOLD_QUESTION, [], [], None))[-1][1]
-    retried = list(handler(demo, "retry")(history, [], None))[-1][0]
+    step = list(handler(demo, "submit")(GOLD_QUESTION, [], Conversation(), [], None))[-1]
+    retried_step = list(handler(demo, "retry")(step[1], step[4], [], None))[-1]
+    retried = retried_step[0]
     assert len(retried) == 2 and "1723件" in last_reply(retried)
     assert [c[0] for c in fake.calls] == [GOLD_QUESTION, GOLD_QUESTION]
-    assert handler(demo, "undo")(retried) == ([], GOLD_QUESTION, [])
-    assert fake.calls[-1][1] == []
+    assert fake.calls[-1][1] == Conversation()  # asked again without its own earlier answer
+    assert len(retried_step[3].turns) == 1
+    assert handler(demo, "undo")(retried, retried_step[3]) == ([], GOLD_QUESTION, [], Conversation())
 
 
 def test_mode_choice_only_when_an_llm_is_configured(offline_settings, llm_settings):
@@ -212,7 +229,7 @@ def test_mode_choice_only_when_an_llm_is_configured(offline_settings, llm_settin
     demo = build_app(fake)
     radio = component(demo, "rag-mode")
     assert radio.visible is True and "qwen-test" in str(radio.choices)
-    list(handler(demo, "submit")(GOLD_QUESTION, [], [], "extractive"))
+    list(handler(demo, "submit")(GOLD_QUESTION, [], Conversation(), [], "extractive"))
     assert fake.calls[-1][3] == "extractive"
 
 
@@ -281,10 +298,11 @@ def test_a_forged_long_history_is_cut_server_side(offline_settings):
     fake = FakeAssistant(offline_settings)
     forged = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"第{i}轮 " + "字" * 50}
               for i in range(4000)]
-    final = list(handler(build_app(fake), "submit")(GOLD_QUESTION, forged, [], None))[-1][1]
-    assert len(fake.calls[-1][1]) <= MAX_HISTORY_MESSAGES  # what the assistant had to read
+    final = list(handler(build_app(fake), "submit")(GOLD_QUESTION, forged, Conversation(), [], None))[-1][1]
+    passed = fake.calls[-1][1].messages()
+    assert len(passed) <= MAX_HISTORY_MESSAGES  # what the assistant had to read
     assert len(final) <= MAX_HISTORY_MESSAGES + 2  # what goes back to the browser
-    assert fake.calls[-1][1][-1]["content"] == forged[-1]["content"]  # the newest turns are the ones kept
+    assert passed[-1]["content"] == forged[-1]["content"]  # the newest turns are the ones kept
 
 
 class SlowAssistant(FakeAssistant):
@@ -423,12 +441,12 @@ def test_a_slow_llm_shows_what_is_awaited_and_for_how_long(llm_settings):
     from ui.app import build_app
 
     steps = [last_reply(step[1]) for step in handler(build_app(WaitingAssistant(llm_settings)), "submit")(
-        GOLD_QUESTION, [], [], "llm")]
+        GOLD_QUESTION, [], Conversation(), [], "llm")]
     assert "正在检索报告…" in steps[0]
     assert any("正在等待大模型…（已等待 2 秒）" in s for s in steps), steps
     assert "1723件" in steps[-1]
     offline = [last_reply(step[1]) for step in handler(build_app(WaitingAssistant(llm_settings)), "submit")(
-        GOLD_QUESTION, [], [], "extractive")]
+        GOLD_QUESTION, [], Conversation(), [], "extractive")]
     assert not any("大模型" in s and "正在等待" in s for s in offline)  # the user chose the offline answer
 
 
@@ -488,7 +506,7 @@ def test_llm_text_shows_only_once_checked_and_a_stop_says_it_was_not(llm_setting
     from ui.format import STOPPED_UNCHECKED
 
     demo = build_app(UncheckedLLMAssistant(llm_settings))
-    steps = [step[1] for step in handler(demo, "submit")(GOLD_QUESTION, [], [], "llm")]
+    steps = [step[1] for step in handler(demo, "submit")(GOLD_QUESTION, [], Conversation(), [], "llm")]
     shown = [last_reply(h) for h in steps]
     assert all("9999" not in s for s in shown), shown  # the draft never reaches the browser
     assert any("正在核对" in s for s in shown[:-1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from rag.question import MAX_QUESTION_CHARS, clean_question_with_notice
+from rag.question import MAX_QUESTION_CHARS, Conversation, clean_question_with_notice
 from rag.errors import QuestionError, RagError
 
 from .format import (
@@ -51,6 +51,15 @@ def _last_user(history):
     return None
 
 
+def aligned_conversation(conversation, history) -> Conversation:
+    """The session's Conversation (earlier questions as parsed) when it holds one turn per question on
+    screen; otherwise (a page restored from the browser, a stopped answer) the turns read from the chat."""
+    asked = sum(1 for m in history if isinstance(m, dict) and m.get("role") == "user")
+    if isinstance(conversation, Conversation) and len(conversation.turns) == asked:
+        return conversation
+    return Conversation.from_history(history_for_assistant(history))
+
+
 def chat_tab(gr, assistant, saved, *, concurrency: int = DEFAULT_CONCURRENCY):
     """Build the 问答 tab inside the current `gr.Blocks`/`gr.Tabs` and wire its events. `saved` is the
     browser's copy of the conversation (a gr.BrowserState): written when an answer completes."""
@@ -58,13 +67,14 @@ def chat_tab(gr, assistant, saved, *, concurrency: int = DEFAULT_CONCURRENCY):
     catalog = assistant.catalog
     llm = settings.llm_configured
 
-    def answer_turn(question, notice, history, doc_ids, mode):
-        """Yield (chat history, still answering?) while the answer streams in. In LLM mode the model's
-        text is not shown until it has been checked against the passages: meanwhile 「正在核对…」."""
+    def answer_turn(question, notice, history, conversation, doc_ids, mode):
+        """Yield (chat history, still answering?, conversation) while the answer streams in. In LLM mode the
+        model's text is not shown until it has been checked against the passages: meanwhile 「正在核对…」.
+        The conversation gains the turn (with its parsed query) when the answer is complete."""
         history = bound_history(history)
+        previous = aligned_conversation(conversation, history)
         turn = history + [{"role": "user", "content": user_message_html(question)}]
-        yield turn + [{"role": "assistant", "content": thinking_html()}], True
-        previous = history_for_assistant(history)
+        yield turn + [{"role": "assistant", "content": thinking_html()}], True, previous
         scope = list(doc_ids) if doc_ids else None
         chosen = mode if llm and mode else None
         waits_for_llm = llm and chosen != "extractive"
@@ -75,66 +85,71 @@ def chat_tab(gr, assistant, saved, *, concurrency: int = DEFAULT_CONCURRENCY):
                 if isinstance(partial, Tick):
                     if final is None:
                         status = waiting_status(partial.seconds, waits_for_llm)
-                        yield turn + [{"role": "assistant", "content": thinking_html(status)}], True
+                        yield turn + [{"role": "assistant", "content": thinking_html(status)}], True, previous
                     elif final.mode == "llm":
-                        yield turn + [{"role": "assistant", "content": checking_html(final, partial.seconds)}], True
+                        yield (turn + [{"role": "assistant", "content": checking_html(final, partial.seconds)}], True,
+                               previous)
                     continue
                 final = partial
                 if partial.mode == "llm":  # unchecked model text: never on screen before grounding
                     reply = checking_html(partial)
                 else:  # extractive text is computed from the reports: its lead may show at once
                     reply = format_answer_html(partial, None, [notice], streaming=True)
-                yield turn + [{"role": "assistant", "content": reply}], True
+                yield turn + [{"role": "assistant", "content": reply}], True, previous
             if final is None:
                 raise RuntimeError("ask_stream yielded nothing")
             reply = format_answer_html(final, None, [notice], question=question)
+            after = previous.then(question, final.query, final.text)
         except RagError as exc:  # user-readable by design
             log.warning("question %r: %s", question[:80], exc)
-            reply = format_error_html(str(exc))
+            reply, after = format_error_html(str(exc)), previous.then(question, None, "")
         except Exception:
             log.exception("internal error while answering %r", question[:80])
-            reply = format_error_html(FRIENDLY_ERROR)
-        yield turn + [{"role": "assistant", "content": reply}], False
+            reply, after = format_error_html(FRIENDLY_ERROR), previous.then(question, None, "")
+        yield turn + [{"role": "assistant", "content": reply}], False, after
 
-    def _outputs(value, answering, box=None):
-        """(box, chat, stop button, saved conversation): the stop button is live only while answering;
-        the conversation is saved in the browser once the answer is complete."""
+    def _outputs(value, answering, conversation, box=None):
+        """(box, chat, stop button, saved conversation, parsed conversation): the stop button is live only
+        while answering; the conversation is saved in the browser once the answer is complete."""
         stop_state = gr.update(interactive=answering)
         saved_value = gr.skip() if answering else value
-        return (box, value, stop_state, saved_value) if box is not None else (value, stop_state, saved_value)
+        out = (value, stop_state, saved_value, conversation)
+        return (box, *out) if box is not None else out
 
-    def submit(message, history, doc_ids, mode):
+    def submit(message, history, conversation, doc_ids, mode):
         question, notice = prepare(message)
         if question is None:  # empty input: nothing happens
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
-        for value, answering in answer_turn(question, notice, history or [], doc_ids, mode):
-            yield _outputs(value, answering, "")
+        for value, answering, after in answer_turn(question, notice, history or [], conversation, doc_ids, mode):
+            yield _outputs(value, answering, after, "")
 
-    def retry(history, doc_ids, mode):
+    def retry(history, conversation, doc_ids, mode):
         history = bound_history(history)
         i = _last_user(history)
         if i is None:
-            yield gr.skip(), gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         question, notice = prepare(user_text(history[i].get("content")))
         if question is None:
-            yield gr.skip(), gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
-        for value, answering in answer_turn(question, notice, history[:i], doc_ids, mode):
-            yield _outputs(value, answering)
+        earlier = aligned_conversation(conversation, history).turns[:sum(1 for m in history[:i] if m.get("role") == "user")]
+        for value, answering, after in answer_turn(question, notice, history[:i], Conversation(earlier), doc_ids, mode):
+            yield _outputs(value, answering, after)
 
     def stopped(history):
         """「停止回答」: the answer on screen says it was stopped (and, in LLM mode, not checked)."""
         value = stopped_history(bound_history(history))
         return value, gr.update(interactive=False), value
 
-    def undo(history):
+    def undo(history, conversation):
         history = bound_history(history)
         i = _last_user(history)
         if i is None:
-            return gr.skip(), gr.skip(), gr.skip()
-        return history[:i], user_text(history[i].get("content")), history[:i]
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        kept = aligned_conversation(conversation, history).before_last()
+        return history[:i], user_text(history[i].get("content")), history[:i], kept
 
     def chat(question: str, doc_ids: list[str] | None = None, mode: str | None = None) -> str:
         """回答一个问题（单轮），返回 Markdown：答案、回答方式、提示与引文来源。"""
@@ -195,18 +210,23 @@ def chat_tab(gr, assistant, saved, *, concurrency: int = DEFAULT_CONCURRENCY):
         # wired inside the tab: gr.Tabs may hold only gr.Tab children
         hidden = {"api_visibility": "undocumented", "concurrency_limit": concurrency,
                   "concurrency_id": "answers"}
-        ask_inputs = [textbox, chatbot, scope, mode]
-        answer_out = [chatbot, stop, saved]
+        # The earlier questions as parsed, for follow-ups (「这两个加起来」): kept per browser session.
+        conversation = gr.State(Conversation())
+        ask_inputs = [textbox, chatbot, conversation, scope, mode]
+        answer_out = [chatbot, stop, saved, conversation]
         events = [
             textbox.submit(submit, ask_inputs, [textbox, *answer_out], **hidden),
             send.click(submit, ask_inputs, [textbox, *answer_out], **hidden),
-            retry_btn.click(retry, [chatbot, scope, mode], answer_out, **hidden),
-            chatbot.retry(retry, [chatbot, scope, mode], answer_out, **hidden),
+            retry_btn.click(retry, [chatbot, conversation, scope, mode], answer_out, **hidden),
+            chatbot.retry(retry, [chatbot, conversation, scope, mode], answer_out, **hidden),
         ]
-        stop.click(stopped, [chatbot], answer_out, cancels=events, queue=False, api_visibility="undocumented")
-        undo_btn.click(undo, [chatbot], [chatbot, textbox, saved], api_visibility="undocumented")
-        chatbot.undo(undo, [chatbot], [chatbot, textbox, saved], api_visibility="undocumented")
-        clear_btn.click(lambda: ([], "", []), None, [chatbot, textbox, saved], queue=False,
+        stop.click(stopped, [chatbot], [chatbot, stop, saved], cancels=events, queue=False,
+                   api_visibility="undocumented")
+        undo_btn.click(undo, [chatbot, conversation], [chatbot, textbox, saved, conversation],
+                       api_visibility="undocumented")
+        chatbot.undo(undo, [chatbot, conversation], [chatbot, textbox, saved, conversation],
+                     api_visibility="undocumented")
+        clear_btn.click(lambda: ([], "", [], Conversation()), None, [chatbot, textbox, saved, conversation], queue=False,
                         api_visibility="undocumented", js="() => { window.__ragClearPending && window.__ragClearPending(); return []; }")
         export_btn.click(None, None, None, js="() => { window.__ragExport && window.__ragExport(); }",
                          api_visibility="undocumented")

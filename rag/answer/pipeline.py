@@ -37,7 +37,7 @@ def extractive_answer(pq: ParsedQuestion, ctx: AnswerContext, texts: Callable[[]
     """The offline answer for any operation: the registry's answerer for it."""
     if pq.operation == "catalogue":
         return about_answer(pq, ctx, texts() if texts else None)
-    return answerer_for(pq.operation)(pq, ctx)
+    return answerer_for(pq)(pq, ctx)
 
 
 def stream_answer(pq: ParsedQuestion, ctx: AnswerContext, *, history: list, use_llm: bool,
@@ -50,13 +50,13 @@ def stream_answer(pq: ParsedQuestion, ctx: AnswerContext, *, history: list, use_
     def finish(ans: Answer) -> Answer:
         clock.lap("answer")
         notice = "；".join(n for n in (*pq.notices, ans.notice) if n) or None
-        return replace(ans, question=pq.text, notice=notice, shape=pq.shape,
+        return replace(ans, question=pq.text, notice=notice, shape=pq.shape, query=pq,
                        timings={**clock.timings, **ans.timings})
 
     def offline() -> Answer:
         return extractive_answer(pq, ctx, texts)
 
-    if use_llm and pq.operation in LLM_OPERATIONS and llm is not None:
+    if use_llm and pq.operation in LLM_OPERATIONS and not pq.operands and llm is not None:
         from .llm_answer import stream_with_llm
 
         passages = ctx.search(pq)
@@ -68,7 +68,7 @@ def stream_answer(pq: ParsedQuestion, ctx: AnswerContext, *, history: list, use_
             yield finish(final)
         return
     ans = offline()
-    if use_llm and llm is not None and pq.operation not in LLM_OPERATIONS:
+    if use_llm and llm is not None and (pq.operation not in LLM_OPERATIONS or pq.operands):
         # Computed and judged answers stay in code: the model would add nothing it could prove.
         ans = replace(ans, notice="；".join(n for n in (ans.notice, COMPUTED_NOTICE) if n))
     if ans.text and ans.answered:

@@ -8,6 +8,7 @@ from ..types import Answer
 from .about import about_answer
 from .across import compare_answer, rank_answer, sum_answer
 from .arith import average_answer, base_answer, ratio_answer, share_answer
+from .compose import composed_answer
 from .context import AnswerContext
 from .exists import mentions_answer
 from .single import change_answer, count_answer, items_answer, list_answer, multi_answer, refuse_scope, value_answer
@@ -46,5 +47,6 @@ ANSWERERS: dict[str, Answerer] = {
 }
 
 
-def answerer_for(operation: str) -> Answerer:
-    return ANSWERERS.get(operation, value_answer)
+def answerer_for(pq: ParsedQuestion) -> Answerer:
+    """A query over earlier answers (its operands) is computed over them; any other by its operation."""
+    return composed_answer if pq.operands else ANSWERERS.get(pq.operation, value_answer)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..filters import QueryScope, ScopeDetector
 from . import vocab
@@ -16,32 +16,71 @@ _RELATIVE_YEAR = re.compile("|".join(sorted(map(re.escape, vocab.PREVIOUS_YEAR),
 
 
 @dataclass(frozen=True)
-class Conversation:
-    """The user's earlier turns, oldest first, read from any history format the API accepts."""
+class Turn:
+    """One question of a conversation: as the user wrote it, how it was understood, what was answered."""
 
-    user_turns: tuple[str, ...] = ()
+    question: str
+    query: object | None = None  # the turn's ParsedQuestion, once parsed
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """The earlier turns, oldest first: one type for the UI, the API and the LLM prompt.
+
+    A turn that carries its `query` is never parsed again: a follow-up is built from it. Histories in the
+    chat formats the API accepts (role/content dicts, (user, assistant) pairs) become turns without one.
+    """
+
+    turns: tuple[Turn, ...] = ()
 
     @classmethod
-    def from_history(cls, history: list | None) -> "Conversation":
-        out = []
+    def from_history(cls, history) -> "Conversation":
+        if isinstance(history, Conversation):
+            return history
+        turns: list[Turn] = []
         for turn in history or []:
-            if isinstance(turn, dict) and turn.get("role") == "user":
+            if isinstance(turn, dict) and turn.get("role") in ("user", "assistant"):
                 content = turn.get("content")
                 if isinstance(content, list):  # multimodal message format: keep the text parts
                     content = " ".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
-                if isinstance(content, str) and content.strip():
-                    out.append(content.strip())
+                if not isinstance(content, str) or not content.strip():
+                    continue
+                if turn["role"] == "user":
+                    turns.append(Turn(content.strip()))
+                elif turns and not turns[-1].answer:
+                    turns[-1] = replace(turns[-1], answer=content.strip())
             elif isinstance(turn, (list, tuple)) and turn and isinstance(turn[0], str):
-                out.append(turn[0])  # (user, assistant) pairs
-        return cls(tuple(out))
+                answer = turn[1] if len(turn) > 1 and isinstance(turn[1], str) else ""
+                turns.append(Turn(turn[0], None, answer))  # (user, assistant) pairs
+        return cls(tuple(turns))
+
+    @property
+    def user_turns(self) -> tuple[str, ...]:
+        return tuple(t.question for t in self.turns)
+
+    def then(self, question: str, query, answer: str) -> "Conversation":
+        """This conversation with one more turn."""
+        return Conversation(self.turns + (Turn(question, query, answer),))
+
+    def before_last(self) -> "Conversation":
+        """Without its last turn (the answer is asked again, or the question taken back)."""
+        return Conversation(self.turns[:-1])
+
+    def messages(self) -> list[dict]:
+        """The turns as chat messages (role/content), for an LLM prompt's history."""
+        out: list[dict] = []
+        for t in self.turns:
+            out.append({"role": "user", "content": t.question})
+            if t.answer:
+                out.append({"role": "assistant", "content": t.answer})
+        return out
 
 
 def resolve(question: str, earlier: list[str], detector: ScopeDetector) -> tuple[str, tuple[str, ...]]:
-    """The question made self-contained from the (already normalised) earlier turns, and what it carried."""
-    resolved: list[str] = []
-    for turn in earlier:
-        resolved.append(_resolve_one(turn, resolved, detector)[0])
-    return _resolve_one(question, resolved, detector)
+    """The question made self-contained from the earlier turns as they were resolved (each already
+    self-contained, oldest first), and what it carried."""
+    return _resolve_one(question, earlier, detector)
 
 
 def _own_metric(content: str) -> bool:

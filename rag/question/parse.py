@@ -14,6 +14,7 @@ from ..filters import QueryScope, ScopeDetector
 from ..text.quantity import find_quantities
 from . import vocab
 from .clean import clean_question_with_notice
+from .compose import compose
 from .followup import Conversation, resolve
 from .metric import Intent, analyse, asks_several, expected_units, metric_terms, per_part_question, split_parts
 from .normalise import (PlaceNames, Vocabulary, drop_fillers, language_of, translate_english,
@@ -79,6 +80,8 @@ class ParsedQuestion:
     asked_thing: str = ""  # the asked thing as the user named it, without the asking words (for 未找到「…」)
     units: tuple[str, ...] = ()  # the measure words the whole question asks for, frame words included
     # (「同比增长了多少」 → %), where metric.units are the measured thing's own
+    operands: tuple["ParsedQuestion", ...] = ()  # a follow-up over earlier answers (「这两个加起来」): the
+    # earlier queries it computes over, each answered as it was asked
     carried: tuple[str, ...] = ()  # what came from earlier turns: place, year, metric
     rewrites: tuple[tuple[str, str], ...] = ()  # (as written, read as): pinyin, typos
     notices: tuple[str, ...] = field(default=())
@@ -113,11 +116,22 @@ class QuestionParser:
             rewrites += fixes
         return lang, text, rewrites
 
-    def parse(self, question: str, history: list | None = None, doc_ids: list[str] | None = None) -> ParsedQuestion:
+    def parse(self, question: str, history=None, doc_ids: list[str] | None = None) -> ParsedQuestion:
+        """`history`: a Conversation (its turns' queries are used as they are) or chat messages."""
+        earlier: list[ParsedQuestion] = []
+        for turn in Conversation.from_history(history).turns:
+            query = turn.query if isinstance(turn.query, ParsedQuestion) else None
+            earlier.append(query or self._parse_turn(turn.question, earlier, doc_ids))
+        return self._parse_turn(question, earlier, doc_ids)
+
+    def _parse_turn(self, question: str, earlier: list[ParsedQuestion], doc_ids) -> ParsedQuestion:
         text, notice = clean_question_with_notice(question)
         lang, normalised, rewrites = self.normalise(text)
-        earlier = [self.normalise(t)[1] for t in Conversation.from_history(history).user_turns]
-        resolved, carried = resolve(normalised, earlier, self.detector)
+        composed = compose(normalised, earlier)
+        if composed is not None:
+            return replace(composed, text=text, language=lang, normalised=normalised,
+                           notices=tuple(n for n in (notice, f"理解为：{composed.resolved}") if n))
+        resolved, carried = resolve(normalised, [q.resolved for q in earlier], self.detector)
         resolved = _drop_relative_year(resolved, carried)
         scope = self.detector.detect(resolved).restrict(doc_ids)
         period = "previous" if _asks_previous(resolved) else "current"

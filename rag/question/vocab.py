@@ -112,3 +112,13 @@ VERSUS_PREVIOUS = re.compile(r"比.{0,6}(上年|去年|上一年|前一年|同�
 # Words of a level or rate: a comparison of them is worded 最高/最低, not 最多/最少.
 LEVEL_WORDS = ("高", "低", "率", "比例")
 ASKS_DOWN = re.compile(r"少|减|降|低|下滑|回落")
+
+# A follow-up over the last two answers (「这两个加起来」「两者相差多少」「前者是后者的几倍」「哪个更多」):
+# the words that point back at both, and what is computed over them.
+BOTH_BACK = re.compile(r"这两个数字?|这两项|这俩数?|两个数字?|两个加起来|两者|二者|前者|后者|它们|两个(?:地方|区|报告)")
+OVER_ANSWERS = (
+    ("ratio", re.compile(r"(多少|几)倍|倍数")),
+    ("difference", re.compile(r"相差|差多少|差距|差了|多多少|少多少|多出|少了多少|多了多少")),
+    ("sum", re.compile(r"加起来|加在一起|合计|合起来|总和|之和|一共|总共|共计|总计")),
+    ("compare", re.compile(r"哪个|哪一个|谁|哪边|更多|更少|更高|更低")),
+)

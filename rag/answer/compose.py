@@ -1,0 +1,68 @@
+"""A follow-up computed over earlier answers (「这两个加起来」「两者相差多少」「前者是后者的几倍」「哪个更多」):
+each operand query is answered as it was asked, then the figures are added, subtracted, divided or compared
+here, every operand cited. Figures of different measures or years are said to be so, not silently combined."""
+from __future__ import annotations
+
+from ..question import ParsedQuestion
+from ..question.compose import label
+from ..text.quantity import units_compatible
+from ..types import Answer
+from .context import AnswerContext
+from .single import cite_all, value_pick
+from .wording import fmt_number
+
+
+def _figure(op: ParsedQuestion, ctx: AnswerContext):
+    return value_pick(op, ctx.search(op), ctx)
+
+
+def _caveats(operands, picks) -> list[str]:
+    """What makes the two figures not like for like: their measured things or their years."""
+    out = []
+    things = [p.statement.measures or p.statement.metric_simplified for p in picks]
+    if things[0] and things[1] and things[0] not in things[1] and things[1] not in things[0]:
+        out.append(f"两个数字所计的对象不同，一为{things[0]}，一为{things[1]}")
+    years = [op.scope.years[0] if op.scope.years else None for op in operands]
+    if years[0] and years[1] and years[0] != years[1]:
+        out.append(f"年份不同，一为{years[0]}年，一为{years[1]}年")
+    return out
+
+
+def composed_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    operands = pq.operands[:2]
+    picks = [_figure(op, ctx) for op in operands]
+    names = [label(op) for op in operands]
+    missing = [n for n, p in zip(names, picks) if p is None]
+    found = [p for p in picks if p is not None]
+    citations, lines, values = cite_all(found, pq.language)
+    if missing:
+        have = f"已找到：{'，'.join(values)}。\n" + "\n".join(lines) if found else ""
+        return Answer(pq.text, f"无法计算：报告中未找到「{'」「'.join(missing)}」的数字。{have}".strip(), False,
+                      citations, "extractive")
+    a, b = (p.quantity for p in picks)
+    stated = [f"{n}{v}" for n, v in zip(names, values)]
+    evidence = "\n".join(lines)
+    if a.is_percent != b.is_percent or not (a.is_percent or units_compatible(a.unit, b.unit)):
+        return Answer(pq.text, f"两个数字的单位不同，不能直接计算：{'，'.join(stated)}。\n{evidence}", True,
+                      citations, "extractive")
+    unit = "%" if a.is_percent else a.unit
+    if pq.operation == "sum":
+        lead = f"合计{fmt_number(a.value + b.value)}{unit}：{stated[0]} + {stated[1]}"
+    elif pq.operation == "difference":
+        gap_unit = "个百分点" if a.is_percent else unit
+        lead = f"相差{fmt_number(abs(a.value - b.value))}{gap_unit}：{stated[0]}，{stated[1]}"
+    elif pq.operation == "ratio":
+        if b.value == 0:
+            return Answer(pq.text, f"无法计算倍数：{names[1]}为0。\n{evidence}", False, citations, "extractive")
+        lead = f"约{fmt_number(round(a.value / b.value, 1))}倍：{stated[0]} ÷ {stated[1]}"
+    else:  # compare
+        less = pq.asked_direction == "down"
+        if a.value == b.value:
+            lead = f"两者相同：{stated[0]}，{stated[1]}"
+        else:
+            first = (a.value < b.value) if less else (a.value > b.value)
+            winner = names[0] if first else names[1]
+            lead = f"{winner}{'更少' if less else '更多'}：{stated[0]}，{stated[1]}"
+    caveats = _caveats(operands, picks)
+    note = f"（注意：{'；'.join(caveats)}）" if caveats else ""
+    return Answer(pq.text, f"{lead}{note}。\n{evidence}", True, citations, "extractive")
