@@ -16,6 +16,7 @@ from . import vocab
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_POSSESSIVE = re.compile(r"['’]s$")
 _AUX_START = re.compile(r"^\s*(did|does|do|is|was|were|are|has|have|had|can|could)\b", re.I)
 _PLACE_SUFFIX_EN = {"district": "区", "county": "县", "town": "镇", "township": "镇", "city": "市",
                     "province": "省", "subdistrict": "街道", "street": "街道", "qu": "区", "xian": "县",
@@ -94,7 +95,7 @@ class PlaceNames:
                 if len(run) < n or not all(re.fullmatch(r"[\s]*", text[a.end():b.start()])
                                            for a, b in zip(run, run[1:])):
                     continue
-                key = "".join(w.group().lower() for w in run)
+                key = "".join(_POSSESSIVE.sub("", w.group().lower()) for w in run)  # Xicheng's → xicheng
                 if key in self.by_pinyin:
                     hit = (run, self.by_pinyin[key])
                     break
