@@ -13,7 +13,7 @@ import numpy as np
 from ..text.tokens import tokenize
 from ..text.script import to_simplified
 from ..types import Statement
-from .score import MIN_SCORE, MIN_SUPPORT, question_weights, score_statement
+from .score import MIN_SCORE, MIN_SUPPORT, coverage, question_weights, score_statement
 
 DENSE_CANDIDATES = 200  # nearest measured-thing vectors always considered, beside the lexical postings
 PER_REPORT = 6  # lexical candidates per report from the store (best first by FTS rank)
@@ -111,7 +111,7 @@ class StoreTable:
         versions = [v for v in self.versions if v.split("@")[0] in wanted]
         found: dict[str, tuple[Statement, float | None]] = {}
         terms = sorted(intent.terms, key=lambda t: self.idf(t) or 0.0, reverse=True) if self.idf else list(intent.terms)
-        for s in self.store.by_words(terms[:3], versions, limit=PER_REPORT * max(len(doc_ids), 1)):
+        for s in self.store.by_words(terms[:3], versions, limit=PER_REPORT * max(len(doc_ids), 1), period=period):
             found[s.statement_id] = (s, None)
         text = metric_text or " ".join(intent.terms)
         if self.embedder is not None and text.strip():
@@ -134,6 +134,8 @@ def rank_candidates(cands: list[tuple[Statement, float | None]], intent, doc_ids
     for s, sim in cands:
         if s.period != period or s.value is None or not s.as_written:
             continue
+        if coverage(f"{s.own}|{s.wide}|{s.context or s.text}", plain) < MIN_SUPPORT:
+            continue  # its support cannot reach the floor: each part's coverage is at most the whole's
         sem = (sim - lo) / (hi - lo) if sim is not None and hi > lo else 0.0
         score, support = score_statement(s, intent, weights, plain, sem)
         if support < MIN_SUPPORT or score < MIN_SCORE:

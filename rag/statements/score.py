@@ -39,6 +39,11 @@ def _weights(intent, idf: IdfFn | None) -> dict[str, float]:
     return {t: (known[t] or fallback) * f for t, f in zip(terms, focus)}
 
 
+def coverage(text: str, weights: dict[str, float]) -> float:
+    """The share of the question's metric weight whose words stand in `text`, 0..1."""
+    return _coverage(text, weights)
+
+
 def _coverage(text: str, weights: dict[str, float]) -> float:
     total = sum(weights.values())
     if not total:

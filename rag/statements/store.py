@@ -34,6 +34,7 @@ def _extraction_version() -> str:
 
 
 EXTRACTION_VERSION = _extraction_version()
+DECODED_CACHE = 50_000  # statements kept decoded per process (about 100 MB at most)
 _COLUMNS = ("doc_id", "region", "year", "kind", "period", "status", "polarity", "frame", "unit", "value",
             "measures")
 _SCHEMA = f"""
@@ -63,6 +64,7 @@ class StatementStore:
         self.collection = collection  # Chroma: measured-thing vectors (None: vectors not available)
         self.embedder = embedder
         self._lock = threading.RLock()
+        self._cache: dict[str, Statement] = {}  # sid → decoded statement, at most DECODED_CACHE
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -149,9 +151,20 @@ class StatementStore:
     # --- reading --------------------------------------------------------------------------------
 
     def _rows(self, sql: str, args: list) -> list[Statement]:
+        """Statements of the rows `sql` selects as (sid, data): each decoded once per process (a row of a
+        version never changes; its sid names the version), so a warm process reads popular figures free."""
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()
-        return [Statement.from_dict(json.loads(r[0])) for r in rows]
+            return [self._decoded(sid, data) for sid, data in rows]
+
+    def _decoded(self, sid: str, data: str) -> Statement:
+        st = self._cache.get(sid)
+        if st is None:
+            st = Statement.from_dict(json.loads(data))
+            if len(self._cache) >= DECODED_CACHE:
+                self._cache.pop(next(iter(self._cache)))  # the oldest first
+            self._cache[sid] = st
+        return st
 
     def select(self, versions: list[str], *, measures: str | None = None, regions=None, years=None, kinds=None,
                doc_ids=None, periods=None, statuses=None, figures_only: bool = True, limit: int | None = None,
@@ -178,28 +191,31 @@ class StatementStore:
             args += [measures] * 3
         if figures_only:
             where.append("value IS NOT NULL AND json_extract(data, '$.as_written') != ''")
-        sql = f"SELECT data FROM statements WHERE {' AND '.join(where)} ORDER BY doc_id, json_extract(data, '$.value_start')"
+        sql = f"SELECT sid, data FROM statements WHERE {' AND '.join(where)} ORDER BY doc_id, json_extract(data, '$.value_start')"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [int(limit), int(offset)]
         return self._rows(sql, args)
 
-    def by_words(self, terms: Iterable[str], versions: list[str], limit: int = 5000) -> list[Statement]:
-        """Figures whose words hold any of `terms`: a metric's candidates, without reading the whole table."""
+    def by_words(self, terms: Iterable[str], versions: list[str], limit: int = 5000,
+                 period: str | None = None) -> list[Statement]:
+        """Figures whose words hold any of `terms` (of `period` when given): a metric's candidates, without
+        reading the whole table."""
         terms = [t.lower().replace('"', "") for t in terms if t.strip()]
         if not terms or not versions:
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
         marks = ",".join("?" * len(versions))
-        sql = (f"SELECT s.data FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
-               f"WHERE statements_fts MATCH ? AND s.version IN ({marks}) AND s.value IS NOT NULL "
+        when = " AND s.period = ?" if period else ""
+        sql = (f"SELECT s.sid, s.data FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
+               f"WHERE statements_fts MATCH ? AND s.version IN ({marks}) AND s.value IS NOT NULL{when} "
                f"ORDER BY f.rank LIMIT ?")
-        return self._rows(sql, [match, *versions, limit])
+        return self._rows(sql, [match, *versions, *([period] if period else []), limit])
 
     def by_ids(self, sids: list[str]) -> list[Statement]:
         if not sids:
             return []
-        return self._rows(f"SELECT data FROM statements WHERE sid IN ({','.join('?' * len(sids))})", sids)
+        return self._rows(f"SELECT sid, data FROM statements WHERE sid IN ({','.join('?' * len(sids))})", sids)
 
     def nearest(self, vector: np.ndarray, versions: list[str], n: int = 200) -> list[tuple[str, float]]:
         """(statement id, cosine similarity) of the measured things nearest a metric, live versions only."""
