@@ -86,3 +86,10 @@ def test_a_query_kept_in_the_conversation_is_not_parsed_again(world, monkeypatch
     monkeypatch.setattr(parser, "normalise", lambda text: seen.append(text) or real(text))
     parser.parse("恩阳区呢？", conversation)
     assert len(seen) == 1 and seen[0].startswith("恩阳区呢")  # the new turn only
+
+
+def test_an_earlier_turn_with_nothing_to_ask_is_skipped(world):
+    parser, _, _ = world
+    messages = [{"role": "user", "content": "昌平区2024年共接收行政复议申请多少件？"}, {"role": "user", "content": "？？"}]
+    pq = parser.parse("恩阳区呢？", messages)
+    assert pq.scope.regions == ("恩阳区",) and "metric" in pq.carried

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ..errors import QuestionError
 from ..text.script import to_simplified
 from ..filters import QueryScope, ScopeDetector
 from ..text.quantity import find_quantities
@@ -121,7 +122,10 @@ class QuestionParser:
         earlier: list[ParsedQuestion] = []
         for turn in Conversation.from_history(history).turns:
             query = turn.query if isinstance(turn.query, ParsedQuestion) else None
-            earlier.append(query or self._parse_turn(turn.question, earlier, doc_ids))
+            try:
+                earlier.append(query or self._parse_turn(turn.question, earlier, doc_ids))
+            except QuestionError:
+                continue  # an earlier turn with nothing to ask (「？？」) carries nothing
         return self._parse_turn(question, earlier, doc_ids)
 
     def _parse_turn(self, question: str, earlier: list[ParsedQuestion], doc_ids) -> ParsedQuestion:
