@@ -6,12 +6,13 @@
 (b) the index build of the five reports (a fresh data dir, embedded Chroma): wall time;
 (c) a synthetic library of --size reports (made from the five, invented names, numbers altered; 500 = ×100)
     extracted for real: statements and time; 5000 (×1000) is measured by --size 5000 when time allows;
-(d) libraries of --large reports, their statements inserted directly into a real SQLite store and a real
-    embedded Chroma collection: the five reports' real statements copied under new doc_ids with their values
-    altered, and as vectors the real measured-thing vectors plus a little noise (stand-ins: no embedding is
-    run for the copies). Then one measured thing is ranked across every report through the store's queries
-    (`StoreTable`: FTS candidates + nearest vectors, nothing loaded whole) in a warm process: median / p95
-    over --questions metrics, and the process's peak memory.
+(d) libraries of --large reports held in memory (`StatementTable`, what the product uses up to
+    IN_MEMORY_LIMIT statements) and (e) the same inserted directly into a real SQLite store and a real embedded
+    Chroma collection: the five reports' real statements copied under new doc_ids with their values altered,
+    and as vectors the real measured-thing vectors plus a little noise (stand-ins: no embedding is run for the
+    copies). Then one measured thing is ranked across every report, (d) in memory and (e) through the store's
+    queries (`StoreTable`: FTS candidates + nearest vectors, nothing loaded whole), in a warm process: median /
+    p95 over --questions metrics, and the process's peak memory.
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ from rag.chunking import chunk_report
 from rag.corpus import load_corpus
 from rag.embeddings import USEEmbedder
 from rag.question.metric import analyse
-from rag.statements import StatementStore, StoreTable, extract_statements
+from rag.statements import StatementStore, StatementTable, StoreTable, extract_statements
+from rag.statements.match import IN_MEMORY_LIMIT
 
 from .bench_speed import SEEDS, _ms, _peak_rss_mb, make_synthetic_seeds
 
@@ -57,27 +59,38 @@ def build_five(tmp: Path) -> float:
     return time.perf_counter() - t
 
 
+def synthetic_copies(base: dict, real: dict, i: int, rng: random.Random):
+    """Report `i` of a synthetic library: one of the five reports' statements under a new doc id, values
+    altered, with its real measured-thing vectors plus a little noise as stand-ins (no embedding is run)."""
+    sources = list(base.items())
+    src, sts = sources[i % len(sources)]
+    doc = f"synthetic-{i:05d}"
+    copies = [replace(s, doc_id=doc, region=f"样本{i}区",
+                      value=None if s.value is None else round(s.value * rng.uniform(0.5, 1.5), 2))
+              for s in sts]
+    vectors = real[src] + np.random.default_rng(i).normal(0, 0.01, real[src].shape).astype(np.float32)
+    return doc, copies, vectors
+
+
+def measured_vectors(base: dict, embedder) -> dict:
+    return {d: embedder.embed([s.measures or s.metric_simplified or s.own for s in sts]) for d, sts in base.items()}
+
+
 def large_library(tmp: Path, base: dict, embedder, n_reports: int) -> tuple[StatementStore, list[str], float]:
-    """`n_reports` reports' statements copied from the five (values altered), with stand-in vectors."""
+    """`n_reports` synthetic reports' statements inserted into a real SQLite store and a real Chroma collection."""
     import chromadb
 
     client = chromadb.PersistentClient(path=str(tmp / f"chroma-{n_reports}"))
     collection = client.get_or_create_collection(f"statements-{n_reports}", metadata={"hnsw:space": "cosine"})
     store = StatementStore(tmp / f"statements-{n_reports}.sqlite3", None, embedder)
-    sources = list(base.items())
-    real = {d: embedder.embed([s.measures or s.metric_simplified or s.own for s in sts]) for d, sts in sources}
+    real = measured_vectors(base, embedder)
     rng = random.Random(7)
     versions = []
     t = time.perf_counter()
     for i in range(n_reports):
-        src, sts = sources[i % len(sources)]
-        doc = f"synthetic-{i:05d}"
+        doc, copies, vectors = synthetic_copies(base, real, i, rng)
         version = f"{doc}@v"
-        copies = [replace(s, doc_id=doc, region=f"样本{i}区",
-                          value=None if s.value is None else round(s.value * rng.uniform(0.5, 1.5), 2))
-                  for s in sts]
         store.add(version, copies)
-        vectors = real[src] + np.random.default_rng(i).normal(0, 0.01, real[src].shape).astype(np.float32)
         for j in range(0, len(copies), 2000):
             part = copies[j:j + 2000]
             collection.add(ids=[f"{version}#{s.value_start}-{s.value_end}" for s in part],
@@ -86,6 +99,22 @@ def large_library(tmp: Path, base: dict, embedder, n_reports: int) -> tuple[Stat
         versions.append(version)
     store.collection = collection
     return store, versions, time.perf_counter() - t
+
+
+def memory_library(base: dict, embedder, n_reports: int) -> tuple[StatementTable, list[str], float]:
+    """The same synthetic library held in memory, as the product holds one of up to IN_MEMORY_LIMIT statements."""
+    real = measured_vectors(base, embedder)
+    rng = random.Random(7)
+    statements, vectors, docs = [], [], []
+    t = time.perf_counter()
+    for i in range(n_reports):
+        doc, copies, vecs = synthetic_copies(base, real, i, rng)
+        keep = [k for k, s in enumerate(copies) if s.as_written]  # the table holds figures only
+        statements += [copies[k] for k in keep]
+        vectors.append(vecs[keep])
+        docs.append(doc)
+    table = StatementTable(statements, np.vstack(vectors), embedder)
+    return table, docs, time.perf_counter() - t
 
 
 def rank_times(table, docs: list[str], questions: int) -> tuple[list[float], list[int]]:
@@ -120,13 +149,21 @@ def main(argv=None) -> int:
               f"({sum(times) / args.size * 1000:.0f} ms per report)")
         embedder = USEEmbedder()
         for size in [int(x) for x in args.large.split(",") if x.strip()]:
+            table, docs, seconds = memory_library(base, embedder, size)
+            n = len(table.statements)
+            path = "the product's path" if n <= IN_MEMORY_LIMIT else f"above {IN_MEMORY_LIMIT}: the product uses the store"
+            times, stated = rank_times(table, docs, args.questions)
+            print(f"(d) {size} reports in memory ({n} figures, built in {seconds:.0f} s; {path}): rank one measured "
+                  f"thing across all: {_ms(times)}; reports stating it: median {sorted(stated)[len(stated) // 2]}; "
+                  f"peak RSS so far {_peak_rss_mb():.0f} MB")
+            del table
             store, versions, seconds = large_library(tmp, base, embedder, size)
             docs = [v.split("@")[0] for v in versions]
             table = StoreTable(store, versions, embedder, None)
             times, stated = rank_times(table, docs, args.questions)
-            print(f"(d) {size} reports, {store.count(versions)} statements inserted in {seconds:.0f} s; rank one "
-                  f"measured thing across all: {_ms(times)}; reports stating it: median "
-                  f"{sorted(stated)[len(stated) // 2]}")
+            print(f"(e) {size} reports in the store, {store.count(versions)} statements inserted in {seconds:.0f} s: "
+                  f"rank one measured thing across all: {_ms(times)}; reports stating it: median "
+                  f"{sorted(stated)[len(stated) // 2]}; peak RSS so far {_peak_rss_mb():.0f} MB")
         print(f"    peak RSS: {_peak_rss_mb():.0f} MB")
     return 0
 
