@@ -83,8 +83,16 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
             continue
         if pick.support < MIN_SUPPORT or pick.score < MIN_SCORE:
             return None
+        if _other_kind(pick, intent):
+            continue  # 「应诉率是多少」 is not answered by 「6次」, nor 「多少件」 by 「48.2%」
         return pick
     return None
+
+
+def _other_kind(pick: Pick, intent: Intent) -> bool:
+    """The question asks one kind of figure (a rate, or a count in one measure word) and this is the other."""
+    units = intent.units
+    return len(units) == 1 and not intent.measures and pick.quantity.is_percent != (units[0] == "%")
 
 
 def relevant_sentences(intent: Intent, passages: list[Passage], idf: IdfFn | None = None,

@@ -1,0 +1,26 @@
+"""The offline answerer's acceptance rules, over hand-made passages (no index)."""
+from __future__ import annotations
+
+from rag.answer import extractive
+from rag.question.metric import analyse
+from rag.types import Chunk, Passage
+
+
+def _passage(text: str) -> Passage:
+    return Passage(Chunk("demo-2024", ("一、主要成效",), "成效", text, 0, len(text)), "示范区2024年法治政府建设年度报告", 1.0)
+
+
+def test_a_rate_asked_is_not_answered_by_a_count():
+    p = _passage("全年行政机关负责人出庭应诉6次，出庭应诉工作持续规范。")
+    assert extractive.best(analyse("行政机关负责人出庭应诉率是多少？"), [p]) is None
+
+
+def test_a_count_asked_is_not_answered_by_a_rate():
+    p = _passage("行政复议申请同比增长48.2%。")
+    assert extractive.best(analyse("行政复议申请多少件？"), [p]) is None
+
+
+def test_the_asked_kind_is_taken_when_both_are_stated():
+    p = _passage("全年行政机关负责人出庭应诉6次，出庭应诉率达100%。")
+    assert extractive.best(analyse("行政机关负责人出庭应诉率是多少？"), [p]).quantity.text == "100%"
+    assert extractive.best(analyse("行政机关负责人出庭应诉多少次？"), [p]).quantity.text == "6次"
