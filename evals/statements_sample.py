@@ -2,6 +2,9 @@
 
     python -m evals.statements_sample [--sample tests/data/statements_sample.jsonl] [--errors 20]
 
+Figures for the whole sample and its two halves: rules are shaped on the dev half (odd ids) only, and the
+errors printed are the dev half's; the test half (even ids) is measured and never read.
+
 The sample (289 sentences paraphrased from the openings of 100 real reports of 30 provinces, every level; 35
 constructed sentences flagged) was labelled by someone who had not seen the code. For each labelled statement
 the extractor's statement is found (same figure; for an act, the act that names the same thing) and compared
@@ -125,18 +128,27 @@ def score(rows: list[dict]):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sample", default=str(SAMPLE))
-    ap.add_argument("--errors", type=int, default=0, help="print this many errors")
+    ap.add_argument("--errors", type=int, default=0, help="print this many errors (of the dev half only)")
     args = ap.parse_args(argv)
     rows = [json.loads(line) for line in Path(args.sample).read_text(encoding="utf-8").splitlines() if line.strip()]
-    right, total, found, missing, false_figures, errors = score(rows)
-    n = sum(len(r["statements"]) for r in rows)
-    print(f"sample: {len(rows)} sentences, {n} labelled statements; found {found}, missing {missing}; "
-          f"false figures in sentences that state none: {false_figures}")
-    for f in FIELDS:
-        print(f"  {f:<11} {right[f] / total[f]:6.1%}  ({right[f]}/{total[f]})")
-    for e in errors[:args.errors]:
-        print(" ", *e)
+    for name, part in (("all", rows), ("dev half", [r for r in rows if half(r) == "dev"]),
+                       ("test half", [r for r in rows if half(r) == "test"])):
+        right, total, found, missing, false_figures, errors = score(part)
+        n = sum(len(r["statements"]) for r in part)
+        print(f"{name}: {len(part)} sentences, {n} labelled statements; found {found}, missing {missing}; "
+              f"false figures in sentences that state none: {false_figures}")
+        for f in FIELDS:
+            print(f"  {f:<11} {right[f] / total[f]:6.1%}  ({right[f]}/{total[f]})")
+        if name == "dev half":
+            for e in errors[:args.errors]:
+                print(" ", *e)
     return 0
+
+
+def half(row: dict) -> str:
+    """Rules are shaped on the dev half (odd ids) only; the test half (even ids) is measured, never read."""
+    digits = "".join(ch for ch in row["id"] if ch.isdigit())
+    return "dev" if digits and int(digits) % 2 else "test"
 
 
 if __name__ == "__main__":
