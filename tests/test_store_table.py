@@ -40,3 +40,10 @@ def test_the_previous_year_is_asked_of_the_store_too(tables):
     intent = analyse("行政复议案件多少件")
     for m in stored.best_per_report(intent, docs, period="previous"):
         assert m.statement is None or m.statement.period == "previous"
+
+
+def test_the_sqlite_store_is_a_statement_storage(tables):
+    from rag.statements import StatementStorage
+
+    _, stored, _ = tables
+    assert isinstance(stored.store, StatementStorage)  # every method a shared deployment's store must have

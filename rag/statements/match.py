@@ -13,6 +13,7 @@ import numpy as np
 from ..text.tokens import tokenize
 from ..text.script import to_simplified
 from ..types import Statement
+from .storage import StatementStorage
 from .score import MIN_SCORE, MIN_SUPPORT, coverage, question_weights, score_statement
 
 DENSE_CANDIDATES = 200  # nearest measured-thing vectors always considered, beside the lexical postings
@@ -94,7 +95,7 @@ class StoreTable:
     """The same matching over the statements store's queries: candidates by words (FTS) and by nearest
     measured things (Chroma), never the whole table in memory."""
 
-    def __init__(self, store, versions: list[str], embedder=None, idf=None):
+    def __init__(self, store: StatementStorage, versions: list[str], embedder=None, idf=None):
         self.store = store
         self.versions = versions
         self.embedder = embedder

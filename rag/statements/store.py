@@ -4,8 +4,8 @@ SQLite answers the relational queries (by measured thing, region, year, period, 
 loading every statement; an FTS5 table over the words a figure owns points a metric at its candidates.
 The vectors follow the configured Chroma (embedded or server), keyed by report version like the chunks.
 A version counts as stored only once its row in `versions` is written, last, with its statement count:
-an interrupted add is completed by the next build, never half-read. One interface (`StatementStore`) so a
-shared deployment can put the relational part elsewhere.
+an interrupted add is completed by the next build, never half-read. `StatementStore` implements the one
+interface of a store (`storage.StatementStorage`), so a shared deployment can put the relational part elsewhere.
 """
 from __future__ import annotations
 
@@ -59,6 +59,8 @@ def _words(st: Statement) -> str:
 
 
 class StatementStore:
+    """The embedded statements store (a `StatementStorage`): SQLite rows and FTS, Chroma vectors."""
+
     def __init__(self, path: Path, collection, embedder):
         self.path = Path(path)
         self.collection = collection  # Chroma: measured-thing vectors (None: vectors not available)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from ..types import Chunk, Report
 from .extract import extract_statements
-from .store import StatementStore
+from .storage import StatementStorage
 
 
-def sync_statements(store: StatementStore, reports: list[Report], chunks: list[Chunk], version_of: dict[str, str],
+def sync_statements(store: StatementStorage, reports: list[Report], chunks: list[Chunk], version_of: dict[str, str],
                     progress=lambda *a: None) -> int:
     """Extract and store the statements of every live report version the store lacks; returns how many."""
     wanted = {r.doc_id: version_of[r.doc_id] for r in reports if r.doc_id in version_of}
