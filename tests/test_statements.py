@@ -73,6 +73,8 @@ def test_respective_items_pair_in_order():
     ("持续推进综合行政执法改革。", "ongoing"),
     ("建成村级公共法律服务工作室45个。", "done"),
     ("成功获评第二批全国法治政府建设示范县。", "done"),
+    ("印发《镇级行政执法协调监督办法（试行）》。", "done"),  # 试行 names the document, not a trial
+    ("探索推行《包容审慎监管清单》。", "exploring"),
 ])
 def test_status(sentence, status):
     assert _statements(sentence)[0].status == status
@@ -107,6 +109,9 @@ def test_a_positive_count_is_not_zero():
     ("在交通运输领域推行轻微违法免罚清单。", "在交通运输领域"),
     ("全区共配备法律顾问130名。", "全区"),
     ("镇级综合执法队伍达到4支。", "镇级"),
+    ("在全市率先建立行政复议听证室3个。", ""),  # 全市率先 ranks it in the city; it limits nothing
+    ("全区首创涉企执法观察员制度,聘请观察员20名。", ""),
+    ("全区率先完成改革，全区共配备法律顾问130名。", "全区"),
 ])
 def test_scope(sentence, scope):
     assert _statements(sentence)[0].scope == scope

@@ -266,10 +266,17 @@ def _future_jiang(text: str, at: int) -> bool:
     return bool(toks) and toks[0][1].startswith("v") and not toks[0][1].startswith("vn")
 
 
+def _without_titles(text: str) -> str:
+    """Document names (《…》) blanked, same length, so their words are not read as the report's own."""
+    return rules.TITLE.sub(lambda m: "□" * len(m.group()), text)
+
+
 def status_of(text_before: str, kind: str) -> tuple[str, str]:
     """(status, the word that says it) from the words before a figure or thing in its sentence.
 
-    The nearest status word wins; a plan section's statements are planned unless they say more."""
+    The nearest status word wins; a plan section's statements are planned unless they say more. Words inside
+    a document's name (《…（试行）》) are not status words."""
+    text_before = _without_titles(text_before)
     best: tuple[int, int, str, str] | None = None  # (position, length, status, word)
     for status, words in rules.STATUS_WORDS:
         for w in words:
@@ -315,13 +322,16 @@ def figure_status(sentence: str, q_start: int, kind: str) -> tuple[str, str]:
 def scope_of(text_before: str) -> str:
     """「在市场监管领域」「全区」「镇级…」: what limits where the statement holds, as written. A level word
     (区级, 省级) limits only where it opens a clause; inside a noun phrase (省级立法专家) it names a kind."""
+    text_before = _without_titles(text_before)
     m = None
     for m in rules.SCOPE_FIELD.finditer(text_before):
         pass
     if m:
         return m.group(0)
-    for m in rules.SCOPE_WHOLE.finditer(text_before):
-        pass
+    m = None
+    for found in rules.SCOPE_WHOLE.finditer(text_before):
+        if not rules.SCOPE_RANKS.match(text_before[found.end():]):
+            m = found  # 「在全市率先」 ranks the statement in the city; it does not limit it to the city
     if m:
         return m.group(0)
     for m in rules.SCOPE_LEVEL.finditer(text_before):

@@ -48,6 +48,10 @@ TOTAL_WORDS = ("共", "共计", "合计", "总计", "累计", "总数", "总量"
 # Scope: a qualifier that limits where a statement holds.
 SCOPE_FIELD = re.compile(r"在([\u4e00-\u9fff“”\"、和及与]{2,14}?)(领域|行业|系统|范围内|范围|方面|部门|单位|试点)")
 SCOPE_WHOLE = re.compile(r"全区|全市|全县|全镇|全乡|全街道|全省|全旗|辖区内|辖区")
+# 「在全市率先…」「全区首创」「全省唯一」: a whole area named only to rank the statement in it, not to limit it.
+SCOPE_RANKS = re.compile(r"^(?:范围内)?(?:率先|首创|首家|首个|首批|唯一|第一|排名|位居|位列|前列|最)")
+# 《…》: a document's name; its words (试行、实施、探索…) say nothing of what the report did.
+TITLE = re.compile(r"《[^《》]{1,80}》")
 SCOPE_LEVEL = re.compile(r"(?:^|[，,；;。：:]|在)\s*(区级|市级以上|市级|县级|镇级|乡级|街道级|村级|社区级|省级以上|国家级|省级)")
 # Units that count times an act was done: the measured thing is the act that follows (「9次专题研究…」).
 FREQUENCY_UNITS = frozenset(("次", "场", "场次", "期", "轮", "批", "批次"))

@@ -45,11 +45,13 @@ def coverage(text: str, weights: dict[str, float]) -> float:
 
 
 def _coverage(text: str, weights: dict[str, float]) -> float:
-    total = sum(weights.values())
-    if not total:
-        return 0.0
     text = text.lower()  # tokens are lower-cased (A类 → a类)
-    return sum(w for t, w in weights.items() if t in text) / total
+    total = hit = 0.0
+    for t, w in weights.items():  # a plain loop: this runs for every candidate of every question
+        total += w
+        if t in text:
+            hit += w
+    return hit / total if total else 0.0
 
 
 
@@ -57,17 +59,35 @@ def score_number(nw: NumberWords, sentence_and_heading: str, intent, measures: t
                  weights: dict[str, float], plain: dict[str, float], retrieval: float = 0.0,
                  rank: int = 0) -> tuple[float, float]:
     """(score, support) of one number's words for a question (before what the sentence means is read)."""
-    sent_cov = _coverage(sentence_and_heading, weights)
-    sent_plain = _coverage(sentence_and_heading, plain)
+    # Each text is scanned once for both weightings (the same terms, summed in the same order).
+    sent_cov, sent_plain = _both(sentence_and_heading, weights, plain)
+    own_w, own_p = _both(nw.own, weights, plain)
+    wide_w, wide_p = _both(nw.wide, weights, plain)
     extra = _extra_share(nw.lead if not nw.respective else nw.own, weights)
-    own_cov = max(_coverage(nw.own, weights), 0.75 * _coverage(nw.wide, weights))
+    own_cov = max(own_w, 0.75 * wide_w)
     unit_fit = _unit_fit(nw.quantity, intent.units, measures)
     # The question's verb (审结) and counted thing (问题) among the number's own words.
     slots = sum(1.0 for w in (intent.predicate, intent.counted) if w and w in nw.own)
     score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots
              + 0.6 * retrieval - 0.08 * rank)
-    own_plain = max(_coverage(nw.own, plain), 0.75 * _coverage(nw.wide, plain))
+    own_plain = max(own_p, 0.75 * wide_p)
     return score, 0.65 * own_plain + 0.35 * sent_plain
+
+
+def _both(text: str, weights: dict[str, float], plain: dict[str, float]) -> tuple[float, float]:
+    """(`_coverage` with `weights`, `_coverage` with `plain`) of one text, in one scan: both hold the
+    question's terms in the same order (`question_weights`), so the sums run in `_coverage`'s order."""
+    if len(weights) != len(plain):
+        return _coverage(text, weights), _coverage(text, plain)
+    text = text.lower()
+    total_w = total_p = hit_w = hit_p = 0.0
+    for (t, w), p in zip(weights.items(), plain.values()):
+        total_w += w
+        total_p += p
+        if t in text:
+            hit_w += w
+            hit_p += p
+    return (hit_w / total_w if total_w else 0.0), (hit_p / total_p if total_p else 0.0)
 
 
 def question_weights(intent, idf: IdfFn | None) -> tuple[dict[str, float], dict[str, float]]:
