@@ -195,8 +195,30 @@ _ITEM_START = re.compile(r"(?:^|[。；;\n])\s*(?:[一二三四五六七八九�
 
 
 def item_starts(text: str) -> list[int]:
-    """Offsets in `text` (Simplified, so 一是 reads the same in either script) where an enumerated item begins."""
+    """Offsets in `text` (Simplified, so 一是 reads the same in either script) where an enumerated item begins.
+
+    With no enumerator, items a sentence lists with semicolons (「主要表现在A；B；C。」) are the items: each
+    begins after the colon-less lead's 表现在/体现在/主要是 or after a semicolon."""
     from .text.script import to_simplified
 
-    found = (m.end() - len(m.group().lstrip("。；;\n \u3000")) for m in _ITEM_START.finditer(to_simplified(text)))
-    return sorted(set(found))
+    simple = to_simplified(text)
+    found = sorted({m.end() - len(m.group().lstrip("。；;\n \u3000")) for m in _ITEM_START.finditer(simple)})
+    if found:
+        return found
+    return _semicolon_items(simple)
+
+
+_LIST_LEAD = re.compile(r"(?:主要)?(?:表现在|体现在|表现为|主要是|包括)[：:]?")
+
+
+def _semicolon_items(text: str) -> list[int]:
+    """「…主要表现在A;B;C。」: where each of two or more semicolon-separated items begins."""
+    cuts = [m.end() for m in re.finditer(r"[；;]", text)]
+    if not cuts:
+        return []
+    first_cut = cuts[0]
+    lead = None
+    for m in _LIST_LEAD.finditer(text, 0, first_cut):
+        lead = m
+    start = lead.end() if lead else text.rfind("。", 0, first_cut) + 1
+    return [start] + [c for c in cuts if c < len(text.rstrip("。 \n"))]

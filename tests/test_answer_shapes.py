@@ -154,3 +154,21 @@ def test_follow_up_compare(world):
 def test_unknown_place_refused(world):
     pq, ans = ask(world, "How many administrative reconsideration cases did Haidian District handle in 2023?")
     assert not ans.answered and "Haidian" in ans.text
+
+
+@pytest.mark.parametrize("text,items", [
+    ("一是执法力量不足。二是培训不够。三是考核偏软。", 3),
+    ("（一）执法力量不足；（二）培训不够。", 2),
+    ("仍存在一些短板,主要表现在执法力量不足;培训覆盖不够;考核结果运用偏软。", 3),  # semicolons list them
+    ("执法力量仍显不足。", 0),
+])
+def test_items_of_a_report_part(text, items):
+    from rag.sections import item_starts
+
+    assert len(item_starts(text)) == items
+
+
+def test_items_listed_with_semicolons_are_counted(world):
+    pq, ans = ask(world, "恩阳区2024年的报告在存在的不足部分列了几项不足？")
+    assert pq.operation == "count" and ans.text.startswith("共3项")
+    _cited_in_report(world, ans)
