@@ -47,3 +47,18 @@ def test_the_sqlite_store_is_a_statement_storage(tables):
 
     _, stored, _ = tables
     assert isinstance(stored.store, StatementStorage)  # every method a shared deployment's store must have
+
+
+def test_a_version_outside_the_asked_ones_is_never_read(tmp_path):
+    """Every stored version asked: no IN list; one left out: its rows stay out (another process's add too)."""
+    corpus = load_corpus(Settings().seeds_dir)
+    report = next(r for r in corpus.reports if r.doc_id == "enyang-2024")
+    sts = [s for s in extract_statements(report, chunk_report(report)) if s.as_written]
+    store = StatementStore(tmp_path / "s.sqlite3", None, None)
+    store.add("enyang-2024@v1", sts)
+    assert store.by_words(["行政复议"], ["enyang-2024@v1"])
+    other = StatementStore(tmp_path / "s.sqlite3", None, None)  # a second process's connection
+    other.add("enyang-2024@v2", sts)
+    assert all(s.doc_id == "enyang-2024" for s in store.by_words(["行政复议"], ["enyang-2024@v1"]))
+    found = store.by_words(["行政复议"], ["enyang-2024@v1"], limit=1000)
+    assert len(found) == len(store.by_words(["行政复议"], ["enyang-2024@v1", "enyang-2024@v2"], limit=1000)) // 2

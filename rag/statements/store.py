@@ -67,6 +67,7 @@ class StatementStore:
         self.embedder = embedder
         self._lock = threading.RLock()
         self._cache: dict[str, Statement] = {}  # sid → decoded statement, at most DECODED_CACHE
+        self._stored: tuple[int, frozenset[str]] | None = None  # (data_version, every complete version)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -107,6 +108,7 @@ class StatementStore:
                     metadatas=[{"doc_version": version} for _ in part])
         with self._lock:
             db = self._db
+            self._stored = None
             db.execute("BEGIN IMMEDIATE")
             try:
                 self._delete_versions([version])
@@ -124,6 +126,7 @@ class StatementStore:
                 raise
 
     def _delete_versions(self, versions: list[str]) -> None:
+        self._stored = None
         marks = ",".join("?" * len(versions))
         rowids = [r[0] for r in self._db.execute(f"SELECT rowid FROM statements WHERE version IN ({marks})", versions)]
         for i in range(0, len(rowids), 500):
@@ -151,6 +154,17 @@ class StatementStore:
                     self.collection.delete(ids=ids)
 
     # --- reading --------------------------------------------------------------------------------
+
+    def _of_versions(self, versions: list[str], column: str = "version") -> tuple[str, list]:
+        """The SQL condition for rows of `versions`: none at all when they are every version stored (a
+        version's rows and its `versions` row commit together, so no other rows exist), which spares a
+        ranking over thousands of reports an IN list of thousands. Called under the lock."""
+        dv = self._db.execute("PRAGMA data_version").fetchone()[0]  # changes when another process commits
+        if self._stored is None or self._stored[0] != dv:
+            self._stored = (dv, frozenset(r[0] for r in self._db.execute("SELECT version FROM versions")))
+        if set(versions) == self._stored[1]:
+            return "1=1", []
+        return f"{column} IN ({','.join('?' * len(versions))})", list(versions)
 
     def _rows(self, sql: str, args: list) -> list[Statement]:
         """Statements of the rows `sql` selects as (sid, data): each decoded once per process (a row of a
@@ -207,12 +221,13 @@ class StatementStore:
         if not terms or not versions:
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
-        marks = ",".join("?" * len(versions))
         when = " AND s.period = ?" if period else ""
-        sql = (f"SELECT s.sid, s.data FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
-               f"WHERE statements_fts MATCH ? AND s.version IN ({marks}) AND s.value IS NOT NULL{when} "
-               f"ORDER BY f.rank LIMIT ?")
-        return self._rows(sql, [match, *versions, *([period] if period else []), limit])
+        with self._lock:
+            live, args = self._of_versions(versions, "s.version")
+            sql = (f"SELECT s.sid, s.data FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
+                   f"WHERE statements_fts MATCH ? AND {live} AND s.value IS NOT NULL{when} "
+                   f"ORDER BY f.rank LIMIT ?")
+            return self._rows(sql, [match, *args, *([period] if period else []), limit])
 
     def by_ids(self, sids: list[str]) -> list[Statement]:
         if not sids:
