@@ -32,6 +32,8 @@ def _act(sentence: str, **kw):
     ("为23家小微企业兑现扶持资金316.5万元。", "23家", "小微企业"),
     ("为23家小微企业兑现扶持资金316.5万元。", "316.5万元", "扶持资金"),
     ("新设立综合执法队等3个机构。", "3个", "综合执法队机构"),
+    ("全镇保留的行政许可事项已压减到52项。", "52项", "行政许可事项"),  # a verb of reaching, an adverb between
+    ("个别村的法律顾问覆盖率仍低于90%。", "90%", "法律顾问覆盖率"),  # a bound
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures

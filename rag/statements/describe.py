@@ -38,6 +38,7 @@ _STOP_TAGS = ("p", "m", "t", "u", "c", "r", "y", "e", "o", "w")
 _ADVERBS = frozenset("共 共计 合计 总计 累计 已 已经 均 全部 先后 分别 又 再 还 也 都 仍 共有 全年 年内 今年 当年 同时 此外 另外 "
                      "目前 现 现有 其中 新 新增 首批 第一批 直接 持续 不断 进一步 逐步 积极 主动 依法 严格".split())
 _KEEP_IN_PHRASE = frozenset(("其他", "各类", "各项", "各级"))
+_TRAILING_ADVERBS = frozenset("仍 仍然 已 已经 均 都 也 还 又 再 尚 才 就 将 已达".split())
 
 
 def _stops(w: str, f: str) -> bool:
@@ -94,15 +95,21 @@ _TAIL_WORDS = ("共计", "合计", "总计", "累计", "达到", "超过", "不�
 
 
 def _strip_tail(lead: str) -> str:
-    """The words before a figure without the linking words that end them (共计 / 达到 / 为 / 由 …)."""
+    """The words before a figure without the linking words that end them (共计 / 达到 / 为 / 由 …), a bound
+    (低于 / 保持在), a verb of reaching (压减到 / 扩展到) or the previous year of a from→to (由上年的)."""
     text = lead
     changed = True
     while changed:
         changed = False
-        for w in (*_TAIL_WORDS, *rules.FROM_WORDS, *(t for t in rules.TO_WORDS if len(t) >= 2 or t == "至")):
+        for w in (*_TAIL_WORDS, *rules.FROM_WORDS, *(t for t in rules.TO_WORDS if len(t) >= 2 or t == "至"),
+                  *rules.BOUND_WORDS, *(f"{p}的" for p in rules.PREVIOUS_WORDS), *rules.PREVIOUS_WORDS):
             if w and text.endswith(w):
                 text = text[: -len(w)]
                 changed = True
+        reach = rules.REACH_VERB.search(text)
+        if reach and len(text) > len(reach.group()):
+            text = text[: reach.start()]
+            changed = True
     return text
 
 
@@ -114,6 +121,8 @@ def noun_before(lead: str) -> tuple[str, str]:
     act = ""
     for i in range(len(toks) - 1, -1, -1):
         w, f = toks[i]
+        if not phrase and (w in _ADVERBS or w in _TRAILING_ADVERBS):
+            continue  # 「…合格率仍低于90%」「…事项已达1064项」: an adverb between the thing and its figure
         if w in _ACT_VERBS and not f.startswith("vn"):
             act = w
             break

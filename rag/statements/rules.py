@@ -64,6 +64,10 @@ CHANGE_PHRASE = re.compile(r"(同比|比上年|较上年|比去年|较去年|比
                            r"(增长|增加|上升|提高|提升|下降|减少|降低|下滑|回落)了?(约)?[0-9.]+(%|个百分点|件|人|次|家|个|项|条)?")
 UP_WORDS = ("增长", "增加", "上升", "提高", "提升", "上涨", "增多", "多了", "升高")
 DOWN_WORDS = ("下降", "减少", "降低", "下滑", "回落", "减", "少了", "降")
+# Bounds and verbs of reaching that end the words before a figure (「合格率仍低于90%」「事项已压减到434项」).
+BOUND_WORDS = ("不低于", "不高于", "不少于", "不超过", "低于", "高于", "少于", "多于", "保持在", "稳定在", "控制在",
+               "维持在")
+REACH_VERB = re.compile(r"(?:压减|压缩|缩减|减少|降低|下降|扩展|扩大|增加|增长|提升|提高|上升|延伸|拓展|覆盖|缩短)(?:到|至)$")
 TARGET_YEAR = re.compile(r"(?:到|至|力争|确保|预计)\s*((?:19|20)\d{2})\s*年")
 
 # Words that name no thing: a measured phrase of only these borrows the previous figure's thing.
