@@ -139,3 +139,9 @@ def test_every_span_is_exact():
         assert sentence[s.start:s.end] == s.text
         if s.as_written:
             assert sentence[s.value_start:s.value_end] == s.as_written
+
+
+def test_a_count_of_times_after_adverbs_counts_the_act_that_follows():
+    # 「常务会先后8次听取…」: 8 times the meetings heard the work, not 8 meetings.
+    st = _figure("区政府常务会先后8次听取和研究法治政府建设工作。", "8次")
+    assert st.measures.startswith("听取")

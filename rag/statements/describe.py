@@ -113,6 +113,11 @@ def _strip_tail(lead: str) -> str:
     return text
 
 
+def _ends_in_adverb(lead: str) -> bool:
+    toks = _tokens(_strip_tail(lead))
+    return bool(toks) and (toks[-1][0] in _ADVERBS or toks[-1][0] in _TRAILING_ADVERBS)
+
+
 def noun_before(lead: str) -> tuple[str, str]:
     """(measured thing, act) from the words before a figure: 「全年办理行政复议案件」 → (行政复议案件, 办理)."""
     text = _strip_tail(lead)
@@ -189,9 +194,10 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
     if previous and before.startswith(previous) and len(before) > len(previous) + 1:
         before = before[len(previous):]  # 「27家市场主体安全隐患89个」: 市场主体 is 27's
     if q.unit in rules.FREQUENCY_UNITS and not after:
-        # 「9次专题研究法治工作」: a count of times counts the act that follows it.
+        # 「9次专题研究法治工作」「常务会先后8次听取…」: a count of times counts the act that follows it (when
+        # nothing but adverbs stands between the figure and the noun before it).
         rest = re.split(r"[，,；;。！？!?\n]", sentence[q.end:])[0].strip()
-        if 2 <= len(rest) <= 24 and not before:
+        if 2 <= len(rest) <= 24 and (not before or _ends_in_adverb(nw.lead)):
             return rest, act
     if after and not nw.lead.rstrip().endswith("等"):
         return after, act

@@ -112,7 +112,8 @@ class StoreTable:
         versions = [v for v in self.versions if v.split("@")[0] in wanted]
         found: dict[str, tuple[Statement, float | None]] = {}
         terms = sorted(intent.terms, key=lambda t: self.idf(t) or 0.0, reverse=True) if self.idf else list(intent.terms)
-        for s in self.store.by_words(terms[:3], versions, limit=PER_REPORT * max(len(doc_ids), 1), period=period):
+        for s in self.store.by_words(terms[:3], versions, limit=PER_REPORT * max(len(doc_ids), 1), period=period,
+                                     per_report=PER_REPORT):
             found[s.statement_id] = (s, None)
         text = metric_text or " ".join(intent.terms)
         if self.embedder is not None and text.strip():

@@ -214,9 +214,10 @@ class StatementStore:
         return self._rows(sql, args)
 
     def by_words(self, terms: Iterable[str], versions: list[str], limit: int = 5000,
-                 period: str | None = None) -> list[Statement]:
-        """Figures whose words hold any of `terms` (of `period` when given): a metric's candidates, without
-        reading the whole table."""
+                 period: str | None = None, per_report: int | None = None) -> list[Statement]:
+        """Figures whose words hold any of `terms` (of `period` when given), best first by FTS rank: a
+        metric's candidates, without reading the whole table. `per_report`: at most that many of each report
+        (a ranking across thousands of reports needs each report's best few, not the overall best)."""
         terms = [t.lower().replace('"', "") for t in terms if t.strip()]
         if not terms or not versions:
             return []
@@ -224,10 +225,14 @@ class StatementStore:
         when = " AND s.period = ?" if period else ""
         with self._lock:
             live, args = self._of_versions(versions, "s.version")
-            sql = (f"SELECT s.sid, s.data FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
-                   f"WHERE statements_fts MATCH ? AND {live} AND s.value IS NOT NULL{when} "
-                   f"ORDER BY f.rank LIMIT ?")
-            return self._rows(sql, [match, *args, *([period] if period else []), limit])
+            found = (f"SELECT s.rowid AS id, f.rank AS rank, ROW_NUMBER() OVER (PARTITION BY s.doc_id ORDER BY f.rank) "
+                     f"AS nth FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
+                     f"WHERE statements_fts MATCH ? AND {live} AND s.value IS NOT NULL{when}")
+            keep = "WHERE nth <= ?" if per_report else ""
+            sql = (f"SELECT s.sid, s.data FROM ({found}) c JOIN statements s ON s.rowid = c.id {keep} "
+                   f"ORDER BY c.rank LIMIT ?")
+            extra = [per_report] if per_report else []
+            return self._rows(sql, [match, *args, *([period] if period else []), *extra, limit])
 
     def by_ids(self, sids: list[str]) -> list[Statement]:
         if not sids:
