@@ -172,3 +172,9 @@ def test_items_listed_with_semicolons_are_counted(world):
     pq, ans = ask(world, "恩阳区2024年的报告在存在的不足部分列了几项不足？")
     assert pq.operation == "count" and ans.text.startswith("共3项")
     _cited_in_report(world, ans)
+
+
+def test_an_english_question_the_reports_do_not_answer_is_refused_in_english(world):
+    pq, ans = ask(world, "How many drone patrol flights did Enyang fly in 2024?")
+    assert not ans.answered
+    assert ans.text.startswith("The reports do not state this for 恩阳区") and "的相关内容" not in ans.text

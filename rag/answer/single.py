@@ -149,7 +149,11 @@ def _nearest_reports(catalog, scope) -> list:
 
 def refuse_metric(pq: ParsedQuestion, passages: list[Passage]) -> Answer:
     where = "、".join(pq.scope.regions) if pq.scope.regions else ""
-    text = f"{say('not_found', pq.language)}{where}「{pq.asked_thing}」的相关内容。{say('nearest', pq.language)}"
+    if pq.language == "en":
+        text = (f"The reports do not state this{f' for {where}' if where else ''} (searched for 「{pq.asked_thing}」). "
+                f"{say('nearest', pq.language)}")
+    else:
+        text = f"{say('not_found', pq.language)}{where}「{pq.asked_thing}」的相关内容。{say('nearest', pq.language)}"
     return Answer(pq.text, text, False, [passage_citation(p) for p in passages[:2]], "extractive")
 
 

@@ -266,9 +266,11 @@ def _asked_direction(q: str, scope: QueryScope) -> str | None:
 
 def _asked_thing(content: str) -> str:
     """「办理法律援助案件多少件？」 → 办理法律援助案件: what the user asked about, in their words."""
-    what = content.strip("？?。 ")
-    thing = re.split(r"(?:共|一共|有|是)?(?:多少|几)", what)[0].strip("，,的 ")
-    return thing if len(thing) >= 2 else what
+    what = content.strip("？?。，, ")
+    pieces = [p.strip("，,的 ") for p in re.split(r"(?:共|一共|有|是)?(?:多少|几)", what)]
+    # 「…多少件」 names it before the asking word; a translated English question (「多少行政复议申请接收」) after it.
+    thing = next((p for p in pieces if len(p) >= 2), "")
+    return thing or what
 
 
 def _operation(fields: dict) -> str:
