@@ -178,3 +178,11 @@ def test_an_english_question_the_reports_do_not_answer_is_refused_in_english(wor
     pq, ans = ask(world, "How many drone patrol flights did Enyang fly in 2024?")
     assert not ans.answered
     assert ans.text.startswith("The reports do not state this for 恩阳区") and "的相关内容" not in ans.text
+
+
+def test_the_year_before_with_only_a_rate_stated_is_computed_back_and_said_so(world):
+    # The 2024 report states 1723件 and 同比增长48.2%, no 2023 figure: 1723 ÷ 1.482, marked as computed.
+    pq, ans = ask(world, "昌平区2023年接收行政复议申请多少件？")
+    assert pq.period == "previous"
+    assert ans.answered and ans.text.startswith("约1163件（推算值") and "1723 ÷ 1.482" in ans.text
+    _cited_in_report(world, ans)

@@ -35,6 +35,7 @@ ROWS = [
                                            "scope.years": (2024,)}),
     # yes/no, with a threshold held in code
     ([], "西城区2023年报告写了几个方面的不足？", {"operation": "count", "kind": "不足"}),
+    ([], "昌平区2024年接收行政复议申请比上年多了多少件？", {"operation": "change"}),
     ([], "通州区2020年存在的问题有几条？", {"operation": "count", "kind": "不足"}),  # the count asked after the thing
     ([], "恩阳区2024年行政复议案件有没有超过40件？", {"shape": "yesno", "threshold": lambda t: (t.op, t.value, t.unit) == (">", 40, "件")}),
     ([], "西城区2023年完成的审计项目有40个吗？", {"shape": "yesno", "threshold": lambda t: (t.op, t.value) == (">=", 40)}),

@@ -10,6 +10,7 @@ from ..types import Answer
 from . import extractive
 from .across import per_place
 from .context import AnswerContext
+from .rates import stated_rate
 from .single import cite_all, refuse_metric, value_pick
 from .wording import fmt_number
 
@@ -166,21 +167,13 @@ def base_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     current = value_pick(_replace(pq, period="current"), passages, ctx)
     if current is None:
         return refuse_metric(pq, passages)
-    rate = next((p for p in extractive.candidates(_any_metric(), passages, ctx.idf)
-                 if p.statement.doc_id == current.statement.doc_id and p.statement.start == current.statement.start
-                 and p.statement.frame == "delta" and p.statement.unit == "%"
-                 and p.quantity.start > current.quantity.start), None)
-    if rate is None:
+    found = stated_rate(current, passages, ctx.idf)
+    if found is None:
         return _cannot(pq, "上年数字或同比变化率", [current], passages)
-    down = any(w in rate.statement.lead for w in ("下降", "减少", "降低", "回落", "下滑"))
-    factor = 1 - rate.quantity.value / 100 if down else 1 + rate.quantity.value / 100
-    if factor <= 0:
-        return _cannot(pq, "可用的变化率", [current, rate], passages)
-    base = current.quantity.value / factor
-    citations, lines, values = cite_all([current, rate], pq.language)
-    sign = "-" if down else "+"
+    citations, lines, values = cite_all([current, found.rate], pq.language)
+    sign = "-" if found.down else "+"
     unit = current.statement.unit
-    text = (f"约{fmt_number(round(base))}{unit}（推算值，报告未直接写明）：{values[0]} ÷ (1 {sign} {values[1]}) = "
-            f"{fmt_number(current.quantity.value)} ÷ {fmt_number(factor)} ≈ {fmt_number(round(base, 1))}。\n"
+    text = (f"约{fmt_number(round(found.base))}{unit}（推算值，报告未直接写明）：{values[0]} ÷ (1 {sign} {values[1]}) = "
+            f"{fmt_number(current.quantity.value)} ÷ {fmt_number(found.factor)} ≈ {fmt_number(round(found.base, 1))}。\n"
             + "\n".join(lines))
     return Answer(pq.text, text, True, citations, "extractive")

@@ -27,8 +27,17 @@ def _difference(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         change_answer(pq, ctx)
 
 
+def _value(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    # 「2023年大约有多少件」 of a 2024 report that states no 上年 figure: computed back from its stated rate.
+    ans = value_answer(pq, ctx)
+    if ans.answered or pq.period != "previous":
+        return ans
+    base = base_answer(pq, ctx)
+    return base if base.answered else ans
+
+
 ANSWERERS: dict[str, Answerer] = {
-    "value": value_answer,
+    "value": _value,
     "multi": multi_answer,
     "exists": yesno_answer,
     "compare": compare_answer,
