@@ -37,8 +37,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import argparse  # noqa: E402
-import resource  # noqa: E402
-import socket  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -46,10 +44,10 @@ import time  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from .local_server import HOST, free_port, peak_rss_mb  # noqa: E402
 from .retrieval import QUESTIONS, load_questions  # noqa: E402
 from .scorer import percentile  # noqa: E402
 
-HOST = "127.0.0.1"  # never anything else: this benchmark does not leave the machine
 
 
 @dataclass
@@ -60,16 +58,6 @@ class UserResult:
     timeouts: int = 0
     empty: int = 0
     answered: int = 0  # replies with a 来源 block (an answer, not a refusal)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def pick_questions(questions: list[dict], user: int, n: int) -> list[str]:

@@ -34,7 +34,7 @@ import time  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from .bench_load import HOST, free_port, peak_rss_mb  # noqa: E402
+from .local_server import HOST, free_port, peak_rss_mb  # noqa: E402
 from .retrieval import QUESTIONS, load_questions  # noqa: E402
 from .scorer import percentile  # noqa: E402
 

@@ -23,7 +23,8 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from .bench_load import HOST, build_index, free_port  # noqa: E402
+from .bench_load import build_index  # noqa: E402
+from .local_server import HOST, free_port  # noqa: E402
 
 
 def slow_llm(settings, users: int, seconds: float, concurrency: int | None) -> int:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from .format import esc
+from html import escape
+
+
+def esc(text: object) -> str:
+    """HTML-escaped text (quotes too), as ui.format escapes it."""
+    return escape(str(text), quote=True)
 
 
 def chart_html(rows: Iterable[Mapping], title: str = "") -> str:
