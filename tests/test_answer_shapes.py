@@ -186,3 +186,34 @@ def test_the_year_before_with_only_a_rate_stated_is_computed_back_and_said_so(wo
     assert pq.period == "previous"
     assert ans.answered and ans.text.startswith("约1163件（推算值") and "1723 ÷ 1.482" in ans.text
     _cited_in_report(world, ans)
+
+
+def test_an_english_mention_is_looked_for_in_the_reports_words(world):
+    pq, ans = ask(world, "Does Enyang's report mention 'first violation no penalty'?")
+    assert pq.mention == "首违不罚"  # the glossary's words, none repeated inside another
+    assert ans.text.startswith("Yes.") and "恩阳区（2024年）" in ans.text
+    pq, ans = ask(world, "Does Xicheng's report mention 'sandbox' supervision?")
+    assert pq.mention == "sandbox" and ans.text.startswith("No: the report searched does not mention")
+
+
+def test_a_ratio_of_two_places_with_the_frame_after_the_first(world):
+    pq, ans = ask(world, "昌平区接收的行政复议申请数大约是恩阳区的多少倍？")
+    assert pq.operation == "ratio" and ans.text.startswith("约42倍") and "1723 ÷ 41" in ans.text
+
+
+def test_places_whose_figures_count_different_things_are_flagged(world):
+    # 昌平 states 接收行政复议申请, 恩阳 办理行政复议案件: compared and added, but said to differ.
+    for question in ("昌平区和恩阳区哪个行政复议案件更多？", "昌平区接收的行政复议申请数大约是恩阳区的多少倍？"):
+        pq, ans = ask(world, question)
+        assert "所计的对象不同" in ans.text.split("\n")[0], ans.text
+
+
+def test_places_whose_figures_count_the_same_thing_are_not_flagged():
+    from rag.answer.across import Figure, measures_note
+    from rag.types import Citation
+
+    cite = Citation("d", "t", "", "", 0, 0)
+    same = [Figure("甲区", 2024, 5, "件", False, "5件", cite, "行政复议案件"),
+            Figure("乙区", 2024, 7, "件", False, "7件", cite, "办理行政复议案件")]
+    assert measures_note(same) == ""
+    assert "甲区为行政复议案件" in measures_note([same[0], Figure("乙区", 2024, 7, "件", False, "7件", cite, "法律援助案件")])

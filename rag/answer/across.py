@@ -28,6 +28,7 @@ class Figure:
     is_percent: bool
     as_written: str
     citation: Citation
+    measures: str = ""  # what the figure counts, as its statement reads it
 
     def chart_row(self) -> dict:
         return {"place": self.place, "year": self.year, "value": self.value, "unit": self.unit,
@@ -36,7 +37,17 @@ class Figure:
 
 def _from_pick(place: str, year: int | None, pick) -> Figure:
     q = pick.quantity
-    return Figure(place, year, q.value, q.unit, q.is_percent, extractive.state_value(pick), pick.citation())
+    return Figure(place, year, q.value, q.unit, q.is_percent, extractive.state_value(pick), pick.citation(),
+                  pick.statement.measures)
+
+
+def measures_note(figures: list[Figure]) -> str:
+    """「（注意：所计的对象不同：昌平区为行政复议申请，恩阳区为行政复议案件）」 when the places' figures count
+    different things (接收申请 beside 办理案件): said, never silently combined. "" when alike or unknown."""
+    things = [(f.place, f.measures) for f in figures if f.measures]
+    if len(things) < 2 or all(a in b or b in a for (_, a) in things for (_, b) in things):
+        return ""
+    return "（注意：所计的对象不同：" + "，".join(f"{p}为{m}" for p, m in things) + "）"
 
 
 def _comparable(a: Figure, b: Figure) -> bool:
@@ -97,7 +108,7 @@ def compare_answer(pq: ParsedQuestion, ctx: AnswerContext, figures=None) -> Answ
         lead, answered = f"无法比较：报告中未找到{'、'.join(missing)}的对应数字。已找到：{stated}", False
     elif pq.metric.compare and len(found) >= 2:
         lead = comparison_lead(pq, found, stated)
-    text = lead + "。\n" + "\n".join(lines)
+    text = lead + measures_note(found) + "。\n" + "\n".join(lines)
     if missing and not pq.metric.compare:
         text += f"\n报告中未找到{'、'.join(missing)}的对应数字。"
     return Answer(pq.text, text, answered, citations, "extractive", chart=tuple(f.chart_row() for f in found))
@@ -139,6 +150,7 @@ def sum_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     lead = f"{say('total', pq.language)}{fmt_number(total)}{unit}：{parts}"
     if any(f.as_written.endswith(("余件", "多件")) or "余" in f.as_written for f in found):
         lead += "（含约数，合计为约数）"
+    lead += measures_note(found)
     return Answer(pq.text, lead + "。\n" + "\n".join(lines), True, citations, "extractive", chart=chart)
 
 

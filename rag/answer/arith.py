@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..question import ParsedQuestion
 from ..types import Answer
 from . import extractive
-from .across import per_place
+from .across import measures_note, per_place
 from .context import AnswerContext
 from .rates import stated_rate
 from .single import cite_all, refuse_metric, value_pick
@@ -60,6 +60,8 @@ def ratio_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     if values[1] == 0:
         return Answer(pq.text, f"无法计算倍数：{labels[1]}为0。\n" + "\n".join(lines), False, citations, "extractive")
     note = "" if units[0] == units[1] else "（两者计量单位不同，倍数仅供参考）"
+    if len(pq.scope.mentions) >= 2:
+        note += measures_note([a, b])
     r = values[0] / values[1]
     text = (f"约{_round(r)}倍{note}：{labels[0]}{marked[0]} ÷ {labels[1]}{marked[1]} = "
             f"{fmt_number(values[0])} ÷ {fmt_number(values[1])} ≈ {_round(r)}。\n" + "\n".join(lines))

@@ -97,7 +97,8 @@ def mentions_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             if c.doc_id != doc:
                 continue
             text = to_simplified(c.text)
-            at = text.find(thing) if thing else -1
+            words = thing.split() or [thing]  # an English mention's terms: all of them, anywhere in the passage
+            at = text.find(words[0]) if thing and all(w in text for w in words) else -1
             if at >= 0:
                 s = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
                 e = min([i for i in (text.find("。", at), text.find("\n", at)) if i >= 0] or [len(text)])
@@ -112,7 +113,8 @@ def mentions_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         # Not word for word: a passage covering the thing's words is shown as nearest, not as a mention.
         lead = f"{no}：" if asks_yes_no else ""
         text = (f"{lead}所选报告中没有提到「{thing}」（按原词检索了{len(docs)}份报告）。" if pq.language != "en" else
-                f"No: none of the {len(docs)} reports searched mentions 「{thing}」.")
+                (f"No: the report searched does not mention 「{thing}」." if len(docs) == 1 else
+                 f"No: none of the {len(docs)} reports searched mentions 「{thing}」."))
         near = ctx.search(pq, k=2)
         metric = pq.metric  # the mentioned thing's words, parsed with the question
         cites = [Citation(p.chunk.doc_id, p.title, p.chunk.section_path, p.chunk.text, p.chunk.start, p.chunk.end,

@@ -46,6 +46,20 @@ def glossary() -> tuple[tuple[re.Pattern, str], ...]:
     return tuple((re.compile(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", re.I), zh) for en, zh in rows)
 
 
+def glossary_terms(text: str) -> list[str]:
+    """The reports' words for the English terms in `text`, in order, none that another already holds
+    (「first violation no penalty」 → 首违不罚, not 首违不罚 and 不罚)."""
+    found: list[tuple[int, str]] = []
+    for pattern, zh in glossary():
+        for m in pattern.finditer(text):
+            if zh:
+                found.append((m.start(), zh))
+            text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    terms = [zh for _, zh in sorted(found)]
+    return [t for i, t in enumerate(terms) if not any(t in other for j, other in enumerate(terms) if j != i and
+                                                      len(other) > len(t)) and t not in terms[:i]]
+
+
 def translate_english(text: str) -> str:
     """Glossary terms to Chinese, years to 「2024年」, yes/no openers to 吗; other English words dropped."""
     yes_no = bool(_AUX_START.match(text))

@@ -18,7 +18,7 @@ from .clean import clean_question_with_notice
 from .compose import compose
 from .followup import Conversation, resolve
 from .metric import Intent, analyse, asks_several, expected_units, metric_terms, per_part_question, split_parts
-from .normalise import (PlaceNames, Vocabulary, drop_fillers, language_of, translate_english,
+from .normalise import (PlaceNames, Vocabulary, drop_fillers, glossary_terms, language_of, translate_english,
                         unknown_pinyin_places)
 
 SHAPES = ("value", "multi", "yesno", "compare", "rank", "aggregate", "list", "about", "refuse")
@@ -282,7 +282,8 @@ def _operation(fields: dict) -> str:
 
 def _unframed(content: str) -> str:
     """The metric an arithmetic question is about, without its frame words (倍, 占比, 平均每, 推算)."""
-    q = re.sub(r"(大约|大概|约)?(是|为|相当于)?[^，,。？?]{0,24}?的?(多少|几)倍", "多少", content) if "倍" in content else content
+    # The frame begins at its verb (是/为/相当于): 「接收的申请数大约是的多少倍」 keeps 「接收的申请数」.
+    q = re.sub(r"(大约|大概|约)?(是|为|相当于)[^，,。？?]{0,24}?的?(多少|几)倍", "多少", content) if "倍" in content else content
     q = re.sub(r"推算|估算|倒推|反推|换算|折算|大约|大概", "", q)
     return q
 
@@ -296,7 +297,12 @@ def _mentioned(q: str) -> str:
     quoted = re.search(r"[“\"‘「『]([^”\"’」』]{1,40})[”\"’」』]|(?<![A-Za-z])'([^']{1,40})'(?![A-Za-z])", q)
     if quoted:
         found = (quoted.group(1) or quoted.group(2)).strip()
-        return translate_english(found).strip() if re.search(r"[A-Za-z]", found) else found
+        if not re.search(r"[A-Za-z]", found):
+            return found
+        # An English term the glossary knows is looked for in its Chinese words (all of them, in any order:
+        # space-separated); one it does not, as written.
+        terms = glossary_terms(found)
+        return " ".join(terms) if terms else found
     m = vocab.MENTIONS.search(q)
     after = q[m.end():] if m else q
     after = re.sub(r"^(了|过)?", "", after)
