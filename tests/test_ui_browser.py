@@ -207,6 +207,34 @@ def test_chat_question_follow_up_and_source_link(browser, app_url):
         page.close()
 
 
+def test_a_follow_up_over_two_earlier_answers_and_undo(browser, app_url):
+    """The page keeps each turn's parsed question: 「这两个加起来」 adds the two earlier answers, each cited;
+    after 「撤回上一问」 the next follow-up still composes the two that remain."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+    try:
+        page.goto(app_url)
+        expect(page.locator("#rag-input textarea")).to_be_visible(timeout=TIMEOUT)
+        bot = page.locator('[data-testid="bot"]')
+        for i, question in enumerate((GOLD_QUESTION, "那恩阳区呢？", "这两个加起来是多少？")):
+            ask(page, question)
+            expect(bot).to_have_count(i + 1, timeout=TIMEOUT)
+            expect(bot.nth(i).locator(".rag-streaming")).to_have_count(0, timeout=TIMEOUT)
+        total = bot.nth(2)
+        expect(total.locator(".rag-answer")).to_contain_text("合计1764件", timeout=TIMEOUT)
+        expect(total.locator(".rag-card")).to_have_count(2)
+        page.locator("#rag-undo").click()
+        expect(bot).to_have_count(2, timeout=TIMEOUT)
+        page.locator("#rag-input textarea").fill("两者相差多少？")  # undo put the question back: replace it
+        page.locator("#rag-input textarea").press("Enter")
+        expect(bot).to_have_count(3, timeout=TIMEOUT)
+        expect(bot.nth(2).locator(".rag-answer")).to_contain_text("相差1682件", timeout=TIMEOUT)
+        page.screenshot(path=str(ARTIFACTS / "ui-follow-up-over-answers.png"))
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("scheme,viewport,name", [
     ("light", DESKTOP, "light"), ("dark", DESKTOP, "dark"), ("light", PHONE, "phone"), ("dark", PHONE, "phone-dark"),
     ("light", ZOOM200, "zoom200"),
