@@ -93,3 +93,9 @@ def test_an_earlier_turn_with_nothing_to_ask_is_skipped(world):
     messages = [{"role": "user", "content": "昌平区2024年共接收行政复议申请多少件？"}, {"role": "user", "content": "？？"}]
     pq = parser.parse("恩阳区呢？", messages)
     assert pq.scope.regions == ("恩阳区",) and "metric" in pq.carried
+
+
+def test_a_bare_follow_up_counts_its_own_thing_in_its_own_measure(world):
+    # 主动公开 is counted in 条, 依申请公开 in 件: the earlier 条 must not pull the answer back to 18198条.
+    *_, (pq, ans) = chain(world, "通州区2020年主动公开政府信息多少条？", "那依申请公开呢？")
+    assert ans.text.startswith("419件"), ans.text

@@ -93,7 +93,8 @@ ROWS = [
      {"scope.years": (2023,), "period": "previous", "carried": lambda c: "year" in c}),
     (["恩阳区2024年区政府常务会会前学法几次？"], "这个比昌平多吗？",
      {"shape": "yesno", "scope.mentions": lambda m: [n for n, _ in m] == ["恩阳区", "昌平"]}),
-    (["通州区2020年黑名单有多少家？"], "红名单呢？", {"resolved": "通州区2020年红名单多少家？"}),
+    # The earlier question's asking word is carried, not its measure word: another thing counts in its own.
+    (["通州区2020年黑名单有多少家？"], "红名单呢？", {"resolved": "通州区2020年红名单多少？"}),
     (["西城区2023年主动公开信息多少条？"], "那下一年打算怎么做？", {"kind": "下一年安排", "scope.regions": ("西城区",)}),
     (["恩阳区2024年办理法律援助案件多少件？"], "政策解读呢？", {"scope.regions": ("恩阳区",),
                                                 "resolved": lambda t: "政策解读" in t}),

@@ -141,9 +141,10 @@ def _resolve_one(question: str, earlier: list[str], detector: ScopeDetector) -> 
     carried += ("year",) if year and not _years_of(cur) else ()
     content = cur.content.strip()
     if not _ASKS.search(content):
-        ask = re.search(r"(?:多少|几)[个件项家人次条名份场批篇本]?", prev.content)
+        ask = re.search(r"(?:多少|几)", prev.content)
         content = content.rstrip("呢？?。 ")
-        # A rate asks 「是多少」, never the earlier count's measure word (纠错率呢 ≠ 纠错率多少件).
+        # A rate asks 「是多少」; a count asks 「多少」 without the earlier count's measure word: another thing
+        # is counted in its own (主动公开信息多少条 → 依申请公开呢 → 419件, not a figure in 条).
         content += "是多少" if re.search(r"率|比例|比重|占比", content[-3:]) else (ask.group() if ask else "")
         content += "？"
         carried += ("question",)

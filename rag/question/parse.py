@@ -266,7 +266,7 @@ def _asked_direction(q: str, scope: QueryScope) -> str | None:
 
 def _asked_thing(content: str) -> str:
     """「办理法律援助案件多少件？」 → 办理法律援助案件: what the user asked about, in their words."""
-    what = content.strip("？?。，, ")
+    what = content.strip("？?。，, ").removeprefix("那么").removeprefix("那")
     pieces = [p.strip("，,的 ") for p in re.split(r"(?:共|一共|有|是)?(?:多少|几)", what)]
     # 「…多少件」 names it before the asking word; a translated English question (「多少行政复议申请接收」) after it.
     thing = next((p for p in pieces if len(p) >= 2), "")
