@@ -217,3 +217,9 @@ def test_places_whose_figures_count_the_same_thing_are_not_flagged():
             Figure("乙区", 2024, 7, "件", False, "7件", cite, "办理行政复议案件")]
     assert measures_note(same) == ""
     assert "甲区为行政复议案件" in measures_note([same[0], Figure("乙区", 2024, 7, "件", False, "7件", cite, "法律援助案件")])
+
+
+def test_an_english_yes_no_says_why_in_english(world):
+    pq, ans = ask(world, "Has Changping built a district-level administrative dispute mediation center?")
+    first = ans.text.split("\n")[0]
+    assert first.startswith(("Yes: the report", "No: the report")) and "报告" not in first, ans.text

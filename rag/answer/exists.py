@@ -46,20 +46,38 @@ def best_statement(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerConte
     return best
 
 
+# Why a yes/no answer is what it is, in the question's language: (zh, en) with {said} the report's own words.
+_WHY = {
+    "zero": ("报告写明「{said}」", "the report states 「{said}」"),
+    "none": ("报告写明没有发生", "the report states it did not happen"),
+    "not_done": ("报告写的是「{said}」，并非已经完成", "the report says 「{said}」, not that it was done"),
+    "under_way": ("报告写的是「{said}」，未写明已经完成", "the report says 「{said}」, not that it was completed"),
+    "limited": ("报告写的是「{said}」，仅限于此", "the report says 「{said}」, limited to that"),
+    "states_word": ("报告写明「{said}」", "the report states 「{said}」"),
+    "states": ("报告写明", "the report states"),
+}
+
+
+def _why(key: str, lang: str, said: str = "") -> str:
+    zh, en = _WHY[key]
+    return (en if lang == "en" else zh).format(said=said)
+
+
 def verdict(pq: ParsedQuestion, st: Statement) -> tuple[bool, str]:
-    """(yes?, why) for one statement against what the question asks."""
+    """(yes?, why) for one statement against what the question asks; the why in the question's language."""
+    lang = pq.language
     if st.polarity == "zero":
         said = st.as_written or st.status_word
-        return False, f"报告写明「{said}」" if said else "报告写明没有发生"
+        return False, _why("zero", lang, said) if said else _why("none", lang)
     if st.status in _NOT_DONE:
-        return False, f"报告写的是「{st.status_word or _NOT_DONE[st.status]}」，并非已经完成"
+        return False, _why("not_done", lang, st.status_word or _NOT_DONE[st.status])
     if st.status == "ongoing" and pq.asks_done:
-        return False, f"报告写的是「{st.status_word}」，未写明已经完成"
+        return False, _why("under_way", lang, st.status_word)
     if pq.asks_all and st.scope and not st.scope.startswith(_WHOLE_SCOPES):
-        return False, f"报告写的是「{st.scope}」，仅限于此"
+        return False, _why("limited", lang, st.scope)
     if st.status_word and st.status != "done":
-        return True, f"报告写明「{st.status_word}」"
-    return True, "报告写明"
+        return True, _why("states_word", lang, st.status_word)
+    return True, _why("states", lang)
 
 
 def _citation(p: Passage, st: Statement) -> Citation:
@@ -78,8 +96,8 @@ def exists_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         return Answer(pq.text, text, False, [], "extractive")
     _, _, p, st = found
     ok, why = verdict(pq, st)
-    lead = f"{yes if ok else no}。{why}" if pq.language != "en" else f"{'Yes' if ok else 'No'}. {why}"
-    return Answer(pq.text, f"{lead}：\n{evidence_line(1, st.text, pq.language)}", True, [_citation(p, st)],
+    lead = f"{yes if ok else no}。{why}：" if pq.language != "en" else f"{'Yes' if ok else 'No'}: {why}."
+    return Answer(pq.text, f"{lead}\n{evidence_line(1, st.text, pq.language)}", True, [_citation(p, st)],
                   "extractive")
 
 
