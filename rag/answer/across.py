@@ -35,7 +35,7 @@ class Figure:
                 "as_written": self.as_written, "doc_id": self.citation.doc_id}
 
 
-def _from_pick(place: str, year: int | None, pick) -> Figure:
+def figure_of(place: str, year: int | None, pick) -> Figure:
     q = pick.quantity
     return Figure(place, year, q.value, q.unit, q.is_percent, extractive.state_value(pick), pick.citation(),
                   pick.statement.measures)
@@ -70,7 +70,7 @@ def per_place(pq: ParsedQuestion, ctx: AnswerContext) -> tuple[list[Figure], lis
             missing.append(name)
         else:
             e = ctx.entry(pick.passage.chunk.doc_id)
-            found.append(_from_pick(name, e.year if e else None, pick))
+            found.append(figure_of(name, e.year if e else None, pick))
     return found, missing + list(pq.scope.unknown_regions)
 
 

@@ -7,6 +7,7 @@ from ..question import ParsedQuestion
 from ..question.compose import label
 from ..text.quantity import units_compatible
 from ..types import Answer
+from .across import figure_of, measures_note
 from .context import AnswerContext
 from .single import cite_all, value_pick
 from .wording import fmt_number
@@ -16,16 +17,14 @@ def _figure(op: ParsedQuestion, ctx: AnswerContext):
     return value_pick(op, ctx.search(op), ctx)
 
 
-def _caveats(operands, picks) -> list[str]:
-    """What makes the two figures not like for like: their measured things or their years."""
-    out = []
-    things = [p.statement.measures or p.statement.metric_simplified for p in picks]
-    if things[0] and things[1] and things[0] not in things[1] and things[1] not in things[0]:
-        out.append(f"两个数字所计的对象不同，一为{things[0]}，一为{things[1]}")
+def _caveats(operands, names, picks) -> str:
+    """What makes the two figures not like for like, said after the result: their measured things (the one
+    rule of the cross-place answers) or their years."""
+    note = measures_note([figure_of(n, None, p) for n, p in zip(names, picks)])
     years = [op.scope.years[0] if op.scope.years else None for op in operands]
     if years[0] and years[1] and years[0] != years[1]:
-        out.append(f"年份不同，一为{years[0]}年，一为{years[1]}年")
-    return out
+        note += f"（注意：年份不同，一为{years[0]}年，一为{years[1]}年）"
+    return note
 
 
 def composed_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
@@ -63,6 +62,4 @@ def composed_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             first = (a.value < b.value) if less else (a.value > b.value)
             winner = names[0] if first else names[1]
             lead = f"{winner}{'更少' if less else '更多'}：{stated[0]}，{stated[1]}"
-    caveats = _caveats(operands, picks)
-    note = f"（注意：{'；'.join(caveats)}）" if caveats else ""
-    return Answer(pq.text, f"{lead}{note}。\n{evidence}", True, citations, "extractive")
+    return Answer(pq.text, f"{lead}{_caveats(operands, names, picks)}。\n{evidence}", True, citations, "extractive")
