@@ -195,30 +195,37 @@ _ITEM_START = re.compile(r"(?:^|[。；;\n])\s*(?:[一二三四五六七八九�
 
 
 def item_starts(text: str) -> list[int]:
-    """Offsets in `text` (Simplified, so 一是 reads the same in either script) where an enumerated item begins.
+    """Offsets in `text` where an enumerated item begins (see `item_spans`)."""
+    return [start for start, _ in item_spans(text)]
 
-    With no enumerator, items a sentence lists with semicolons (「主要表现在A；B；C。」) are the items: each
-    begins after the colon-less lead's 表现在/体现在/主要是 or after a semicolon."""
+
+def item_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) in `text` (Simplified, so 一是 reads the same in either script) of each enumerated item:
+    一是… / (一)… / 1.…, each running to the next. With no enumerator, the items one sentence lists with
+    semicolons (「主要表现在A；B；C。」), the last ending with that sentence."""
     from .text.script import to_simplified
 
     simple = to_simplified(text)
     found = sorted({m.end() - len(m.group().lstrip("。；;\n \u3000")) for m in _ITEM_START.finditer(simple)})
     if found:
-        return found
+        return [(s, found[i + 1] if i + 1 < len(found) else len(text)) for i, s in enumerate(found)]
     return _semicolon_items(simple)
 
 
 _LIST_LEAD = re.compile(r"(?:主要)?(?:表现在|体现在|表现为|主要是|包括)[：:]?")
 
 
-def _semicolon_items(text: str) -> list[int]:
-    """「…主要表现在A;B;C。」: where each of two or more semicolon-separated items begins."""
-    cuts = [m.end() for m in re.finditer(r"[；;]", text)]
-    if not cuts:
+def _semicolon_items(text: str) -> list[tuple[int, int]]:
+    """「…主要表现在A;B;C。」: the items of the first sentence that lists two or more with semicolons."""
+    first = re.search(r"[；;]", text)
+    if not first:
         return []
-    first_cut = cuts[0]
     lead = None
-    for m in _LIST_LEAD.finditer(text, 0, first_cut):
+    for m in _LIST_LEAD.finditer(text, 0, first.start()):
         lead = m
-    start = lead.end() if lead else text.rfind("。", 0, first_cut) + 1
-    return [start] + [c for c in cuts if c < len(text.rstrip("。 \n"))]
+    start = lead.end() if lead else text.rfind("。", 0, first.start()) + 1
+    stop = text.find("。", first.end())
+    stop = len(text) if stop < 0 else stop  # the listing sentence ends the list
+    cuts = [m.end() for m in re.finditer(r"[；;]", text[:stop])]
+    starts = [start] + cuts
+    return [(s, starts[i + 1] if i + 1 < len(starts) else stop) for i, s in enumerate(starts) if s < stop]

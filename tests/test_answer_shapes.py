@@ -161,6 +161,7 @@ def test_unknown_place_refused(world):
     ("（一）执法力量不足；（二）培训不够。", 2),
     ("仍存在一些短板,主要表现在执法力量不足;培训覆盖不够;考核结果运用偏软。", 3),  # semicolons list them
     ("执法力量仍显不足。", 0),
+    ("下一步：落实三项制度；加强宣传。同时，加大培训力度；完善考核。", 2),  # the first listing sentence only
 ])
 def test_items_of_a_report_part(text, items):
     from rag.sections import item_starts

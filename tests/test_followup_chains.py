@@ -99,3 +99,9 @@ def test_a_bare_follow_up_counts_its_own_thing_in_its_own_measure(world):
     # 主动公开 is counted in 条, 依申请公开 in 件: the earlier 条 must not pull the answer back to 18198条.
     *_, (pq, ans) = chain(world, "通州区2020年主动公开政府信息多少条？", "那依申请公开呢？")
     assert ans.text.startswith("419件"), ans.text
+
+
+def test_a_question_naming_its_own_places_is_not_a_follow_up_over_earlier_answers(world):
+    *_, (pq, _) = chain(world, "昌平区2024年共接收行政复议申请多少件？", "恩阳区呢？",
+                        "西城区和通州区这两个区哪个行政复议案件更多？")
+    assert not pq.operands and {"西城区", "通州区"} <= set(pq.scope.regions)

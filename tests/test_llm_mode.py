@@ -348,3 +348,12 @@ def test_stream_stopped_early_closes_cleanly(fake):
     first = next(stream)
     stream.close()
     assert first.mode == "llm" and first.text
+
+
+def test_a_rate_in_the_sentence_of_the_asked_figure_passes_the_metric_check():
+    # 1723件 measures the asked thing; 48.2% is of the same thing, in its sentence, whatever its own support.
+    from rag.answer.grounding import check_metric
+
+    p = _passage("changping-2024", "昌平区报告", ("一、主要成效",), "全年共受理行政复议案件1,723件，同比增长48.2%。", 0, 0.9)
+    asked = parsed("昌平区2024年全年新收的行政复议申请案件有多少件？").metric
+    assert check_metric("共受理1723件[1]，同比增长48.2%[1]。", [p], asked) is None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..text.script import to_simplified
 from ..text.quantity import units_compatible
 from ..question import ParsedQuestion
 from ..types import Answer, Citation

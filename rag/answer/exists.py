@@ -90,7 +90,7 @@ def exists_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     found = best_statement(pq, passages, ctx)
     yes, no = pq.yes_no if pq.language != "en" else ("Yes", "No")
     if found is None:
-        what = pq.content.strip("？?。 ")
+        what = pq.asked_thing
         text = (f"报告中未找到与「{what}」对应的记载，无法判断。" if pq.language != "en" else
                 f"The reports do not say; nothing found for 「{what}」.")
         return Answer(pq.text, text, False, [], "extractive")
@@ -106,7 +106,7 @@ def mentions_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     best passage per report that covers them), each named with its place and year, cited."""
     from ..text.script import to_simplified
 
-    thing = to_simplified(pq.mention or pq.content).strip()
+    thing = to_simplified(pq.mention or pq.asked_thing).strip()
     index = ctx.retriever.index
     docs = pq.scope.doc_ids if pq.scope.doc_ids is not None else tuple(index.manifest.docs)
     hits: list[tuple[str, Citation]] = []

@@ -171,17 +171,18 @@ def check_metric(answer_text: str, cited_passages: Sequence[object], asked: Inte
     from ..statements.score import names_asked_thing
 
     floor = min_metric_support()
-    picks = [p for p in _picks(asked, cited_passages) if p.support >= floor]
+    picks = _picks(asked, cited_passages)
+    supported_picks = [p for p in picks if p.support >= floor]
     # When a cited statement's measured thing is the asked one, a figure whose thing is another (办结群众诉求
     # beside 受理行政复议案件) does not answer, however many of the question's words its sentence holds.
-    named = {id(p) for p in picks if names_asked_thing(p.statement, asked)}
-    measuring = [p for p in picks if id(p) in named] if named else picks
+    named = [p for p in supported_picks if names_asked_thing(p.statement, asked)]
+    measuring = {id(p) for p in (named or supported_picks)}
     key = lambda p: (p.statement.doc_id, p.statement.start)  # noqa: E731 - one sentence of one report
     # Every number must be a statement that measures the asked thing, or stand in the sentence of one that
-    # does (「1723件，同比增长48.2%」: the rate is of the same thing).
+    # does (「1723件，同比增长48.2%」: the rate is of the same thing, whatever its own support).
     found = [(q, [p for p in picks if same_value(p.quantity, q)]) for q in stated]
-    supported = {key(p) for _, ps in found for p in ps if p in measuring}
+    sentences = {key(p) for _, ps in found for p in ps if id(p) in measuring}
     for q, ps in found:
-        if not any(p in measuring or key(p) in supported for p in ps):
+        if not any(id(p) in measuring or key(p) in sentences for p in ps):
             return q.text
     return None

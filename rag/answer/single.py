@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..question import ParsedQuestion
-from ..sections import item_starts
+from ..sections import item_spans
 from ..statements.change import change_phrase, direction_of
 from ..text.script import to_simplified
 from ..types import Answer, Citation, Passage
@@ -238,13 +238,11 @@ def count_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         items = []
         for p in parts:
             text = p.chunk.text
-            starts = item_starts(text)
-            if not starts:
+            spans = item_spans(text)
+            if not spans:
                 items.append((p, 0, len(text)))
                 continue
-            for i, s in enumerate(starts):
-                e = starts[i + 1] if i + 1 < len(starts) else len(text)
-                items.append((p, s, e))
+            items += [(p, s, e) for s, e in spans]
         e = ctx.entry(doc)
         place = e.short_region if e else doc
         counts.append(f"{place}{len(items)}项")

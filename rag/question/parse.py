@@ -131,7 +131,9 @@ class QuestionParser:
     def _parse_turn(self, question: str, earlier: list[ParsedQuestion], doc_ids) -> ParsedQuestion:
         text, notice = clean_question_with_notice(question)
         lang, normalised, rewrites = self.normalise(text)
-        composed = compose(normalised, earlier)
+        own = self.detector.detect(normalised)
+        # 「这两个加起来」 computes over earlier answers; a question naming its own places asks about those.
+        composed = compose(normalised, earlier) if not (own.mentions or own.unknown_regions) else None
         if composed is not None:
             return replace(composed, text=text, language=lang, normalised=normalised,
                            notices=tuple(n for n in (notice, f"理解为：{composed.resolved}") if n))
@@ -261,15 +263,19 @@ def _asked_direction(q: str, scope: QueryScope) -> str | None:
         tail = q.split(names[1])[-1]
     else:
         tail = q.split("比")[-1]
+    tail = tail.replace("多少", "")  # the 多 of 多少 asks nothing: 「少了多少件」 is down
     return "up" if vocab.ASKS_UP.search(tail) else "down" if vocab.ASKS_DOWN.search(tail) else None
 
 
 def _asked_thing(content: str) -> str:
     """「办理法律援助案件多少件？」 → 办理法律援助案件: what the user asked about, in their words."""
     what = content.strip("？?。，, ").removeprefix("那么").removeprefix("那")
-    pieces = [p.strip("，,的 ") for p in re.split(r"(?:共|一共|有|是)?(?:多少|几)", what)]
-    # 「…多少件」 names it before the asking word; a translated English question (「多少行政复议申请接收」) after it.
-    thing = next((p for p in pieces if len(p) >= 2), "")
+    pieces = [re.sub(r"^[个件项家人次条名份场批篇本宗户位所]+", "", p).strip("，,的了 ")
+              for p in re.split(r"(?:共|一共|总共|有|是|了)?(?:多少|几)", what)]
+    # 「办理法律援助案件多少件」 names it before the asking word, 「受理了多少件行政复议案件」 after it, and so
+    # does a translated English question (「多少行政复议申请接收」): the piece with the most metric words.
+    pieces = [p for p in pieces if len(p) >= 2]
+    thing = max(pieces, key=lambda p: len(metric_terms(p)), default="")
     return thing or what
 
 

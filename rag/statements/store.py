@@ -13,6 +13,7 @@ import json
 import logging
 import sqlite3
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Iterable
 
@@ -34,7 +35,7 @@ def _extraction_version() -> str:
 
 
 EXTRACTION_VERSION = _extraction_version()
-DECODED_CACHE = 50_000  # statements kept decoded per process (about 100 MB at most)
+DECODED_CACHE = 50_000  # statements kept decoded per process, the least recently read evicted first
 _COLUMNS = ("doc_id", "region", "year", "kind", "period", "status", "polarity", "frame", "unit", "value",
             "measures")
 _SCHEMA = f"""
@@ -66,7 +67,7 @@ class StatementStore:
         self.collection = collection  # Chroma: measured-thing vectors (None: vectors not available)
         self.embedder = embedder
         self._lock = threading.RLock()
-        self._cache: dict[str, Statement] = {}  # sid → decoded statement, at most DECODED_CACHE
+        self._cache: OrderedDict[str, Statement] = OrderedDict()  # sid → decoded statement, least recent first
         self._stored: tuple[int, frozenset[str]] | None = None  # (data_version, every complete version)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
@@ -166,20 +167,26 @@ class StatementStore:
             return "1=1", []
         return f"{column} IN ({','.join('?' * len(versions))})", list(versions)
 
-    def _rows(self, sql: str, args: list) -> list[Statement]:
+    def _rows(self, sql: str, args: list, versions: Iterable[str] | None = None) -> list[Statement]:
         """Statements of the rows `sql` selects as (sid, data): each decoded once per process (a row of a
-        version never changes; its sid names the version), so a warm process reads popular figures free."""
+        version never changes; its sid names the version), so a warm process reads popular figures free.
+        `versions`: keep only their rows (a query that dropped its version filter may see a version another
+        process committed in between)."""
+        keep = set(versions) if versions is not None else None
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()
-            return [self._decoded(sid, data) for sid, data in rows]
+            return [self._decoded(sid, data) for sid, data in rows
+                    if keep is None or sid.rsplit("#", 1)[0] in keep]
 
     def _decoded(self, sid: str, data: str) -> Statement:
         st = self._cache.get(sid)
-        if st is None:
-            st = Statement.from_dict(json.loads(data))
-            if len(self._cache) >= DECODED_CACHE:
-                self._cache.pop(next(iter(self._cache)))  # the oldest first
-            self._cache[sid] = st
+        if st is not None:
+            self._cache.move_to_end(sid)  # least recently read goes first
+            return st
+        st = Statement.from_dict(json.loads(data))
+        if len(self._cache) >= DECODED_CACHE:
+            self._cache.popitem(last=False)
+        self._cache[sid] = st
         return st
 
     def select(self, versions: list[str], *, measures: str | None = None, regions=None, years=None, kinds=None,
@@ -232,7 +239,8 @@ class StatementStore:
             sql = (f"SELECT s.sid, s.data FROM ({found}) c JOIN statements s ON s.rowid = c.id {keep} "
                    f"ORDER BY c.rank LIMIT ?")
             extra = [per_report] if per_report else []
-            return self._rows(sql, [match, *args, *([period] if period else []), *extra, limit])
+            return self._rows(sql, [match, *args, *([period] if period else []), *extra, limit],
+                              versions if live == "1=1" else None)
 
     def by_ids(self, sids: list[str]) -> list[Statement]:
         if not sids:
