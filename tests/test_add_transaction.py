@@ -10,12 +10,8 @@ from __future__ import annotations
 import errno
 import json
 import os
-import re
-import select
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -30,9 +26,9 @@ from rag.settings import Settings
 from rag.store import StateDir
 
 from .conftest import ROOT, SEEDS
-from .test_faults import clone_index, kill_9, live_index, run_rag, start_rag
+from .test_chroma_server import free_port, start_chroma
+from .test_faults import clone_index, kill_9, live_index, run_rag, start_rag, wait_for
 
-CHROMA = Path(sys.executable).parent / "chroma"
 TITLE = "北京市海淀区人民政府关于2023年度法治政府建设情况的报告"
 QUESTION = "海淀区2023年共受理行政复议申请多少件？"
 
@@ -47,25 +43,6 @@ def big_report(path: Path, title: str = TITLE, items: int = 260, base: int = 0, 
     lines += ["二、存在的不足", "基层法治力量仍需加强。", "三、2024年工作安排", "继续推进依法行政。"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def wait_for(proc: subprocess.Popen, pattern: str, reached=lambda m: True, timeout: float = 120) -> re.Match | None:
-    """Read the child's stderr until a match of `pattern` in what it wrote so far is `reached` (None: it
-    ended or the time ran out)."""
-    fd, seen = proc.stderr.fileno(), b""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.05)
-        if not ready:
-            continue
-        data = os.read(fd, 65536)
-        if not data:
-            return None
-        seen += data
-        for m in re.finditer(pattern, seen.decode("utf-8", "replace")):
-            if reached(m):
-                return m
-    return None
 
 
 def library_ids(data: Path) -> set[str]:
@@ -248,36 +225,9 @@ def test_disk_full_during_an_add_is_said_and_the_next_add_completes(built_settin
 
 
 # ---- a Chroma server stopped mid-add -------------------------------------------------------------
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_chroma(path: Path, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                            env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"})
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("chroma run exited at start")
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail("chroma run did not answer within 60 s")
-
-
 def test_chroma_server_stopped_mid_add_then_the_same_add_completes(tmp_path, embedder):
-    if not CHROMA.exists():
-        pytest.fail("the chroma CLI (shipped with chromadb) is missing from the environment")
-    port, store = _free_port(), tmp_path / "chroma-server"
-    server = _start_chroma(store, port)
+    port, store = free_port(), tmp_path / "chroma-server"
+    server = start_chroma(store, port)
     try:
         settings = Settings(seeds_dir=SEEDS, data_dir=tmp_path / "data", chroma_host="127.0.0.1", chroma_port=port)
         Assistant(settings, embedder=embedder).build_index()
@@ -302,7 +252,7 @@ def test_chroma_server_stopped_mid_add_then_the_same_add_completes(tmp_path, emb
         assert down.returncode == 2 and "错误：" in down.stderr and "Traceback" not in down.stderr
         assert "现在补全" in down.stdout
 
-        server = _start_chroma(store, port)
+        server = start_chroma(store, port)
         (again,), build = Assistant(settings, embedder=embedder).add_reports([src])
         assert again.status == "resumed" and build is not None
         chat = Assistant(settings, embedder=embedder)

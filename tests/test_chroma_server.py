@@ -20,18 +20,16 @@ from .conftest import SEEDS
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
+def start_chroma(path: Path, port: int) -> subprocess.Popen:
+    """A `chroma run` on 127.0.0.1:`port` over `path`, once it answers its heartbeat (the test fails if not)."""
     if not CHROMA.exists():
         pytest.fail("the chroma CLI (shipped with chromadb) is missing from the environment")
-    port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
     proc = subprocess.Popen([str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"})
@@ -39,14 +37,19 @@ def chroma_server(tmp_path_factory):
     while time.time() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            break
+            return proc
         except OSError:
             if proc.poll() is not None:
                 pytest.fail("chroma run exited at start")
             time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not answer within 60 s")
+    proc.kill()
+    pytest.fail("chroma run did not answer within 60 s")
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    port = free_port()
+    proc = start_chroma(tmp_path_factory.mktemp("chroma-server"), port)
     yield port
     proc.terminate()
     proc.wait(timeout=20)
@@ -80,7 +83,7 @@ def test_index_and_answer_against_a_chroma_server(chroma_server, tmp_path, embed
 
 def test_server_down_gives_a_clear_error(tmp_path, embedder):
     settings = Settings(seeds_dir=SEEDS, data_dir=tmp_path / "data", chroma_host="127.0.0.1",
-                        chroma_port=_free_port())
+                        chroma_port=free_port())
     with pytest.raises(IndexError_, match="chroma run"):
         Assistant(settings, embedder=embedder).build_index()
 

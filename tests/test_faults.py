@@ -51,13 +51,10 @@ def start_rag(*args: str, seeds: Path, data: Path) -> subprocess.Popen:
                             env=_env(seeds, data), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def wait_for_embedding(proc: subprocess.Popen, reached, timeout: float = 90) -> tuple[int, int]:
-    """Read the child's stderr until its progress line satisfies `reached(done, total)`.
-
-    Returns that (done, total); (-1, -1) when the time ran out or the child ended first.
-    """
-    fd = proc.stderr.fileno()
-    seen = b""
+def wait_for(proc: subprocess.Popen, pattern, reached=lambda m: True, timeout: float = 120) -> re.Match | None:
+    """Read the child's stderr until a match of `pattern` in what it wrote so far is `reached` (None: it
+    ended or the time ran out)."""
+    fd, seen = proc.stderr.fileno(), b""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.05)
@@ -65,12 +62,21 @@ def wait_for_embedding(proc: subprocess.Popen, reached, timeout: float = 90) -> 
             continue
         data = os.read(fd, 65536)
         if not data:  # EOF: the run ended by itself
-            break
+            return None
         seen += data
-        for done, total in PROGRESS.findall(seen.decode("utf-8", "replace")):
-            if reached(int(done), int(total)):
-                return int(done), int(total)
-    return -1, -1
+        for m in re.finditer(pattern, seen.decode("utf-8", "replace")):
+            if reached(m):
+                return m
+    return None
+
+
+def wait_for_embedding(proc: subprocess.Popen, reached, timeout: float = 90) -> tuple[int, int]:
+    """Read the child's stderr until its progress line satisfies `reached(done, total)`.
+
+    Returns that (done, total); (-1, -1) when the time ran out or the child ended first.
+    """
+    m = wait_for(proc, PROGRESS, lambda m: reached(int(m.group(1)), int(m.group(2))), timeout)
+    return (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
 
 
 def kill_9(proc: subprocess.Popen) -> None:
