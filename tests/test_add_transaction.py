@@ -26,7 +26,7 @@ from rag.settings import Settings
 from rag.store import StateDir
 
 from .conftest import ROOT, SEEDS
-from .test_chroma_server import free_port, start_chroma
+from .servers import free_port, start_chroma
 from .test_faults import clone_index, kill_9, live_index, run_rag, start_rag, wait_for
 
 TITLE = "北京市海淀区人民政府关于2023年度法治政府建设情况的报告"

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,36 +15,8 @@ from rag.errors import IndexError_
 from rag.settings import Settings
 
 from .conftest import SEEDS
-from .test_chroma_server import CHROMA, _free_port
+from .servers import chroma_run, free_port
 from .test_faults import CP_QUESTION, XC_QUESTION, writable
-
-
-@contextmanager
-def chroma_run(path: Path, port: int):
-    """A real `chroma run` on 127.0.0.1:port; stopped (and waited for) on exit."""
-    if not CHROMA.exists():
-        pytest.fail("the chroma CLI (shipped with chromadb) is missing from the environment")
-    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                            env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"})
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    pytest.fail("chroma run did not start")
-                time.sleep(0.3)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
 
 
 def _server_settings(port: int, data: Path, seeds: Path = SEEDS, **kw) -> Settings:
@@ -55,7 +24,7 @@ def _server_settings(port: int, data: Path, seeds: Path = SEEDS, **kw) -> Settin
 
 
 def test_two_data_dirs_on_one_server_keep_their_own_vectors(tmp_path, seeds_copy, embedder):
-    port = _free_port()
+    port = free_port()
     with chroma_run(tmp_path / "server", port):
         first = _server_settings(port, tmp_path / "one")
         second = _server_settings(port, tmp_path / "two", seeds=seeds_copy)  # its xicheng report differs
@@ -76,7 +45,7 @@ def test_two_data_dirs_on_one_server_keep_their_own_vectors(tmp_path, seeds_copy
 
 
 def test_a_second_data_dir_with_the_same_index_name_fails_before_deleting(tmp_path, embedder):
-    port = _free_port()
+    port = free_port()
     with chroma_run(tmp_path / "server", port):
         owner = _server_settings(port, tmp_path / "one", index_name="prod")
         built = Assistant(owner, embedder=embedder).build_index()
@@ -103,7 +72,7 @@ def test_bad_index_name_is_a_config_error():
 def test_server_down_answers_from_bm25_with_a_notice_and_logs_each_change_once(tmp_path, embedder, caplog,
                                                                             monkeypatch):
     monkeypatch.setattr(vectors, "RETRY_SECONDS", 0.5)
-    port, path = _free_port(), tmp_path / "server"
+    port, path = free_port(), tmp_path / "server"
     settings = _server_settings(port, tmp_path / "data")
     with chroma_run(path, port):
         assistant = Assistant(settings, embedder=embedder)

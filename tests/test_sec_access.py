@@ -8,24 +8,17 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import socket
 from types import SimpleNamespace
 
 import httpx
 import pytest
 
-from ui.access import AccessGuard, RateLimiter, allowed_hosts, host_name, is_direct_local, may_change
+from ui.access import RateLimiter, allowed_hosts, host_name, is_direct_local, may_change
 
 from .sec_helpers import XIHU, library_with
+from .servers import free_port
 
 QUESTION = "西湖区2023年办理法律援助案件多少件？"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import traceback
@@ -25,15 +24,10 @@ from rag.types import CatalogEntry
 
 from .conftest import ROOT
 from .fake_openai import FakeOpenAI, Fault, refused_url
+from .servers import free_port
 
 KEY = "sk-SECRET-do-not-leak-7f3a9c"
 CP_QUESTION = "昌平区2024年共接收行政复议申请多少件？"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---- catalogue paths ---------------------------------------------------------------------

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -18,14 +17,9 @@ from rag.types import Answer, Citation
 from ui.format import user_message_html
 
 from .conftest import SEEDS
+from .servers import free_port
 
 GOLD_QUESTION = "昌平区2024年共接收行政复议申请多少件？"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
