@@ -34,6 +34,12 @@ def _act(sentence: str, **kw):
     ("新设立综合执法队等3个机构。", "3个", "综合执法队机构"),
     ("全镇保留的行政许可事项已压减到52项。", "52项", "行政许可事项"),  # a verb of reaching, an adverb between
     ("个别村的法律顾问覆盖率仍低于90%。", "90%", "法律顾问覆盖率"),  # a bound
+    ("全区行政机关负责人出庭应诉率达到98%。", "98%", "行政机关负责人出庭应诉率"),  # a rate's name holds its verbs
+    ("高速公路ETC使用率达到85%。", "85%", "高速公路ETC使用率"),  # a Latin word is part of the name
+    ("全年开展各类法治讲座320余场。", "320余场", "法治讲座"),  # 讲座 is a noun, not the act
+    ("办事时限压缩86个工作日。", "86个工作日", "办事时限"),  # the reduction verb is the act
+    ("全镇2100余名党员实现学法考试全覆盖。", "2100余名", "党员"),  # 实现 is the predicate, not a modifier
+    ("仍有2个村尚未配备法律顾问。", "2个", "村"),  # a negation ends the phrase
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures
@@ -80,6 +86,28 @@ def test_respective_items_pair_in_order():
 ])
 def test_status(sentence, status):
     assert _statements(sentence)[0].status == status
+
+
+# --- acts with no figure: the thing after the status word, or the subject when the clause ends in its verb -
+@pytest.mark.parametrize("sentence,measures,status", [
+    ("探索建设镇级行政争议调处中心。", "镇级行政争议调处中心", "exploring"),
+    ("七五普法终期评估验收已顺利通过。", "七五普法终期评估验收", "done"),  # the subject, then the predicate
+    ("法治宣传教育基地提档升级已圆满完成。", "法治宣传教育基地提档升级", "done"),
+    ("重大行政决策目录化管理由我县在全省率先推行。", "重大行政决策目录化管理", "ongoing"),  # not 由我县在全省
+    ("县里正在筹备省级法治政府建设示范县申报材料。", "省级法治政府建设示范县申报材料", "preparing"),  # 筹备's object
+    ("综合行政执法改革试点在三个乡镇稳步推进。", "综合行政执法改革试点", "exploring"),  # a pilot is a trial
+    ("县市场监管局已被推荐参加全省法治政府建设示范项目评选。", "全省法治政府建设示范项目评选", "preparing"),
+    ("为迎接省级法治督察开展的迎检准备工作已全部完成。", "迎检准备工作", "done"),  # 已 ends the preparing
+])
+def test_act_thing_and_status(sentence, measures, status):
+    act = _act(sentence)
+    assert (act.measures, act.status) == (measures, status)
+
+
+def test_a_zero_verb_counts_the_subject():
+    # 「…案件全年无一宗败诉」: what never lost is the cases, not 败诉.
+    zero = [s for s in _statements("以县政府为被告的行政诉讼案件全年无一宗败诉。") if s.polarity == "zero"]
+    assert zero and zero[0].measures.endswith("行政诉讼案件")
 
 
 def test_plan_section_is_planned():

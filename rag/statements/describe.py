@@ -16,7 +16,7 @@ _ACT_VERBS = frozenset("""办理 接收 受理 审结 办结 开展 组织 举�
 查处 答复 公开 提供 兑现 减免 抽查 检查 建设 建成 设立 新增 保留 梳理 划入 下放 进驻 征集 收到 收集 参加 参与 覆盖 处罚
 立案 聘请 组建 新组建 审核 备案 纠正 撤销 作出 召开 接待 调处 走访 排查 整改 督办 回复 推出 上线 入驻 聘任 配备 选派 落实 实施
 推行 推进 推动 建立 健全 实现 累计 共计 合计 达到 达 有 为 是 新建 打造 创建 评选 表彰 报送 提交 签订 起草 编制 解读
-发放 征求 收回 追回 挽回 节约 压减 减少 降低 提升 提高 增加 增长 下降 上升 印制 发送 赠送 宣传 宣讲 讲座 授课 旁听 出庭
+发放 征求 收回 追回 挽回 节约 压减 压缩 精简 缩短 缩减 减少 降低 提升 提高 增加 增长 下降 上升 印制 发送 赠送 宣传 宣讲 授课 旁听 出庭
 应诉 败诉 胜诉 调取 移送 赔偿 补偿 认定 核查 审批 许可 登记 注册 保障 帮助 救助 援助 服务 吸纳 招录 任命 免职""".split())
 
 
@@ -36,23 +36,31 @@ def _is_nounish(word: str, flag: str) -> bool:
 
 _STOP_TAGS = ("p", "m", "t", "u", "c", "r", "y", "e", "o", "w")
 _ADVERBS = frozenset("共 共计 合计 总计 累计 已 已经 均 全部 先后 分别 又 再 还 也 都 仍 共有 全年 年内 今年 当年 同时 此外 另外 "
-                     "目前 现 现有 其中 新 新增 首批 第一批 直接 持续 不断 进一步 逐步 积极 主动 依法 严格".split())
+                     "目前 现 现有 其中 新 新增 首批 第一批 直接 持续 不断 进一步 逐步 积极 主动 依法 严格 "
+                     "尚未 未 没有 仍未 暂未 均未 尚".split())
 _KEEP_IN_PHRASE = frozenset(("其他", "各类", "各项", "各级"))
 _TRAILING_ADVERBS = frozenset("仍 仍然 已 已经 均 都 也 还 又 再 尚 才 就 将 已达".split())
 
 
 def _stops(w: str, f: str) -> bool:
-    """A token that cannot be inside a measured noun phrase."""
+    """A token that cannot be inside a measured noun phrase (a scope word such as 全区 limits it, not names it)."""
     if not _TOKEN_NOUN.match(w) and w not in "()（）":
+        return True
+    if rules.SCOPE_WHOLE.fullmatch(w):
         return True
     if w in _ADVERBS or w in rules.NOUN_STOP:
         return True
-    return f.startswith(_STOP_TAGS) and w not in _KEEP_IN_PHRASE
+    return f.startswith(_STOP_TAGS) and f != "eng" and w not in _KEEP_IN_PHRASE  # eng: a Latin word (AQI)
+
+
+# Verbs that are always the predicate: never read as modifying the noun after them.
+_PREDICATE_VERBS = frozenset("实现 完成 达到 召开 开展 参加 参与 覆盖 获评 入选 下放 划入 进驻 纳入 列入 配齐 配备 尚未 未".split())
 
 
 def _verb_inside(toks, i: int) -> bool:
     """A verb token that modifies the noun after it (示范单位, 宣讲活动), not the predicate."""
-    return i + 1 < len(toks) and toks[i + 1][1].startswith(("n", "vn")) and not _stops(*toks[i + 1])
+    return toks[i][0] not in _PREDICATE_VERBS and i + 1 < len(toks) and toks[i + 1][1].startswith(("n", "vn")) \
+        and not _stops(*toks[i + 1])
 
 
 def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
@@ -87,7 +95,7 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
                 break
         out = first
     out = _balanced(out.strip("（("))
-    return out if len(out) >= 2 else ""
+    return out if len(out) >= 2 or out in rules.ADMIN_UNITS else ""
 
 
 _TAIL_WORDS = ("共计", "合计", "总计", "累计", "达到", "超过", "不少于", "分别为", "分别", "共有", "约为", "达", "为", "约",
@@ -128,7 +136,7 @@ def noun_before(lead: str) -> tuple[str, str]:
         w, f = toks[i]
         if not phrase and (w in _ADVERBS or w in _TRAILING_ADVERBS):
             continue  # 「…合格率仍低于90%」「…事项已达1064项」: an adverb between the thing and its figure
-        if w in _ACT_VERBS and not f.startswith("vn"):
+        if w in _ACT_VERBS and not f.startswith("vn") and not (phrase and phrase[-1].endswith(rules.RATE_ENDS)):
             act = w
             break
         if phrase and (w in ("等", "其他", "、", "和", "及", "与") or (f.startswith("q") and _TOKEN_NOUN.match(w))):
@@ -199,6 +207,7 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
         rest = re.split(r"[，,；;。！？!?\n]", sentence[q.end:])[0].strip()
         if 2 <= len(rest) <= 24 and (not before or _ends_in_adverb(nw.lead)):
             return rest, act
+    before = _without_each(before)
     if after and not nw.lead.rstrip().endswith("等"):
         return after, act
     if after:
@@ -211,7 +220,15 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
     found = subject_of(clauses[-1])
     if not found and len(clauses) > 1 and not previous:
         found = subject_of(clauses[0])
-    return (found.removeprefix("各类").removeprefix("各项") or found) or previous, act
+    return _without_each(found) or previous, act
+
+
+def _without_each(thing: str) -> str:
+    """「各类法治讲座」 counts 法治讲座: 各类/各项 before a thing say only that it has kinds."""
+    for w in rules.EACH_WORDS:
+        if thing.startswith(w) and len(thing) - len(w) >= 2:
+            return thing[len(w):]
+    return thing
 
 
 def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
@@ -298,8 +315,6 @@ def status_of(text_before: str, kind: str) -> tuple[str, str]:
             at = text_before.rfind(w)
             if at < 0 or (w == "将" and not _future_jiang(text_before, at)):
                 continue
-            if w in ("已", "将") and at + 1 < len(text_before) and text_before[at + 1] in "经有":
-                pass
             key = (at + len(w), len(w))
             if best is None or key > best[:2]:
                 best = (*key, status, w)
@@ -307,12 +322,14 @@ def status_of(text_before: str, kind: str) -> tuple[str, str]:
         return rules.STATUS_BY_KIND.get(kind, "done"), ""
     status, word = best[2], best[3]
     if status in ("done", "ongoing"):
-        # 「计划年内出台…」「探索建立…」: a plan or trial word earlier in the clause governs what follows it.
+        # 「计划年内出台…」「探索建立…」: a plan or trial word earlier in the clause governs what follows it,
+        # unless 已 stands between them (「…创建迎检工作已圆满完成」: the preparing is over).
         for governing, words in rules.STATUS_WORDS:
             if governing in ("planned", "target", "exploring", "preparing"):
                 for w in words:
                     at = text_before.rfind(w)
-                    if 0 <= at < best[0] - len(word) and not (w == "将" and not _future_jiang(text_before, at)):
+                    if 0 <= at < best[0] - len(word) and not (w == "将" and not _future_jiang(text_before, at)) \
+                            and not any(m in text_before[at + len(w):] for m in rules.DONE_MARKERS):
                         return governing, w
     if kind == "下一年安排" and status in ("done", "ongoing"):
         return "planned", word
@@ -380,9 +397,12 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
             continue  # its figures are statements of their own
         if zero:
             at = part.find(zero)
-            thing = part[at + len(zero):].strip("的 ")
+            thing = _head(part[at + len(zero):].strip("的 "))
+            after = _tokens(thing)
             if len(thing) < 2:
                 thing = _strip_leading_verbs(part[:at]) + zero.removeprefix("零")  # 「实现重大行政决策零差错」
+            elif len(after) == 1 and after[0][1].startswith("v") and len(_subject(part[:at])) >= 2:
+                thing = _subject(part[:at])  # 「…行政诉讼案件全年无一宗败诉」: what never lost is the subject
             if len(thing) >= 2:
                 out.append((start + at, start + len(part), thing, zero, "done", "zero"))
             continue
@@ -395,23 +415,94 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
             word = toks[0][0]
         if not word:
             continue
-        word_at = part.rfind(word)
-        at = word_at + len(word)
-        thing = part[at:].strip("“”\"的 ")
-        if len(_THING_END.sub("", thing)) < 3:
-            # 「做好首批“全国守法普法示范区”创建迎检工作」: the thing stands before the status word.
-            thing = _strip_leading_verbs(part[:word_at])
-        verb_toks = _tokens(thing)
-        act = word
-        if verb_toks and verb_toks[0][1].startswith("v") and len(verb_toks) > 1:
-            act = word + verb_toks[0][0]
-            thing = thing[len(verb_toks[0][0]):]
-        thing = _THING_END.sub("", thing.strip("“”\"的 ")) or thing
-        if re.fullmatch(r"(建设|试点|推进|起步|探索|筹备)?(阶段|中|之中|过程中)?", thing):
-            thing = subject_of(part)  # 「X目前处于加快建设阶段」: the thing is what the clause opens with
+        body = part.rstrip("，,；;。！？!? \n")
+        head = _predicate_start(body)
+        if 2 <= head < len(body) and any(a >= head for a, _ in _status_words(body)):
+            # 「八五普法规划中期评估验收已顺利通过」: the clause ends in its predicate; the thing is its subject.
+            word_at, act, thing = head, body[head:].strip(), _subject(body[:head])
+        else:
+            word_at, word, thing = _act_object(part, word)
+            status = status_of(part[:word_at + len(word)], kind)[0] if word_at >= 0 else status
+            act = word
+            verb_toks = _tokens(thing)
+            if verb_toks and verb_toks[0][1].startswith("v") and len(verb_toks) > 1:
+                act = word + verb_toks[0][0]
+                thing = thing[len(verb_toks[0][0]):]
+            thing = _THING_END.sub("", thing.strip("“”\"的 ")) or thing
+            if re.fullmatch(r"(建设|试点|推进|起步|探索|筹备)?(阶段|中|之中|过程中)?", thing):
+                thing = subject_of(part)  # 「X目前处于加快建设阶段」: the thing is what the clause opens with
+        if status == "ongoing" and any(t in thing for t in rules.TRIAL_THINGS):
+            status = "exploring"  # 「…改革试点在多地持续推进」: a pilot under way is still a trial
         if len(thing) >= 3:
-            out.append((start + part.rfind(word), start + len(part), _balanced(thing), act, status, "positive"))
+            out.append((start + max(word_at, 0), start + len(part), _balanced(thing), act, status, "positive"))
     return out
+
+
+def _status_words(text: str) -> list[tuple[int, str]]:
+    """Every status word in the text as (position, word), the longest where two overlap; titles left out."""
+    text = _without_titles(text)
+    found = sorted(((m.start(), w) for _, words in rules.STATUS_WORDS for w in words
+                    for m in re.finditer(re.escape(w), text)), key=lambda x: (x[0], -len(x[1])))
+    out: list[tuple[int, str]] = []
+    for at, w in found:
+        if out and at < out[-1][0] + len(out[-1][1]):
+            continue
+        if w == "将" and not _future_jiang(text, at):
+            continue
+        out.append((at, w))
+    return out
+
+
+def _act_object(part: str, nearest: str) -> tuple[int, str, str]:
+    """(position, status word, thing) for the last status word with a noun phrase after it
+    (「区里正在筹备全国…示范区申报材料」: 筹备, not 申报 whose object is only 材料); when none has one, the
+    nearest word with the thing before it (「做好…示范区创建迎检工作」)."""
+    for at, w in reversed(_status_words(part)):
+        thing = part[at + len(w):].strip("“”\"的 ")
+        if len(_THING_END.sub("", thing)) >= 3:
+            return at, w, thing
+    at = part.rfind(nearest)
+    return at, nearest, _strip_leading_verbs(part[:at]) if at >= 0 else ""
+
+
+_PREDICATE_WORDS = sorted(rules.PREDICATE_END, key=len, reverse=True)
+
+
+def _predicate_start(body: str) -> int:
+    """Where the adverbs and predicate verbs that end a clause begin (len(body) when it ends in a noun)."""
+    cut = len(body)
+    changed = True
+    while changed and cut:
+        changed = False
+        for w in _PREDICATE_WORDS:
+            if body[:cut].endswith(w):
+                cut -= len(w)
+                changed = True
+                break
+    return cut
+
+
+def _subject(text: str) -> str:
+    """The subject a clause opens with, without its actor (区里, 我市) or the prepositional phrase after it
+    (「…专题由我市在全国首先」 → …专题)."""
+    text = text.strip("，,；;。 ")
+    for w in rules.ACTOR_WORDS:
+        text = text.removeprefix(w)
+    out = ""
+    for w, f in _tokens(text):
+        if not out and (f.startswith("t") or w in _ADVERBS):
+            continue
+        if len(out) >= 2 and (w in rules.SUBJECT_END or w in _TRAILING_ADVERBS or w in _ADVERBS):
+            break
+        out += w
+    return _head(_balanced(out.strip("的 ")))
+
+
+def _head(phrase: str) -> str:
+    """A phrase under a long, clause-like modifier is its head: what follows its last 的 (「中央依法治国办督察
+    整改和实地检查的迎检工作」 → 迎检工作). A short modifier (「三级联动的」) stays: it names the kind."""
+    at = phrase.rfind("的")
+    return phrase[at + 1:] if at >= rules.LONG_MODIFIER and len(phrase) - at - 1 >= 2 else phrase
 
 
 def _strip_leading_verbs(text: str) -> str:

@@ -13,6 +13,7 @@ STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("exploring", ("探索建立", "探索建设", "探索推行", "探索开展", "探索实施", "探索构建", "探索推进", "探索", "试点推行",
                    "开展试点", "先行先试", "尝试", "试行")),
     ("preparing", ("创建迎检", "迎检", "筹备", "筹建", "筹划", "谋划", "申报", "争创", "积极创建", "创建", "启动建设",
+                   "被推荐", "获推荐", "推荐参加", "推荐申报", "择优推荐",
                    "启动", "着手", "拟定", "起草")),
     ("planned", ("计划", "拟", "将要", "将", "准备", "下一步", "明年", "下一年", "今后", "接下来", "未来")),
     ("target", ("力争", "目标", "确保到", "争取", "预计")),
@@ -22,6 +23,28 @@ STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "入选", "成功创建", "榜上有名", "受到", "表彰", "通过验收", "建立", "出台", "印发", "制定", "成立", "组建",
               "设立", "开通", "上线", "投入使用", "挂牌", "推出", "已经", "已")),
 )
+# 已 after a plan or trial word: what was planned or prepared has been done.
+DONE_MARKERS = ("已", "已经")
+# Words a clause can end in after its subject (「…中期评估已顺利通过」「…专题由我市在全国首先推出」): adverbs
+# and predicate verbs. A clause that ends in nothing else names its thing before them, not after.
+PREDICATE_END = ("已经", "已", "均已", "正在", "顺利", "圆满", "全面", "加快", "首先", "率先", "持续", "稳步", "深入", "扎实",
+                 "有序", "基本", "全部", "逐步", "不断", "积极", "并", "进一步", "如期", "按期", "高质量", "通过", "部署",
+                 "开展", "推进", "深化", "实施", "落地", "见效", "运行", "推开", "铺开", "推广", "完成", "启动", "推出",
+                 "建成", "投用", "投入使用", "上线", "挂牌", "成立", "落实", "实现", "结束", "收官", "到位",
+                 "办结", "出台", "印发", "施行", "推行", "实行", "生效", "构建", "探索", "建设", "之中", "中")
+# Words that open a clause's actor, not its thing (「区里正在筹备…」「我市…」).
+ACTOR_WORDS = ("区里", "县里", "市里", "镇里", "省里", "街道里", "我区", "我县", "我市", "我镇", "我省", "我街道", "全区",
+               "全县", "全市", "全镇", "全省")
+# Single-character things a count can measure (「2个村」「3市4县」): the levels of government and settlement.
+ADMIN_UNITS = frozenset("村 镇 乡 县 市 区 省 州 旗 盟".split())
+# 「各类法治讲座」: words before a thing that say it has kinds, not what it is.
+EACH_WORDS = ("各类", "各项", "各种")
+# A modifier before 的 this long is a clause of its own (who did what), not a kind of the thing.
+LONG_MODIFIER = 8
+# Prepositions that end a subject (「…专题由我市在全国首先推出」「…试点在怀化等地持续推进」).
+SUBJECT_END = ("由", "在", "被", "经", "于", "从")
+# A pilot is a trial until it is rolled out: a thing that is a 试点 under way is being explored.
+TRIAL_THINGS = ("试点",)
 # A figure stated in the achievements is done unless its clause says otherwise; one in the plan is planned.
 STATUS_BY_KIND = {"下一年安排": "planned", "不足": "done"}
 
@@ -70,6 +93,8 @@ BOUND_WORDS = ("不低于", "不高于", "不少于", "不超过", "低于", "�
 REACH_VERB = re.compile(r"(?:压减|压缩|缩减|减少|降低|下降|扩展|扩大|增加|增长|提升|提高|上升|延伸|拓展|覆盖|缩短)(?:到|至)$")
 TARGET_YEAR = re.compile(r"(?:到|至|力争|确保|预计)\s*((?:19|20)\d{2})\s*年")
 
+# A rate's name holds its verbs (「出庭应诉率」「网上办理率」): the words before 率 are not the act.
+RATE_ENDS = ("率", "比例", "占比", "比重")
 # Words that name no thing: a measured phrase of only these borrows the previous figure's thing.
 BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降低|上升|均为|均|分别|为|是|达到|达|共计|共|约|率|全区|全镇|全市"
                   r"|排名第|排名|位列|参与人次|人次|满意|启动|占比|比例|比重|[，,、：:的了和及与在其中\s]")
