@@ -24,3 +24,15 @@ def test_the_asked_kind_is_taken_when_both_are_stated():
     p = _passage("全年行政机关负责人出庭应诉6次，出庭应诉率达100%。")
     assert extractive.best(analyse("行政机关负责人出庭应诉率是多少？"), [p]).quantity.text == "100%"
     assert extractive.best(analyse("行政机关负责人出庭应诉多少次？"), [p]).quantity.text == "6次"
+
+
+def _idf(term: str) -> float:
+    return float(len(term))  # stand-in: longer words are rarer
+
+
+def test_a_count_of_an_act_at_a_meeting_does_not_count_the_meetings():
+    # 「常务会会前学法8次」 counts study sessions held before the meetings, and its neighbour counts court
+    # appearances: neither says how many meetings there were.
+    p = _passage("全年区政府负责人出庭应诉4件次,区政府常务会会前学法8次。")
+    assert extractive.best(analyse("区政府常务会议一共开了多少次？"), [p], idf=_idf) is None
+    assert extractive.best(analyse("区政府常务会会前学法几次？"), [p], idf=_idf).quantity.text == "8次"

@@ -49,6 +49,9 @@ ROWS = [
                                            "scope.mentions": lambda m: len(m) == 2}),
     ([], "昌平区2024年按时办复的人大代表议案建议和政协提案合计多少件？", {"shape": "aggregate", "aggregate": "sum",
                                                        "parts": lambda p: len(p) == 2}),
+    ([], "西城区2023年区委中心组和区政府常务会的会前学法一共几次？", {"shape": "aggregate", "aggregate": "sum",
+                                                  "parts": lambda p: [x.label for x in p] == [
+                                                      "区委中心组的会前学法", "区政府常务会的会前学法"]}),  # A和B的C
     ([], "通州区2020年发布的红名单比黑名单多出多少家？", {"shape": "aggregate", "aggregate": "difference",
                                            "parts": lambda p: [x.label for x in p] == ["发布的红名单", "黑名单"]}),
     ([], "长子营镇2023年违法行为纳入检查率较上年提升了多少个百分点？", {"shape": "aggregate", "aggregate": "change"}),

@@ -14,6 +14,7 @@ from ..text.script import to_simplified
 from ..text.quantity import Quantity, parse_quantity
 from ..question.metric import Intent
 from ..text.sentences import sentence_spans
+from ..statements.describe import counted_part
 from ..statements.extract import chunk_statements
 from ..statements.score import MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, question_weights, score_statement
 from ..types import Citation, Passage, Statement
@@ -78,6 +79,7 @@ def candidates(intent: Intent, passages: list[Passage], idf: IdfFn | None = None
 def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(),
          idf: IdfFn | None = None, accept: Callable[[Pick], bool] | None = None) -> Pick | None:
     """The best supported number, or None when the passages do not hold the asked fact."""
+    passed_over = False  # a better-scored figure measured an act at the asked thing, not the thing
     for pick in candidates(intent, passages, idf):
         if pick.quantity.start in exclude or (accept is not None and not accept(pick)):
             continue
@@ -85,8 +87,30 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
             return None
         if _other_kind(pick, intent):
             continue  # 「应诉率是多少」 is not answered by 「6次」, nor 「多少件」 by 「48.2%」
+        if _counts_an_occasions_act(pick, intent):
+            passed_over = True
+            continue  # 「常务会议开了几次」 is not answered by 「常务会会前学法6次」
+        if passed_over and not _measures_rarest_word(pick, intent, idf):
+            continue  # nor by its neighbour 「出庭应诉5件次」: after such a miss, the thing itself must be named
         return pick
     return None
+
+
+def _measures_rarest_word(pick: Pick, intent: Intent, idf: IdfFn | None) -> bool:
+    """The figure's measured thing holds the question's most specific word (or a two-character piece of it)."""
+    words = [t for t in intent.terms if len(t) >= 2]
+    if not words or idf is None:
+        return True
+    rarest = max(words, key=lambda t: (idf(t) or 0.0, len(t)))
+    thing = to_simplified(pick.statement.measures)
+    return any(rarest[i:i + 2] in thing for i in range(len(rarest) - 1))
+
+
+def _counts_an_occasions_act(pick: Pick, intent: Intent) -> bool:
+    """The figure counts an act done at an occasion (会前学法) and the question names only the occasion."""
+    thing = to_simplified(pick.statement.measures)
+    counted = counted_part(thing)
+    return counted != thing and not any(t in counted or counted in t for t in intent.terms)
 
 
 def _other_kind(pick: Pick, intent: Intent) -> bool:

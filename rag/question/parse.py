@@ -367,8 +367,12 @@ def _items(content: str, how: str) -> tuple[Part, ...]:
         m = re.match(r"(.+?)(?:大约|大概|约)?(?:是|为|相当于)(.+?)的?(?:多少|几)倍", content)
         pieces = [m.group(1), m.group(2)] if m else []
     else:
-        body = vocab.SUM.sub("", re.split(r"(?:是|有|共)?(?:多少|几)", content)[0])
+        body = vocab.SUM.sub("", re.split(r"(?:是|有|一共|总共|共)?(?:多少|几)", content)[0])
         pieces = [p for p in re.split(r"和|与|及|以及|、|加上|跟", body) if len(p.strip(" 的，,")) >= 2]
+        shared = pieces[-1].rsplit("的", 1) if pieces and "的" in pieces[-1] else []
+        if len(shared) == 2 and len(shared[1].strip()) >= 2 and not any("的" in p for p in pieces[:-1]):
+            # 「中心组和常务会的会前学法加起来」: the thing after 的 is each item's (中心组的会前学法).
+            pieces = [f"{p.strip()}的{shared[1].strip()}" for p in pieces[:-1]] + pieces[-1:]
     pieces = [p.strip(" 的，,") for p in pieces]
     if len(pieces) < 2 or not all(metric_terms(p) for p in pieces):
         return ()

@@ -512,3 +512,9 @@ def _strip_leading_verbs(text: str) -> str:
             break
         toks.pop(0)
     return "".join(w for w, _ in toks)
+
+
+def counted_part(measures: str) -> str:
+    """What a measured thing counts: the act after an occasion (「区政府常务会会前学法」 → 学法), else all of it."""
+    cut = max((measures.rfind(w) + len(w) for w in rules.OCCASION_MARKERS if w in measures), default=0)
+    return measures[cut:] if len(measures) - cut >= 2 else measures

@@ -39,6 +39,9 @@ ACTOR_WORDS = ("区里", "县里", "市里", "镇里", "省里", "街道里", "�
 ADMIN_UNITS = frozenset("村 镇 乡 县 市 区 省 州 旗 盟".split())
 # 「各类法治讲座」: words before a thing that say it has kinds, not what it is.
 EACH_WORDS = ("各类", "各项", "各种")
+# Words that make what stands before them the occasion of an act (「常务会会前学法6次」 counts the study
+# sessions, not the meetings): a figure so measured answers only a question that names the act.
+OCCASION_MARKERS = ("会前", "会上", "会后", "会中", "期间", "前夕")
 # A modifier before 的 this long is a clause of its own (who did what), not a kind of the thing.
 LONG_MODIFIER = 8
 # Prepositions that end a subject (「…专题由我市在全国首先推出」「…试点在怀化等地持续推进」).
