@@ -36,3 +36,11 @@ def test_a_count_of_an_act_at_a_meeting_does_not_count_the_meetings():
     p = _passage("全年区政府负责人出庭应诉4件次,区政府常务会会前学法8次。")
     assert extractive.best(analyse("区政府常务会议一共开了多少次？"), [p], idf=_idf) is None
     assert extractive.best(analyse("区政府常务会会前学法几次？"), [p], idf=_idf).quantity.text == "8次"
+
+
+def test_a_count_of_what_a_meeting_studied_does_not_count_the_meetings():
+    p = _passage("县政府常务会议专题研究法治政府建设工作5次。")
+    assert extractive.best(analyse("县政府常务会议一共召开了多少次？"), [p], idf=_idf) is None
+    assert extractive.best(analyse("县政府常务会议专题研究法治工作几次？"), [p], idf=_idf).quantity.text == "5次"
+    held = _passage("全年召开县政府常务会议24次，专题研究法治政府建设工作5次。")
+    assert extractive.best(analyse("县政府常务会议一共召开了多少次？"), [held], idf=_idf).quantity.text == "24次"

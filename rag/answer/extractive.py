@@ -14,7 +14,7 @@ from ..text.script import to_simplified
 from ..text.quantity import Quantity, parse_quantity
 from ..question.metric import Intent
 from ..text.sentences import sentence_spans
-from ..statements.describe import counted_part
+from ..statements.describe import counted_act
 from ..statements.extract import chunk_statements
 from ..statements.score import MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, question_weights, score_statement
 from ..types import Citation, Passage, Statement
@@ -108,9 +108,8 @@ def _measures_rarest_word(pick: Pick, intent: Intent, idf: IdfFn | None) -> bool
 
 def _counts_an_occasions_act(pick: Pick, intent: Intent) -> bool:
     """The figure counts an act done at an occasion (会前学法) and the question names only the occasion."""
-    thing = to_simplified(pick.statement.measures)
-    counted = counted_part(thing)
-    return counted != thing and not any(t in counted or counted in t for t in intent.terms)
+    act = counted_act(to_simplified(pick.statement.measures))
+    return bool(act) and not any(act in t or t in act for t in intent.terms if len(t) >= 2)
 
 
 def _other_kind(pick: Pick, intent: Intent) -> bool:

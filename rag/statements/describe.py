@@ -514,7 +514,12 @@ def _strip_leading_verbs(text: str) -> str:
     return "".join(w for w, _ in toks)
 
 
-def counted_part(measures: str) -> str:
-    """What a measured thing counts: the act after an occasion (「区政府常务会会前学法」 → 学法), else all of it."""
-    cut = max((measures.rfind(w) + len(w) for w in rules.OCCASION_MARKERS if w in measures), default=0)
-    return measures[cut:] if len(measures) - cut >= 2 else measures
+def counted_act(measures: str) -> str:
+    """The act a measured thing counts when it names an occasion first: 「区政府常务会会前学法」 → 学法,
+    「常务会议专题研究法治工作」 → 研究; "" when it names no occasion."""
+    acts = [(m.start(1), m.group(1)) for m in rules.MEETING_ACT.finditer(measures)]
+    for w in rules.OCCASION_MARKERS:
+        at = measures.rfind(w)
+        if at >= 0 and len(measures) - at - len(w) >= 2:
+            acts.append((at + len(w), measures[at + len(w):]))
+    return max(acts)[1] if acts else ""
