@@ -40,6 +40,10 @@ def _act(sentence: str, **kw):
     ("办事时限压缩86个工作日。", "86个工作日", "办事时限"),  # the reduction verb is the act
     ("全镇2100余名党员实现学法考试全覆盖。", "2100余名", "党员"),  # 实现 is the predicate, not a modifier
     ("仍有2个村尚未配备法律顾问。", "2个", "村"),  # a negation ends the phrase
+    ("企业办事跑动减少48次。", "48次", "企业办事跑动"),  # the subject before its verb
+    ("普法讲座、培训和宣讲会共举办260余场。", "260余场", "普法讲座、培训和宣讲会"),  # a list as the subject
+    ("审批时限压缩120个工作日。", "120个工作日", "审批时限"),  # 审批 modifies the subject of 压缩
+    ("线上学法参与人数达2.3万人。", "2.3万人", "线上学法参与人数"),  # a count's name holds its verb
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures

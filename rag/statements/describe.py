@@ -37,7 +37,7 @@ def _is_nounish(word: str, flag: str) -> bool:
 _STOP_TAGS = ("p", "m", "t", "u", "c", "r", "y", "e", "o", "w")
 _ADVERBS = frozenset("共 共计 合计 总计 累计 已 已经 均 全部 先后 分别 又 再 还 也 都 仍 共有 全年 年内 今年 当年 同时 此外 另外 "
                      "目前 现 现有 其中 新 新增 首批 第一批 直接 持续 不断 进一步 逐步 积极 主动 依法 严格 "
-                     "尚未 未 没有 仍未 暂未 均未 尚".split())
+                     "尚未 未 没有 仍未 暂未 均未 尚 连续".split())
 _KEEP_IN_PHRASE = frozenset(("其他", "各类", "各项", "各级"))
 _TRAILING_ADVERBS = frozenset("仍 仍然 已 已经 均 都 也 还 又 再 尚 才 就 将 已达".split())
 
@@ -137,8 +137,14 @@ def noun_before(lead: str) -> tuple[str, str]:
         if not phrase and (w in _ADVERBS or w in _TRAILING_ADVERBS):
             continue  # 「…合格率仍低于90%」「…事项已达1064项」: an adverb between the thing and its figure
         if w in _ACT_VERBS and not f.startswith("vn") and not (phrase and phrase[-1].endswith(rules.RATE_ENDS)):
-            act = w
-            break
+            if act and phrase and w not in _PREDICATE_VERBS:
+                phrase.insert(0, w)  # 「办理时限压缩…」: before the subject's own verb, a verb modifies it
+                continue
+            if phrase or act:
+                act = act or w
+                break
+            act = w  # 「群众跑动减少136次」「…报告会共举办3530余场」: the verb, then its subject before it
+            continue
         if phrase and (w in ("等", "其他", "、", "和", "及", "与") or (f.startswith("q") and _TOKEN_NOUN.match(w))):
             phrase.insert(0, w)  # 「公共服务等其他事项」「其他类事项」
             continue

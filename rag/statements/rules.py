@@ -98,8 +98,9 @@ BOUND_WORDS = ("不低于", "不高于", "不少于", "不超过", "低于", "�
 REACH_VERB = re.compile(r"(?:压减|压缩|缩减|减少|降低|下降|扩展|扩大|增加|增长|提升|提高|上升|延伸|拓展|覆盖|缩短)(?:到|至)$")
 TARGET_YEAR = re.compile(r"(?:到|至|力争|确保|预计)\s*((?:19|20)\d{2})\s*年")
 
-# A rate's name holds its verbs (「出庭应诉率」「网上办理率」): the words before 率 are not the act.
-RATE_ENDS = ("率", "比例", "占比", "比重")
+# A rate's or a count's name holds its verbs (「出庭应诉率」「网上办理率」「参与人数」): the words before
+# them are not the act.
+RATE_ENDS = ("率", "比例", "占比", "比重", "人数", "次数", "件数", "户数", "数量")
 # Words that name no thing: a measured phrase of only these borrows the previous figure's thing.
 BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降低|上升|均为|均|分别|为|是|达到|达|共计|共|约|率|全区|全镇|全市"
                   r"|排名第|排名|位列|参与人次|人次|满意|启动|占比|比例|比重|[，,、：:的了和及与在其中\s]")
