@@ -44,6 +44,7 @@ def _act(sentence: str, **kw):
     ("普法讲座、培训和宣讲会共举办260余场。", "260余场", "普法讲座、培训和宣讲会"),  # a list as the subject
     ("审批时限压缩120个工作日。", "120个工作日", "审批时限"),  # 审批 modifies the subject of 压缩
     ("线上学法参与人数达2.3万人。", "2.3万人", "线上学法参与人数"),  # a count's name holds its verb
+    ("法治督察覆盖3市5县。", "5县", "县"),  # a place level as the unit is the thing counted
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures

@@ -214,6 +214,8 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
         if 2 <= len(rest) <= 24 and (not before or _ends_in_adverb(nw.lead)):
             return rest, act
     before = _without_each(before)
+    if q.unit in rules.ADMIN_UNITS and not after:
+        return q.unit, act  # 「覆盖2市4县」: the unit is the thing counted
     if after and not nw.lead.rstrip().endswith("等"):
         return after, act
     if after:
