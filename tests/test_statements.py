@@ -62,6 +62,9 @@ def test_measured_thing(sentence, as_written, measures):
     ("共办理行政应诉案件58件,其中胜诉49件。", "58件", "total"),
     ("共办理行政应诉案件58件,其中胜诉49件。", "49件", "part"),
     ("全年开展普法讲座120场。", "120场", "plain"),
+    ("考核指标由原来的48项精简至15项。", "48项", "from"),  # 由 + what the base was + 的
+    ("考核指标由原来的48项精简至15项。", "15项", "to"),
+    ("镇级保留的审批事项已压减到62项。", "62项", "to"),  # a verb of reaching
 ])
 def test_frame(sentence, as_written, frame):
     assert _figure(sentence, as_written).frame == frame
@@ -113,6 +116,16 @@ def test_a_zero_verb_counts_the_subject():
     # 「…案件全年无一宗败诉」: what never lost is the cases, not 败诉.
     zero = [s for s in _statements("以县政府为被告的行政诉讼案件全年无一宗败诉。") if s.polarity == "zero"]
     assert zero and zero[0].measures.endswith("行政诉讼案件")
+
+
+@pytest.mark.parametrize("sentence,as_written,status", [
+    ("另有2个项目获推荐,参加全省示范项目申报。", "2个", "preparing"),  # nominated, not yet awarded
+    ("综合执法改革试点已扩展到5个乡镇。", "5个", "exploring"),  # a pilot's reach is a trial's
+    ("到2027年,全县行政复议纠错率保持在10%以下。", "10%", "target"),
+])
+def test_figure_status(sentence, as_written, status):
+    kind = "下一年安排" if sentence.startswith("到") else "成效"
+    assert _figure(sentence, as_written, kind=kind).status == status
 
 
 def test_plan_section_is_planned():

@@ -245,21 +245,23 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
     q = nw.quantity
     before = sentence[max(0, q.start - 2):q.start]
     nxt = words[k + 1].quantity if k + 1 < len(words) else None
-    if nxt is not None and any(before.endswith(w) for w in rules.FROM_WORDS):
+    if nxt is not None and (any(before.endswith(w) for w in rules.FROM_WORDS)
+                            or rules.FROM_OF.search(sentence[max(0, q.start - 7):q.start])):
         between = sentence[q.end:nxt.start].strip()
         if re.fullmatch(r"[\u4e00-\u9fff]{0,4}(至|到|为)", between):
             return "from"
     if k and words[k - 1].quantity.end <= q.start:
         prev = words[k - 1].quantity
         between = sentence[prev.end:q.start].strip()
-        if re.fullmatch(r"[\u4e00-\u9fff]{0,4}(至|到)", between) and any(
-                sentence[max(0, prev.start - 2):prev.start].endswith(w) for w in rules.FROM_WORDS):
+        if re.fullmatch(r"[\u4e00-\u9fff]{0,4}(至|到)", between) and (any(
+                sentence[max(0, prev.start - 2):prev.start].endswith(w) for w in rules.FROM_WORDS)
+                or rules.FROM_OF.search(sentence[max(0, prev.start - 7):prev.start])):
             return "to"
     lead = sentence[:q.start]
     clause = lead[_clause_start(lead):]
     tail = clause.rstrip("了约近 ")
     if any(tail.endswith(w) for w in rules.TO_WORDS if w not in ("达到", "到")) and not tail.endswith("截至") \
-            or re.search(r"(调整|优化|压缩|整合|合并|精简|改革)后(为|达到?|共)?$", tail):
+            or re.search(r"(调整|优化|压缩|整合|合并|精简|改革)后(为|达到?|共)?$", tail) or rules.REACH_VERB.search(tail):
         return "to"
     if nw.respective:
         verb = _respective_verb(sentence, q.start)
@@ -344,11 +346,24 @@ def status_of(text_before: str, kind: str) -> tuple[str, str]:
     return status, word
 
 
-def figure_status(sentence: str, q_start: int, kind: str) -> tuple[str, str]:
-    """A figure's status: its clause's status words; a stated count with no such word is done."""
+def figure_status(sentence: str, q_start: int, kind: str, q_end: int | None = None) -> tuple[str, str]:
+    """A figure's status: its clause's status words; a stated count with no such word is done.
+
+    What the rest of its clause says happened to the counted thing can hold it back (「1个项目获推荐」
+    「5个项目经择优推荐」: nominated, not yet awarded), and a pilot's reach is a trial's (「试点已扩展到3市」)."""
     lead = sentence[:q_start]
     clause = lead[_clause_start(lead):]
     status, word = status_of(clause, kind)
+    if q_end is not None:
+        rest = _BREAK.split(sentence[q_end:], maxsplit=1)[0]
+        held = [(at, w) for at, w in _status_words(rest)
+                if _status_named(w) in ("preparing", "exploring", "planned", "target")]
+        if held:
+            return _status_named(held[0][1]), held[0][1]
+    if status in ("ongoing", "done") and word in (*rules.DONE_MARKERS, "") + tuple(
+            w for st, ws in rules.STATUS_WORDS if st == "ongoing" for w in ws) \
+            and any(t in clause for t in rules.TRIAL_THINGS):
+        return "exploring", word
     if status == "ongoing":
         return "done", word  # 「推进…完成8座」「持续开展…300余场次」: the count itself was done
     if status == "done" or not word:
@@ -357,6 +372,10 @@ def figure_status(sentence: str, q_start: int, kind: str) -> tuple[str, str]:
         if s2 in ("planned", "target"):
             return s2, w2
     return status, word
+
+
+def _status_named(word: str) -> str:
+    return next(st for st, ws in rules.STATUS_WORDS if word in ws)
 
 
 def scope_of(text_before: str) -> str:

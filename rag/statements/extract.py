@@ -101,7 +101,9 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
         if frame in ("to", "delta") and not thing:
             thing = previous_thing
         previous_thing = thing or previous_thing
-        status, word = describe.figure_status(sentence, q.start, kind)
+        status, word = describe.figure_status(sentence, q.start, kind, q.end)
+        if period == "target" and status == "planned" and rules.TARGET_YEAR.search(sentence[:q.start]):
+            status = "target"  # 「到2025年…保持在100%」: a figure for a target year is a target
         polarity = "zero" if q.value == 0 else "positive"
         out.append(Statement(
             **common, year=for_year, metric=metric, metric_simplified=to_simplified(metric), value=q.value,

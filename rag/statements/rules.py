@@ -11,6 +11,7 @@ import re
 # only breaks ties within one word position (longest first is applied by the reader).
 STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("exploring", ("探索建立", "探索建设", "探索推行", "探索开展", "探索实施", "探索构建", "探索推进", "探索", "试点推行",
+                   "试点开展",
                    "开展试点", "先行先试", "尝试", "试行")),
     ("preparing", ("创建迎检", "迎检", "筹备", "筹建", "筹划", "谋划", "申报", "争创", "积极创建", "创建", "启动建设",
                    "被推荐", "获推荐", "推荐参加", "推荐申报", "择优推荐",
@@ -63,6 +64,8 @@ ZERO_AFTER = re.compile(r"^(?:[0０零〇]\s*(?:件|起|宗|例|人|次|家|个|
 
 # Frames: how a figure stands to the others in its sentence.
 FROM_WORDS = ("由", "从")
+# 「由原来的62项压缩至13项」「由上年的84.4%提升至…」: the from-word, then what the base was, then 的.
+FROM_OF = re.compile(r"[由从][\u4e00-\u9fff]{1,4}的$")
 TO_WORDS = ("提升至", "提高至", "提升到", "提高到", "增加至", "增加到", "增长至", "增长到", "上升至", "上升到", "减少至",
             "减少到", "降低至", "降低到", "下降至", "下降到", "降至", "压缩至", "压缩到", "缩短至", "缩短到", "减至", "增至",
             "升至", "扩大至", "扩大到", "达到", "至", "到")
