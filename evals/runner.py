@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, TextIO
 
+from rag import Conversation
 from rag.errors import ConfigError, RagError
 
 from . import report
@@ -120,9 +121,17 @@ class EvalResult:
 
 
 def _ask(assistant, question: str, mode: str, history: list[str] | None = None) -> dict:
-    turns = [{"role": "user", "content": h} for h in history or []]
+    """The question asked as a user asks it in the chat: each earlier question first, in one conversation
+    that keeps every answer (what it understood and what it quoted), then this one."""
     try:
-        return assistant.ask(question, history=turns, mode=mode).as_dict()
+        conversation = Conversation()
+        for earlier in history or []:
+            try:
+                before = assistant.ask(earlier, history=conversation, mode=mode)
+                conversation = conversation.then(earlier, before.query, before.text, before.citations)
+            except RagError:
+                conversation = conversation.then(earlier, None, "")
+        return assistant.ask(question, history=conversation, mode=mode).as_dict()
     except RagError as exc:  # e.g. QuestionError: scored as an unanswered question
         return {"answer": f"错误：{exc}", "answered": False, "citations": []}
 

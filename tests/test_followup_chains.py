@@ -16,7 +16,7 @@ def chain(world, *questions):
         pq = parser.parse(q, conversation)
         ans = extractive_answer(pq, ctx)
         out.append((pq, ans))
-        conversation = conversation.then(q, pq, ans.text)
+        conversation = conversation.then(q, pq, ans.text, ans.citations)
     return out
 
 
@@ -105,3 +105,17 @@ def test_a_question_naming_its_own_places_is_not_a_follow_up_over_earlier_answer
     *_, (pq, _) = chain(world, "昌平区2024年共接收行政复议申请多少件？", "恩阳区呢？",
                         "西城区和通州区这两个区哪个行政复议案件更多？")
     assert not pq.operands and {"西城区", "通州区"} <= set(pq.scope.regions)
+
+
+def test_a_new_thing_of_the_same_place_is_looked_for_first_where_the_last_answer_quoted(world):
+    # 「涉及几个执法单位？」 after the case files reviewed: the units of that sentence (9个), not the units of
+    # another sentence of the report that also counts 执法单位.
+    (first, a1), (pq, ans) = chain(world, "恩阳区2024年评查了多少本行政执法案卷？", "涉及几个执法单位？")
+    assert a1.text.startswith("100本")
+    assert pq.near == tuple((c.doc_id, c.start, c.end) for c in a1.citations)
+    assert ans.text.startswith("9个") and ans.citations[0].start == a1.citations[0].start
+
+
+def test_a_follow_up_naming_its_own_place_does_not_look_near_the_last_answer(world):
+    _, (pq, _) = chain(world, "恩阳区2024年评查了多少本行政执法案卷？", "昌平区2024年抽查了多少卷行政处罚案件？")
+    assert pq.near == ()

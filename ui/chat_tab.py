@@ -99,7 +99,7 @@ def chat_tab(gr, assistant, saved, *, concurrency: int = DEFAULT_CONCURRENCY):
             if final is None:
                 raise RuntimeError("ask_stream yielded nothing")
             reply = format_answer_html(final, None, [notice], question=question)
-            after = previous.then(question, final.query, final.text)
+            after = previous.then(question, final.query, final.text, final.citations)
         except RagError as exc:  # user-readable by design
             log.warning("question %r: %s", question[:80], exc)
             reply, after = format_error_html(str(exc)), previous.then(question, None, "")

@@ -20,8 +20,18 @@ class AnswerContext:
         return self.retriever.idf
 
     def search(self, pq, k: int | None = None) -> list[Passage]:
-        """The question's passages: its scope, its content words, the report part it asks about."""
-        return self.retriever.search(pq.resolved, k or self.top_k, scope=pq.scope, kind=pq.kind).passages
+        """The question's passages: its scope, its content words, the report part it asks about; for a
+        follow-up about the last answer's sentences (`pq.near`), the passages holding them too."""
+        found = self.retriever.search(pq.resolved, k or self.top_k, scope=pq.scope, kind=pq.kind).passages
+        if not pq.near:
+            return found
+        index = self.retriever.index
+        top = max((p.score for p in found), default=1.0)
+        held = {(p.chunk.doc_id, p.chunk.start) for p in found}
+        extra = [Passage(c, index.titles.get(c.doc_id, ""), top) for c in index.chunks
+                 if any(c.doc_id == d and c.start <= a < c.end for d, a, _ in pq.near)
+                 and (c.doc_id, c.start) not in held]
+        return found + extra
 
     def search_docs(self, pq, docs, k: int | None = None) -> list[Passage]:
         """Passages of the given reports only, ranked by the question's content words."""

@@ -58,8 +58,13 @@ class Pick:
                         c.text)
 
 
-def candidates(intent: Intent, passages: list[Passage], idf: IdfFn | None = None) -> list[Pick]:
-    """Every figure the passages state, scored for the question, best first."""
+NEAR_BONUS = 1.0  # a figure in a sentence the last answer quoted, for a follow-up about it
+
+
+def candidates(intent: Intent, passages: list[Passage], idf: IdfFn | None = None,
+               near: tuple[tuple[str, int, int], ...] = ()) -> list[Pick]:
+    """Every figure the passages state, scored for the question, best first; `near`: the spans the last
+    answer quoted (a follow-up that names a new thing of the same place asks about them first)."""
     weights, plain = question_weights(intent, idf)  # plain: is the metric there at all, focus aside
     skip = tuple(sorted(set(intent.numbers)))
     top = max((p.score for p in passages), default=1.0) or 1.0
@@ -71,16 +76,19 @@ def candidates(intent: Intent, passages: list[Passage], idf: IdfFn | None = None
             if st.value is None or not st.as_written:
                 continue  # an act with no figure: read by yes/no answers, not here
             score, support = score_statement(st, intent, weights, plain, passage.score / top, rank, intent.measures)
+            if near and any(st.doc_id == d and a <= st.value_start < b for d, a, b in near):
+                score += NEAR_BONUS
             picks.append(Pick(st, passage, score, support))
     picks.sort(key=lambda p: -p.score)
     return picks
 
 
 def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(),
-         idf: IdfFn | None = None, accept: Callable[[Pick], bool] | None = None) -> Pick | None:
+         idf: IdfFn | None = None, accept: Callable[[Pick], bool] | None = None,
+         near: tuple[tuple[str, int, int], ...] = ()) -> Pick | None:
     """The best supported number, or None when the passages do not hold the asked fact."""
     passed_over = False  # a better-scored figure measured an act at the asked thing, not the thing
-    for pick in candidates(intent, passages, idf):
+    for pick in candidates(intent, passages, idf, near):
         if pick.quantity.start in exclude or (accept is not None and not accept(pick)):
             continue
         if pick.support < MIN_SUPPORT or pick.score < MIN_SCORE:

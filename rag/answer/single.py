@@ -15,9 +15,10 @@ def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, 
     the year before (and otherwise only when the report gives no figure of its own year)."""
     metric = metric or pq.metric
     if pq.period == "previous":
-        return extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=_previous)
-    pick = extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=lambda p: not _previous(p))
-    return pick or extractive.best(metric, passages, exclude=exclude, idf=ctx.idf)
+        return extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=_previous, near=pq.near)
+    pick = extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=lambda p: not _previous(p),
+                           near=pq.near)
+    return pick or extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, near=pq.near)
 
 
 def _previous(pick) -> bool:

@@ -22,6 +22,7 @@ class Turn:
     question: str
     query: object | None = None  # the turn's ParsedQuestion, once parsed
     answer: str = ""
+    cited: tuple[tuple[str, int, int], ...] = ()  # (doc_id, start, end) of each passage the answer quoted
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,10 @@ class Conversation:
     def user_turns(self) -> tuple[str, ...]:
         return tuple(t.question for t in self.turns)
 
-    def then(self, question: str, query, answer: str) -> "Conversation":
-        """This conversation with one more turn."""
-        return Conversation(self.turns + (Turn(question, query, answer),))
+    def then(self, question: str, query, answer: str, citations=()) -> "Conversation":
+        """This conversation with one more turn (`citations`: the answer's, so a follow-up can look there first)."""
+        cited = tuple((c.doc_id, c.start, c.end) for c in citations)
+        return Conversation(self.turns + (Turn(question, query, answer, cited),))
 
     def before_last(self) -> "Conversation":
         """Without its last turn (the answer is asked again, or the question taken back)."""

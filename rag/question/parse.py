@@ -84,6 +84,8 @@ class ParsedQuestion:
     operands: tuple["ParsedQuestion", ...] = ()  # a follow-up over earlier answers (「这两个加起来」): the
     # earlier queries it computes over, each answered as it was asked
     carried: tuple[str, ...] = ()  # what came from earlier turns: place, year, metric
+    near: tuple[tuple[str, int, int], ...] = ()  # (doc_id, start, end) the last answer quoted: a follow-up
+    # that keeps its place and asks a new thing (「涉及几个执法单位？」) is most likely about those sentences
     rewrites: tuple[tuple[str, str], ...] = ()  # (as written, read as): pinyin, typos
     notices: tuple[str, ...] = field(default=())
 
@@ -120,13 +122,17 @@ class QuestionParser:
     def parse(self, question: str, history=None, doc_ids: list[str] | None = None) -> ParsedQuestion:
         """`history`: a Conversation (its turns' queries are used as they are) or chat messages."""
         earlier: list[ParsedQuestion] = []
-        for turn in Conversation.from_history(history).turns:
+        turns = Conversation.from_history(history).turns
+        for turn in turns:
             query = turn.query if isinstance(turn.query, ParsedQuestion) else None
             try:
                 earlier.append(query or self._parse_turn(turn.question, earlier, doc_ids))
             except QuestionError:
                 continue  # an earlier turn with nothing to ask (「？？」) carries nothing
-        return self._parse_turn(question, earlier, doc_ids)
+        pq = self._parse_turn(question, earlier, doc_ids)
+        if turns and turns[-1].cited and "place" in pq.carried and "metric" not in pq.carried:
+            pq = replace(pq, near=turns[-1].cited)
+        return pq
 
     def _parse_turn(self, question: str, earlier: list[ParsedQuestion], doc_ids) -> ParsedQuestion:
         text, notice = clean_question_with_notice(question)
