@@ -119,3 +119,15 @@ def test_a_new_thing_of_the_same_place_is_looked_for_first_where_the_last_answer
 def test_a_follow_up_naming_its_own_place_does_not_look_near_the_last_answer(world):
     _, (pq, _) = chain(world, "恩阳区2024年评查了多少本行政执法案卷？", "昌平区2024年抽查了多少卷行政处罚案件？")
     assert pq.near == ()
+
+
+def test_english_computed_answers_lead_in_english_and_quote_in_chinese(world):
+    from .test_answer_shapes import ask
+
+    _, compared = ask(world, "Which had more administrative reconsideration cases, Changping or Enyang?")
+    lead = compared.text.split("\n")[0]
+    assert lead.startswith("昌平区 has more: ") and "note: they count different things" in lead
+    assert not any(w in lead for w in ("更多", "注意", "所计"))
+    assert "「" in compared.text  # the reports' own words, quoted
+    _, ranked = ask(world, "Which place had the most administrative reconsideration cases?")
+    assert " has the most: " in ranked.text.split("\n")[0] and "最多" not in ranked.text

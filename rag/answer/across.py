@@ -13,7 +13,7 @@ from ..types import Answer, Citation
 from . import extractive
 from .context import AnswerContext
 from .single import value_pick
-from .wording import evidence_line, fmt_number, place_year, say
+from .wording import evidence_line, fmt_number, joined, place_year, say
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,18 @@ def figure_of(place: str, year: int | None, pick) -> Figure:
                   pick.statement.measures)
 
 
-def measures_note(figures: list[Figure]) -> str:
+def measures_note(figures: list[Figure], lang: str = "zh") -> str:
     """「（注意：所计的对象不同：昌平区为行政复议申请，恩阳区为行政复议案件）」 when the places' figures count
     different things (接收申请 beside 办理案件): said, never silently combined. "" when alike or unknown."""
     things = [(f.place, f.measures) for f in figures if f.measures]
     if len(things) < 2 or all(a in b or b in a for (_, a) in things for (_, b) in things):
         return ""
-    return "（注意：所计的对象不同：" + "，".join(f"{p}为{m}" for p, m in things) + "）"
+    sep = "，" if lang != "en" else "; "
+    return say("other_things", lang, things=sep.join(say("thing_is", lang, place=p, thing=m) for p, m in things))
+
+
+def _stop(lang: str) -> str:
+    return "。" if lang != "en" else "."
 
 
 def _comparable(a: Figure, b: Figure) -> bool:
@@ -91,7 +96,7 @@ def _word(pq: ParsedQuestion, less: bool) -> str:
 
 
 def _none_found(pq: ParsedQuestion, missing: list[str]) -> Answer:
-    return Answer(pq.text, f"{say('not_found', pq.language)}{'、'.join(missing)}与此问题对应的数字。", False, [],
+    return Answer(pq.text, say("no_figure_for", pq.language, places=joined(missing, pq.language)), False, [],
                   "extractive")
 
 
@@ -101,33 +106,35 @@ def compare_answer(pq: ParsedQuestion, ctx: AnswerContext, figures=None) -> Answ
     if not found:
         return _none_found(pq, missing)
     citations, lines, marked = _cite(found, pq.language)
-    stated = "，".join(f"{f.place}{m}" for f, m in zip(found, marked))
+    stated = ("，" if pq.language != "en" else ", ").join(f"{f.place}{m}" for f, m in zip(found, marked))
     lead, answered = stated, True
     if pq.metric.compare and missing:
-        lead, answered = f"无法比较：报告中未找到{'、'.join(missing)}的对应数字。已找到：{stated}", False
+        lead, answered = say("no_compare", pq.language, places=joined(missing, pq.language), found=stated), False
     elif pq.metric.compare and len(found) >= 2:
         lead = comparison_lead(pq, found, stated)
-    text = lead + measures_note(found) + "。\n" + "\n".join(lines)
+    text = lead + measures_note(found, pq.language) + _stop(pq.language) + "\n" + "\n".join(lines)
     if missing and not pq.metric.compare:
-        text += f"\n报告中未找到{'、'.join(missing)}的对应数字。"
+        text += "\n" + say("no_figure_also", pq.language, places=joined(missing, pq.language))
     return Answer(pq.text, text, answered, citations, "extractive", chart=tuple(f.chart_row() for f in found))
 
 
 def comparison_lead(pq: ParsedQuestion, found: list[Figure], stated: str) -> str:
     """The comparison, computed here; numbers of different kinds (a % and a count) are not ranked."""
+    lang = pq.language
     if len({f.is_percent for f in found}) > 1:
-        return f"两者口径不同（比例与数量），无法直接比较：{stated}"
+        return say("kinds_differ", lang, stated=stated)
     ordered = sorted(found, key=lambda f: f.value, reverse=not pq.metric.prefer_less)
     a, b = ordered[0], ordered[1]
     if a.value == b.value:
-        return f"两者相同：{stated}"
-    word = _word(pq, pq.metric.prefer_less).replace("最", "更")
-    lead = f"{a.place}{word}：{stated}"
+        return say("same", lang, stated=stated)
+    less = pq.metric.prefer_less
+    word = say(("lower" if less else "higher") if pq.asks_rate else ("fewer" if less else "more"), lang)
+    lead = say("winner", lang, place=a.place, word=word, stated=stated)
     if pq.metric.difference and a.unit == b.unit:
-        unit = "个百分点" if a.is_percent else a.unit
-        lead += f"，相差{fmt_number(abs(a.value - b.value))}{unit}"
+        unit = ("个百分点" if lang != "en" else " percentage points") if a.is_percent else a.unit
+        lead += say("gap", lang, gap=f"{fmt_number(abs(a.value - b.value))}{unit}")
     if a.unit != b.unit:
-        lead += "（两份报告的统计口径或单位不同，比较仅供参考）"
+        lead += say("measure_differs", lang)
     return lead
 
 
@@ -139,18 +146,19 @@ def sum_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     parts = " + ".join(f"{f.place}{m}" for f, m in zip(found, marked))
     chart = tuple(f.chart_row() for f in found)
     if missing:
-        text = f"无法合计：报告中未找到{'、'.join(missing)}的对应数字。已找到：{parts}。\n" + "\n".join(lines)
+        text = say("no_sum", pq.language, places=joined(missing, pq.language), found=parts) + "\n" + "\n".join(lines)
         return Answer(pq.text, text, False, citations, "extractive", chart=chart)
     if not all(_comparable(found[0], f) for f in found[1:]) or found[0].is_percent:
-        text = f"各报告的数字口径不同（或为比例），不能直接相加：{parts}。\n" + "\n".join(lines)
+        text = say("no_add", pq.language, parts=parts) + "\n" + "\n".join(lines)
         return Answer(pq.text, text, True, citations, "extractive", chart=chart)
     total = sum(f.value for f in found)
     unit = found[0].unit if found[0].unit != "元" else "元"
     lead = f"{say('total', pq.language)}{fmt_number(total)}{unit}：{parts}"
     if any(f.as_written.endswith(("余件", "多件")) or "余" in f.as_written for f in found):
-        lead += "（含约数，合计为约数）"
-    lead += measures_note(found)
-    return Answer(pq.text, lead + "。\n" + "\n".join(lines), True, citations, "extractive", chart=chart)
+        lead += say("approx_total", pq.language)
+    lead += measures_note(found, pq.language)
+    return Answer(pq.text, lead + _stop(pq.language) + "\n" + "\n".join(lines), True, citations, "extractive",
+                  chart=chart)
 
 
 def rank_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
@@ -168,7 +176,7 @@ def rank_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     unstated = [place_year(entries[m.doc_id].short_region, entries[m.doc_id].year, pq.language)
                 for m in matches if m.statement is None and m.doc_id in entries]
     if not figures:
-        text = f"{say('not_found', pq.language)}「{pq.asked_thing}」的相关数字（查找了{len(docs)}份报告）。"
+        text = say("no_rank", pq.language, thing=pq.asked_thing, n=len(docs))
         return Answer(pq.text, text, False, [], "extractive")
     ref = max(figures, key=lambda x: x[0])[1]
     same = [f for _, f in figures if _same_kind(f, ref)]
@@ -179,19 +187,18 @@ def rank_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     ranked = "；".join(f"{i}. {place_year(f.place, f.year, pq.language)}{m}"
                       for i, (f, m) in enumerate(zip(same, marked), 1))
     if len(same) == 1:
-        lead = f"只有{top.place}的报告写明此项：{marked[0]}" if pq.language != "en" else \
-            f"Only {top.place} states it: {marked[0]}"
+        lead = say("only_one", pq.language, place=top.place, value=marked[0])
     else:
-        lead = f"{top.place}{_word(pq, not pq.descending)}：{marked[0]}" if pq.language != "en" else \
-            f"{top.place} has {_word(pq, not pq.descending)}: {marked[0]}"
-        lead += f"\n{say('ranking', pq.language)}：{ranked}"
+        lead = say("top", pq.language, place=top.place, word=_word(pq, not pq.descending), value=marked[0])
+        lead += f"\n{say('ranking', pq.language)}{'：' if pq.language != 'en' else ': '}{ranked}"
     units = sorted({f.unit for f in same})
     if len(units) > 1:
-        lead += f"\n（各报告的计数单位不同：{'、'.join(u or '无' for u in units)}，排序仅供参考）"
+        lead += "\n" + say("units_rank", pq.language,
+                            units=joined((u or say("no_unit", pq.language) for u in units), pq.language))
     if other:
         lead += "\n" + "；".join(f"{place_year(f.place, f.year, pq.language)}{m}（{say('not_comparable', pq.language)}）"
                                 for f, m in zip(other, marked[len(same):]))
     if unstated:
-        lead += f"\n{say('unstated', pq.language)}：{'、'.join(unstated)}"
+        lead += f"\n{say('unstated', pq.language)}{'：' if pq.language != 'en' else ': '}{joined(unstated, pq.language)}"
     text = lead + "\n" + "\n".join(lines)
     return Answer(pq.text, text, True, citations, "extractive", chart=tuple(f.chart_row() for f in same))

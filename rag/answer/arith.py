@@ -12,7 +12,7 @@ from .across import measures_note, per_place
 from .context import AnswerContext
 from .rates import stated_rate
 from .single import cite_all, refuse_metric, value_pick
-from .wording import fmt_number
+from .wording import fmt_number, joined, say
 
 
 def _round(x: float) -> str:
@@ -23,8 +23,12 @@ def _cannot(pq: ParsedQuestion, what: str, picks, passages) -> Answer:
     if not picks:
         return refuse_metric(pq, passages)
     citations, lines, values = cite_all(picks, pq.language)
-    text = f"无法计算：报告中未找到{what}。已找到：{'，'.join(values)}。\n" + "\n".join(lines)
+    text = say("cannot", pq.language, what=what, found=_list(values, pq.language)) + "\n" + "\n".join(lines)
     return Answer(pq.text, text, False, citations, "extractive")
+
+
+def _list(values: list[str], lang: str) -> str:
+    return ("，" if lang != "en" else ", ").join(values)
 
 
 def ratio_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
@@ -32,8 +36,8 @@ def ratio_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     if len(pq.scope.mentions) >= 2:
         found, missing = per_place(pq, ctx)
         if missing or len(found) < 2:
-            names = "、".join(missing) or "第二个地方"
-            text = f"无法计算倍数：报告中未找到{names}与此对应的数字。"
+            names = joined(missing, pq.language) or say("second_place", pq.language)
+            text = say("no_ratio", pq.language, names=names)
             return Answer(pq.text, text, False, [f.citation for f in found], "extractive")
         a, b = found[0], found[1]
         labels = (a.place, b.place)
@@ -48,7 +52,7 @@ def ratio_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         for part in pq.parts[:2]:
             pick = value_pick(pq, passages, ctx, part.metric, used)
             if pick is None:
-                return _cannot(pq, f"「{part.label}」的数字", [p for _, p in picks], passages)
+                return _cannot(pq, say("figure_of", pq.language, label=part.label), [p for _, p in picks], passages)
             picks.append((part.label, pick))
             used.add(pick.quantity.start)
         if len(picks) < 2:
@@ -58,13 +62,14 @@ def ratio_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         units = tuple(p.quantity.unit for _, p in picks)
         citations, lines, marked = cite_all([p for _, p in picks], pq.language)
     if values[1] == 0:
-        return Answer(pq.text, f"无法计算倍数：{labels[1]}为0。\n" + "\n".join(lines), False, citations, "extractive")
-    note = "" if units[0] == units[1] else "（两者计量单位不同，倍数仅供参考）"
+        return Answer(pq.text, say("ratio_zero", pq.language, label=labels[1]) + "\n" + "\n".join(lines), False,
+                      citations, "extractive")
+    note = "" if units[0] == units[1] else say("units_differ", pq.language)
     if len(pq.scope.mentions) >= 2:
-        note += measures_note([a, b])
+        note += measures_note([a, b], pq.language)
     r = values[0] / values[1]
-    text = (f"约{_round(r)}倍{note}：{labels[0]}{marked[0]} ÷ {labels[1]}{marked[1]} = "
-            f"{fmt_number(values[0])} ÷ {fmt_number(values[1])} ≈ {_round(r)}。\n" + "\n".join(lines))
+    text = say("ratio", pq.language, r=_round(r), note=note, a=f"{labels[0]}{marked[0]}", b=f"{labels[1]}{marked[1]}",
+               x=fmt_number(values[0]), y=fmt_number(values[1])) + "\n" + "\n".join(lines)
     return Answer(pq.text, text, True, citations, "extractive")
 
 
@@ -87,15 +92,15 @@ def share_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     else:
         whole = _whole_of(part, passages, ctx)
     if whole is None:
-        return _cannot(pq, "可作分母的总数", [part], passages)
+        return _cannot(pq, say("whole", pq.language), [part], passages)
     pv, wv = part.quantity.value, whole.quantity.value
     if not wv or part.statement.unit != whole.statement.unit or pv > wv:
-        return _cannot(pq, "与之同口径的总数", [part, whole], passages)
+        return _cannot(pq, say("same_whole", pq.language), [part, whole], passages)
     citations, lines, values = cite_all([part, whole], pq.language)
     share = pv / wv * 100
     label = parts[0].label if parts else ""
-    text = (f"约{_round(share)}%：{label}{values[0]} ÷ 总数{values[1]} = {fmt_number(pv)} ÷ {fmt_number(wv)} "
-            f"≈ {_round(share)}%。\n" + "\n".join(lines))
+    text = say("share", pq.language, s=_round(share), label=label, part=values[0], whole=values[1], x=fmt_number(pv),
+               y=fmt_number(wv)) + "\n" + "\n".join(lines)
     return Answer(pq.text, text, True, citations, "extractive")
 
 
@@ -131,12 +136,12 @@ def average_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     per = pq.parts[1].label
     divisor = _divisor(total, per, passages, ctx)
     if divisor is None:
-        return _cannot(pq, f"「{per}」的数目", [total], passages)
+        return _cannot(pq, say("count_of", pq.language, per=per), [total], passages)
     citations, lines, values = cite_all([total, divisor], pq.language)
     avg = total.quantity.value / divisor.quantity.value
     unit = total.statement.unit
-    text = (f"平均每{per}约{_round(avg)}{unit}：{values[0]} ÷ {values[1]} = {fmt_number(total.quantity.value)} ÷ "
-            f"{fmt_number(divisor.quantity.value)} ≈ {_round(avg)}。\n" + "\n".join(lines))
+    text = say("average", pq.language, per=per, avg=_round(avg), unit=unit, a=values[0], b=values[1],
+               x=fmt_number(total.quantity.value), y=fmt_number(divisor.quantity.value)) + "\n" + "\n".join(lines)
     return Answer(pq.text, text, True, citations, "extractive")
 
 
@@ -163,7 +168,8 @@ def base_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     before = value_pick(pq, passages, ctx)
     if before is not None and before.statement.period == "previous":
         citations, lines, values = cite_all([before], pq.language)
-        return Answer(pq.text, f"{values[0]}（报告写明的上年数字）。\n" + "\n".join(lines), True, citations, "extractive")
+        return Answer(pq.text, say("base_stated", pq.language, value=values[0]) + "\n" + "\n".join(lines), True,
+                      citations, "extractive")
     from dataclasses import replace as _replace
 
     current = value_pick(_replace(pq, period="current"), passages, ctx)
@@ -171,11 +177,11 @@ def base_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         return refuse_metric(pq, passages)
     found = stated_rate(current, passages, ctx.idf)
     if found is None:
-        return _cannot(pq, "上年数字或同比变化率", [current], passages)
+        return _cannot(pq, say("rate_or_before", pq.language), [current], passages)
     citations, lines, values = cite_all([current, found.rate], pq.language)
     sign = "-" if found.down else "+"
     unit = current.statement.unit
-    text = (f"约{fmt_number(round(found.base))}{unit}（推算值，报告未直接写明）：{values[0]} ÷ (1 {sign} {values[1]}) = "
-            f"{fmt_number(current.quantity.value)} ÷ {fmt_number(found.factor)} ≈ {fmt_number(round(found.base, 1))}。\n"
-            + "\n".join(lines))
+    text = say("base", pq.language, base=fmt_number(round(found.base)), unit=unit, a=values[0], sign=sign, b=values[1],
+               x=fmt_number(current.quantity.value), y=fmt_number(found.factor),
+               exact=fmt_number(round(found.base, 1))) + "\n" + "\n".join(lines)
     return Answer(pq.text, text, True, citations, "extractive")
