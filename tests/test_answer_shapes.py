@@ -197,6 +197,18 @@ def test_an_english_mention_is_looked_for_in_the_reports_words(world):
     assert pq.mention == "sandbox" and ans.text.startswith("No: the report searched does not mention")
 
 
+def test_quote_marks_do_not_part_a_mentioned_name(world):
+    # The report writes 「建立“警企復産聯查”機制」: asked without the quotes, it is still found, quoted as written.
+    pq, ans = ask(world, "警企复产联查机制是哪里搞的？")
+    assert pq.operation == "mentions" and "通州区（2020年）" in ans.text.split("\n")[0]
+    _cited_in_report(world, ans)
+
+
+def test_an_average_keeps_the_reports_magnitude(world):
+    pq, ans = ask(world, "恩阳区兑现的惠企政策资金平均每家企业多少万元？")
+    assert pq.operation == "average" and ans.text.startswith("平均每家约194.9万元")
+
+
 def test_a_ratio_of_two_places_with_the_frame_after_the_first(world):
     pq, ans = ask(world, "昌平区接收的行政复议申请数大约是恩阳区的多少倍？")
     assert pq.operation == "ratio" and ans.text.startswith("约42倍") and "1723 ÷ 41" in ans.text

@@ -44,7 +44,16 @@ ROWS = [
     ([], "西城区2023年完成的审计项目有40个吗？", {"shape": "yesno", "threshold": lambda t: (t.op, t.value) == (">=", 40)}),
     ([], "恩阳区2024年区政府常务会议开了30次以上吗？", {"shape": "yesno", "threshold": lambda t: (t.op, t.value) == (">=", 30)}),
     ([], "昌平区2024年行政复议申请是不是1723件？", {"shape": "yesno", "threshold": lambda t: (t.op, t.value) == ("=", 1723)}),
+    ([], "恩阳区成立区级行政争议调解中心了没有？", {"shape": "yesno"}),  # 「…了没有」 asks yes or no
+    ([], "恩阳区适用首违不罚办理的案件过400件了没？", {"shape": "yesno",
+                                          "threshold": lambda t: (t.op, t.value, t.unit) == (">", 400, "件")}),
+    ([], "哪份报告里有“容缺受理”这个说法？", {"operation": "mentions", "mention": "容缺受理"}),
+    ([], "企业合规指导站是哪里搞的？", {"operation": "mentions", "mention": "企业合规指导站"}),
+    ([], "化解信访问题的件数，通州区和恩阳区谁多？", {"shape": "compare", "units": ("件",)}),  # 件数 asks 件
+    ([], "西城区2023年每份审查意见书平均提了几条意见？", {"operation": "average",
+                                            "parts": lambda p: p[1].label.startswith("份审查意见书")}),
     # totals and differences
+    ([], "昌平区和通州区的行政复议案件加一起是多少？", {"operation": "sum"}),
     ([], "昌平和通州的行政复议案件加起来一共多少件？", {"shape": "aggregate", "aggregate": "sum",
                                            "scope.mentions": lambda m: len(m) == 2}),
     ([], "昌平区2024年按时办复的人大代表议案建议和政协提案合计多少件？", {"shape": "aggregate", "aggregate": "sum",

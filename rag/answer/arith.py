@@ -138,11 +138,24 @@ def average_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     if divisor is None:
         return _cannot(pq, say("count_of", pq.language, per=per), [total], passages)
     citations, lines, values = cite_all([total, divisor], pq.language)
-    avg = total.quantity.value / divisor.quantity.value
-    unit = total.statement.unit
+    number, unit = _as_written(total)
+    avg = number / divisor.quantity.value
     text = say("average", pq.language, per=per, avg=_round(avg), unit=unit, a=values[0], b=values[1],
-               x=fmt_number(total.quantity.value), y=fmt_number(divisor.quantity.value)) + "\n" + "\n".join(lines)
+               x=fmt_number(number), y=fmt_number(divisor.quantity.value)) + "\n" + "\n".join(lines)
     return Answer(pq.text, text, True, citations, "extractive")
+
+
+_MAGNITUDES = {1e4: "万", 1e8: "亿"}
+
+
+def _as_written(pick) -> tuple[float, str]:
+    """The figure in the report's own magnitude (1949.39万元, not 19493900元): an average of it reads so too."""
+    q = pick.quantity
+    if q.number and q.value != q.number:
+        word = _MAGNITUDES.get(round(q.value / q.number))
+        if word:
+            return q.number, word + pick.statement.unit
+    return q.value, pick.statement.unit
 
 
 def _divisor(total, per: str, passages, ctx):

@@ -101,6 +101,19 @@ def exists_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
                   "extractive")
 
 
+_QUOTE_MARKS = frozenset("“”\"‘’「」『』")
+
+
+def _unquoted(text: str) -> str:
+    return "".join(ch for ch in text if ch not in _QUOTE_MARKS)
+
+
+def _without_quotes(text: str) -> tuple[str, list[int]]:
+    """The text without quote marks, and each remaining character's position in the text."""
+    at_of = [i for i, ch in enumerate(text) if ch not in _QUOTE_MARKS]
+    return "".join(text[i] for i in at_of), at_of
+
+
 def mentions_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     """「哪份报告提到了X」「有没有提到X」: the reports whose text has X (Simplified, exact words first, then the
     best passage per report that covers them), each named with its place and year, cited."""
@@ -115,8 +128,11 @@ def mentions_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             if c.doc_id != doc:
                 continue
             text = to_simplified(c.text)
-            words = thing.split() or [thing]  # an English mention's terms: all of them, anywhere in the passage
-            at = text.find(words[0]) if thing and all(w in text for w in words) else -1
+            words = _unquoted(thing).split() or [thing]  # an English mention's terms: all of them, anywhere
+            # Quote marks do not part a name (「警企复产联查机制」 is written 「“警企復産聯查”機制」).
+            plain, at_of = _without_quotes(text)
+            found = plain.find(words[0]) if thing and all(w in plain for w in words) else -1
+            at = at_of[found] if found >= 0 else -1
             if at >= 0:
                 s = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
                 e = min([i for i in (text.find("。", at), text.find("\n", at)) if i >= 0] or [len(text)])

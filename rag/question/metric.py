@@ -70,6 +70,9 @@ def expected_units(q: str) -> tuple[str, ...]:
         units.append("次")
     if not units and re.search(r"人数|多少.{0,4}(人员|群众|干部|人)", q):
         units.append("人")
+    if not units:
+        # 「…的件数」「户数」: the count's own measure word.
+        units += [m.group(1) for m in re.finditer(r"(件|户|家|个|项|条|份|场|名)数", q)]
     return tuple(dict.fromkeys(units))
 
 

@@ -191,8 +191,9 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields.update(shape="about", about=about)
     elif premise:
         fields.update(shape="value", premise=premise)
-    elif vocab.MENTIONS.search(q if pq.language != "en" else pq.text.lower()) and not wants_number and (vocab.MENTIONS_WHICH.search(q) or vocab.YES_NO.search(q)
-                                                            or pq.language == "en"):
+    elif (vocab.MENTIONS.search(q if pq.language != "en" else pq.text.lower()) and not wants_number
+          and (vocab.MENTIONS_WHICH.search(q) or vocab.YES_NO.search(q) or pq.language == "en")) \
+            or (vocab.MENTIONS_HOLDS.search(q) and not wants_number):
         fields.update(shape="yesno" if vocab.YES_NO.search(q) else "list", operation="mentions",
                       mention=_mentioned(pq.text if pq.language == "en" else q))
     elif wants_number and "倍" in q and vocab.RATIO.search(q) and (places >= 2 or len(_items(content, "ratio")) == 2):
@@ -315,7 +316,10 @@ def _mentioned(q: str) -> str:
         # space-separated); one it does not, as written.
         terms = glossary_terms(found)
         return " ".join(terms) if terms else found
-    m = vocab.MENTIONS.search(q)
+    held = vocab.MENTIONS_HOLDS.search(q)
+    if held and not vocab.MENTIONS.search(q) and len(q[:held.start()].strip(" ，,的")) >= 2:
+        return q[:held.start()].strip(" ，,的")  # 「警企复产联查机制是哪里搞的」
+    m = vocab.MENTIONS.search(q) or held
     after = q[m.end():] if m else q
     after = re.sub(r"^(了|过)?", "", after)
     after = re.split(r"[吗呢？?。，,]|的内容|这件事|相关|没有|了没", after)[0]
@@ -335,7 +339,9 @@ def _share_parts(content: str) -> tuple[Part, ...]:
 
 def _average_parts(content: str) -> tuple[Part, ...]:
     """「平均每批次抽查了多少户」 → total (抽查多少户) and divisor (批次)."""
-    m = re.search(r"(?:平均(?:下来)?每|平均一|每)(个|家|批次|批|次|场|名|人|件|户|期|所)?(.*?)(?:平均)?(.*?(?:多少|几).*)$", content)
+    m = re.search(r"每(个|家|批次|批|次|场|名|人|件|户|期|所|份|项|条)(.+?)平均(.*?(?:多少|几).*)$", content) or \
+        re.search(r"(?:平均(?:下来)?每|平均一|每)(个|家|批次|批|次|场|名|人|件|户|期|所|份|项|条)?(.*?)(?:平均)?(.*?(?:多少|几).*)$",
+                  content)  # 「每份意见书平均提了几条」, 「平均每批次抽查了多少户」
     if not m:
         return ()
     per = (m.group(1) or "") + m.group(2)
