@@ -106,6 +106,7 @@ def test_status(sentence, status):
     ("综合行政执法改革试点在三个乡镇稳步推进。", "综合行政执法改革试点", "exploring"),  # a pilot is a trial
     ("县市场监管局已被推荐参加全省法治政府建设示范项目评选。", "全省法治政府建设示范项目评选", "preparing"),
     ("为迎接省级法治督察开展的迎检准备工作已全部完成。", "迎检准备工作", "done"),  # 已 ends the preparing
+    ("扎实做好第二批省级法治政府建设示范项目创建活动申报工作。", "省级法治政府建设示范项目", "preparing"),
 ])
 def test_act_thing_and_status(sentence, measures, status):
     act = _act(sentence)

@@ -484,12 +484,22 @@ def _act_object(part: str, nearest: str) -> tuple[int, str, str]:
     """(position, status word, thing) for the last status word with a noun phrase after it
     (「区里正在筹备全国…示范区申报材料」: 筹备, not 申报 whose object is only 材料); when none has one, the
     nearest word with the thing before it (「做好…示范区创建迎检工作」)."""
-    for at, w in reversed(_status_words(part)):
+    found = _status_words(part)
+    for at, w in reversed(found):
         thing = part[at + len(w):].strip("“”\"的 ")
-        if len(_THING_END.sub("", thing)) >= 3:
+        if len(_THING_END.sub("", thing)) >= 3 and len(_without_generic(thing)) >= 2:
             return at, w, thing
-    at = part.rfind(nearest)
+    # 「做好…示范项目创建活动申报工作」: only generic words follow the status words; the thing is before the
+    # first of them.
+    at = found[0][0] if found else part.rfind(nearest)
     return at, nearest, _strip_leading_verbs(part[:at]) if at >= 0 else ""
+
+
+def _without_generic(thing: str) -> str:
+    """What is left of a thing without the words that name no thing (活动, 申报, 工作 …)."""
+    for w in rules.GENERIC_WORDS:
+        thing = thing.replace(w, "")
+    return thing
 
 
 _PREDICATE_WORDS = sorted(rules.PREDICATE_END, key=len, reverse=True)
@@ -534,7 +544,8 @@ def _head(phrase: str) -> str:
 
 def _strip_leading_verbs(text: str) -> str:
     toks = list(_tokens(text.strip("，, ")))
-    while toks and (toks[0][1].startswith(("v", "m", "d", "p")) or toks[0][0] in "“”\"") and len(toks) > 1:
+    while toks and (toks[0][1].startswith(("v", "m", "d", "p")) or toks[0][0] in "“”\"" or toks[0][0] in
+                    rules.MANNER_WORDS) and len(toks) > 1:
         if toks[0][0] in "“”\"":
             break
         toks.pop(0)
