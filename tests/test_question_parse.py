@@ -52,6 +52,10 @@ ROWS = [
     ([], "化解信访问题的件数，通州区和恩阳区谁多？", {"shape": "compare", "units": ("件",)}),  # 件数 asks 件
     ([], "西城区2023年每份审查意见书平均提了几条意见？", {"operation": "average",
                                             "parts": lambda p: p[1].label.startswith("份审查意见书")}),
+    ([], "昌平区收到的行政复议申请是恩阳区行政复议案件的多少倍？", {"operation": "ratio",
+                                                "parts": lambda p: len(p) == 2 and "申请" in p[0].label
+                                                and "案件" in p[1].label}),  # each place its own thing
+    ([], "昌平区接收的行政复议申请数大约是恩阳区的多少倍？", {"operation": "ratio", "parts": lambda p: len(p) == 1}),
     # totals and differences
     ([], "昌平区和通州区的行政复议案件加一起是多少？", {"operation": "sum"}),
     ([], "昌平和通州的行政复议案件加起来一共多少件？", {"shape": "aggregate", "aggregate": "sum",

@@ -5,7 +5,7 @@ of one kind (counts with counts, rates with rates) are ranked or added, computed
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..text.quantity import units_compatible
 from ..question import ParsedQuestion
@@ -64,11 +64,14 @@ def _same_kind(a: Figure, b: Figure) -> bool:
 
 
 def per_place(pq: ParsedQuestion, ctx: AnswerContext) -> tuple[list[Figure], list[str]]:
-    """Each named place's figure (one search per place), and the places whose reports lack it."""
-    metric = pq.parts[0].metric if pq.parts else pq.metric
+    """Each named place's figure (one search per place), and the places whose reports lack it. When the
+    question names one thing per place (as many parts as places), each place is asked for its own."""
+    own = len(pq.parts) == len(pq.scope.mentions) >= 2
     found, missing = [], []
-    for name, docs in pq.scope.mentions:
-        passages = ctx.search_docs(pq, docs)
+    for i, (name, docs) in enumerate(pq.scope.mentions):
+        part = pq.parts[i] if own else (pq.parts[0] if pq.parts else None)
+        metric = part.metric if part else pq.metric
+        passages = ctx.search_docs(replace(pq, resolved=part.text) if own else pq, docs)
         pick = value_pick(pq, passages, ctx, metric)
         if pick is None:
             missing.append(name)

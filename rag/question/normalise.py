@@ -87,7 +87,7 @@ class PlaceNames:
             names = {to_simplified(n) for n in (e.region, e.parent or "", *e.aliases) if n}
             for part in re.findall(r".+?(?:省|自治区|市|区|县|镇|乡|街道)", to_simplified(e.region)):
                 names.add(part)
-            for name in names:
+            for name in sorted(names, key=lambda n: (-len(n), n)):  # the fullest name first, in a fixed order
                 if not _CJK.search(name):
                     continue
                 for full in _readings(name):

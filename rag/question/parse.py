@@ -198,8 +198,11 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
                       mention=_mentioned(pq.text if pq.language == "en" else q))
     elif wants_number and "倍" in q and vocab.RATIO.search(q) and (places >= 2 or len(_items(content, "ratio")) == 2):
         single = per_part_question(_unframed(content))
+        own = _items(content, "ratio")
+        # 「昌平的复议申请是恩阳复议案件的多少倍」: each place its own thing; 「…是恩阳的多少倍」: one for both.
         fields.update(shape="aggregate", aggregate="ratio",
-                      parts=(Part("", single, analyse(single)),) if places >= 2 else _items(content, "ratio"))
+                      parts=(own if len(own) == 2 and own[0].label != own[1].label else
+                             (Part("", single, analyse(single)),)) if places >= 2 else own)
     elif wants_number and places <= 1 and vocab.SHARE.search(q) and not vocab.CHANGE.search(q):
         fields.update(shape="aggregate", aggregate="share", parts=_share_parts(content))
     elif wants_number and places <= 1 and vocab.AVERAGE.search(q):
