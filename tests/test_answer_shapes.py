@@ -204,6 +204,15 @@ def test_quote_marks_do_not_part_a_mentioned_name(world):
     _cited_in_report(world, ans)
 
 
+def test_the_parts_of_the_achievements_are_counted_by_their_sub_headings(world):
+    pq, ans = ask(world, "西城区2023年主要举措和成效分成几个方面？")
+    assert (pq.operation, pq.kind) == ("count", "成效")
+    assert ans.text.startswith("共9个方面") and len(ans.citations) == 9
+    _cited_in_report(world, ans)
+    _, plan = ask(world, "长子营镇2023年的主要安排有几条？")
+    assert plan.text.startswith("共4条")  # counted in the question's own measure word
+
+
 def test_an_average_keeps_the_reports_magnitude(world):
     pq, ans = ask(world, "恩阳区兑现的惠企政策资金平均每家企业多少万元？")
     assert pq.operation == "average" and ans.text.startswith("平均每家约194.9万元")

@@ -228,9 +228,11 @@ def items_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
 def count_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     """「列出了几项不足」: the items of the asked part of each report (一是… 二是… / (一)… / 1.…), counted here
     and listed, cited."""
-    whole = ctx.part(pq)
+    whole = ctx.part(pq, limit=200 if pq.kind == "成效" else 8)
     if not whole:
         return refuse_metric(pq, ctx.search(pq))
+    if pq.kind == "成效":
+        return _parts_answer(pq, ctx, whole)
     by_doc: dict[str, list] = {}
     for p in whole:
         by_doc.setdefault(p.chunk.doc_id, []).append(p)
@@ -255,5 +257,43 @@ def count_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             citations.append(Citation(doc, p.title, p.chunk.section_path, quote.rstrip("。") if off >= 0 else quote,
                                       start, start + len(quote.rstrip("。")), 1.0, p.chunk.text))
             lines.append(f"{len(citations)}. 「{citations[-1].text}」[{len(citations)}]")
-    lead = "；".join(counts) if len(counts) > 1 else f"共{len(citations)}项"
+    lead = "；".join(counts) if len(counts) > 1 else f"共{len(citations)}{_count_word(pq)}"
     return Answer(pq.text, f"{lead}：\n" + "\n".join(lines), True, citations, "extractive")
+
+
+def _count_word(pq: ParsedQuestion) -> str:
+    """The measure word the question counts in (几条 → 条), else 项."""
+    return pq.units[0] if pq.units and pq.units[0] != "%" else "项"
+
+
+def _parts_answer(pq: ParsedQuestion, ctx: AnswerContext, whole: list[Passage]) -> Answer:
+    """「主要措施分了几个方面」: the sub-headings right under each report's achievements heading, counted and
+    listed, each cited by the first sentence written under it."""
+    lines, citations, counts = [], [], []
+    by_doc: dict[str, dict[str, Passage]] = {}
+    for p in whole:
+        path = p.chunk.section
+        if len(path) >= 2:
+            by_doc.setdefault(p.chunk.doc_id, {}).setdefault(path[1], p)
+    if not by_doc:
+        return refuse_metric(pq, ctx.search(pq))
+    for doc, heads in by_doc.items():
+        e = ctx.entry(doc)
+        counts.append(f"{e.short_region if e else doc}{len(heads)}个方面")
+        for head, p in heads.items():
+            cite = _first_sentence(p)
+            citations.append(cite)
+            lines.append(f"{len(citations)}. {head}：「{cite.text}」[{len(citations)}]")
+    lead = "；".join(counts) if len(counts) > 1 else f"共{len(citations)}个方面"
+    return Answer(pq.text, f"{lead}：\n" + "\n".join(lines), True, citations, "extractive")
+
+
+def _first_sentence(p: Passage) -> Citation:
+    from ..text.sentences import sentence_spans
+
+    c = p.chunk
+    a, b = next(iter(sentence_spans(c.text, 0, len(c.text))), (0, len(c.text)))
+    raw = c.text[a:b]
+    a += len(raw) - len(raw.lstrip())
+    quote = raw.strip()
+    return Citation(c.doc_id, p.title, c.section_path, quote, c.start + a, c.start + a + len(quote), 1.0, c.text)

@@ -211,6 +211,8 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields.update(shape="aggregate", aggregate="base", period="previous")
     elif kind in ("不足", "下一年安排") and vocab.COUNT_ITEMS.search(q):
         fields.update(shape="list", operation="count")
+    elif not kind and vocab.COUNT_PARTS.search(q):
+        fields.update(shape="list", operation="count", kind="成效")  # counted by the part's sub-headings
     elif vocab.YES_NO.search(q):
         fields.update(shape="yesno", threshold=_threshold(q))
         if fields["threshold"] is not None:
