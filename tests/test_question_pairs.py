@@ -21,6 +21,10 @@ PAIRS = [
     ("恩阳区是哪个地级市的？", "Which prefecture-level city is Enyang part of?"),
     ("昌平区2024年接收行政复议申请比上年增长了多少？",
      "By how much did Changping's administrative reconsideration applications grow in 2024 compared with the previous year?"),
+    ("通州区2020年公共资源交易项目的预算总额是多少？",
+     "What was the total budget of the public resource trading projects in Tongzhou in 2020?"),  # 「what was the total」
+    ("恩阳区2024年兑现惠企政策资金多少？", "How much business-support policy funding did Enyang pay out in 2024?"),
+    ("恩阳区2024年行政复议案件少于50件吗？", "Did Enyang have under 50 administrative reconsideration cases in 2024?"),
 ]
 
 

@@ -63,14 +63,21 @@ def glossary_terms(text: str) -> list[str]:
 def translate_english(text: str) -> str:
     """Glossary terms to Chinese, years to 「2024年」, yes/no openers to 吗; other English words dropped."""
     yes_no = bool(_AUX_START.match(text))
+    # 「What was the total budget of…」 asks for a figure as 「…多少」 does.
+    amount = bool(re.match(r"\s*what\s+(?:is|was|were|are)\s+the\s+(?:total|overall|number|amount|sum|value|budget|"
+                           r"percentage|proportion|share|size)\b", text, re.I))
     text = re.sub(r"\b(in|for|during|of)\s+((?:19|20)\d{2})\b", r" \2年 ", text, flags=re.I)
     text = re.sub(r"(?<![0-9])((?:19|20)\d{2})(?![0-9年])", r"\1年", text)
+    text = re.sub(r"\bunder\s+(?=\d)", " 少于 ", text, flags=re.I)  # 「under 500」 is a bound; 「under the scheme」 is not
+    text = re.sub(r"(?<=[A-Za-z])['’]s\b", "", text)  # possessives: 「the district government's」
     for pattern, zh in glossary():
         text = pattern.sub(f" {zh} " if zh else " ", text)
     text = _ASCII_WORD.sub("", text)  # words the glossary does not know carry no report vocabulary
     text = re.sub(r"\s+", "", text).strip("?？.。!！ ")
     if yes_no and not text.endswith("吗"):
         text += "吗"
+    if amount and "多少" not in text:
+        text += "是多少"
     return text + "？"
 
 
