@@ -194,7 +194,7 @@ def test_an_english_mention_is_looked_for_in_the_reports_words(world):
     assert pq.mention == "首违不罚"  # the glossary's words, none repeated inside another
     assert ans.text.startswith("Yes.") and "恩阳区（2024年）" in ans.text
     pq, ans = ask(world, "Does Xicheng's report mention 'sandbox' supervision?")
-    assert pq.mention == "sandbox" and ans.text.startswith("No: the report searched does not mention")
+    assert pq.mention == "沙箱" and ans.text.startswith("No: the report searched does not mention")  # Tongzhou's does
 
 
 def test_quote_marks_do_not_part_a_mentioned_name(world):
@@ -211,6 +211,14 @@ def test_the_parts_of_the_achievements_are_counted_by_their_sub_headings(world):
     _cited_in_report(world, ans)
     _, plan = ask(world, "长子营镇2023年的主要安排有几条？")
     assert plan.text.startswith("共4条")  # counted in the question's own measure word
+
+
+def test_a_part_within_a_thing_needs_a_figure_that_names_the_part(world):
+    # 「直接纠错33件」 counts every corrected case; how many were about demolition the report does not say.
+    pq, ans = ask(world, "通州区2020年复议纠错的案件里，拆迁拆违领域的有几件？")
+    assert pq.within.startswith("拆迁拆违") and not ans.answered and "33件" not in ans.text.split("\n")[0]
+    pq, ans = ask(world, "恩阳区2024年办理的行政复议案件中，纠错的有几件？")
+    assert pq.within == "纠错" and ans.text.startswith("5件")
 
 
 def test_an_average_keeps_the_reports_magnitude(world):

@@ -30,6 +30,9 @@ def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     pick = value_pick(pq, passages, ctx)
     if pick is None:
         return refuse_metric(pq, passages)
+    if pq.within and not _names(pq.within, f"{pick.statement.own}{pick.statement.measures}"):
+        # 「纠错的案件里，拆迁拆违领域有几件」: 「直接纠错33件」 counts them all, not the part asked for.
+        return refuse_metric(pq, [pick.passage] + [p for p in passages if p is not pick.passage])
     lead = extractive.state_value(pick)
     if pq.premise:
         # The direction may be stated beside the figure or in another sentence about the same metric.

@@ -84,6 +84,7 @@ class ParsedQuestion:
     operands: tuple["ParsedQuestion", ...] = ()  # a follow-up over earlier answers (「这两个加起来」): the
     # earlier queries it computes over, each answered as it was asked
     carried: tuple[str, ...] = ()  # what came from earlier turns: place, year, metric
+    within: str = ""  # 「…案件里，拆迁拆违领域有几件」: the part asked for, which the figure's own words must name
     near: tuple[tuple[str, int, int], ...] = ()  # (doc_id, start, end) the last answer quoted: a follow-up
     # that keeps its place and asks a new thing (「涉及几个执法单位？」) is most likely about those sentences
     rewrites: tuple[tuple[str, str], ...] = ()  # (as written, read as): pinyin, typos
@@ -248,6 +249,9 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     fields["asked_direction"] = _asked_direction(q, pq.scope)
     fields["asks_rate"] = any(w in q for w in vocab.LEVEL_WORDS)
     fields["asked_thing"] = _asked_thing(content)
+    within = vocab.WITHIN.search(content)
+    if within and metric_terms(content[:within.start()]) and metric_terms(within.group(1)):
+        fields["within"] = within.group(1).strip()
     fields["units"] = expected_units(content)
     if fields.get("operation") == "mentions":
         fields["metric"] = analyse(fields["mention"] or content)  # what a near passage must cover
