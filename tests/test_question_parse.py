@@ -56,6 +56,10 @@ ROWS = [
                                                 "parts": lambda p: len(p) == 2 and "申请" in p[0].label
                                                 and "案件" in p[1].label}),  # each place its own thing
     ([], "昌平区接收的行政复议申请数大约是恩阳区的多少倍？", {"operation": "ratio", "parts": lambda p: len(p) == 1}),
+    ([], "通州区2020年复议纠错的案件里，拆迁拆违领域有几件？", {"within": "拆迁拆违领域"}),  # a part within a thing
+    ([], "恩阳区的首违不罚清单里一共纳入了多少项事项？", {"within": ""}),  # 里 of where things are put
+    ([], "通州区2020年下放了多少处罚权？", {"units": ()}),  # 处 begins 处罚: no measure word asked
+    ([], "西城区2023年设立了多少处调解室？", {"units": ("处",)}),
     # totals and differences
     ([], "昌平区和通州区的行政复议案件加一起是多少？", {"operation": "sum"}),
     ([], "昌平和通州的行政复议案件加起来一共多少件？", {"shape": "aggregate", "aggregate": "sum",

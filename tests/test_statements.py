@@ -192,3 +192,8 @@ def test_a_count_of_times_after_adverbs_counts_the_act_that_follows():
     # 「常务会先后8次听取…」: 8 times the meetings heard the work, not 8 meetings.
     st = _figure("区政府常务会先后8次听取和研究法治政府建设工作。", "8次")
     assert st.measures.startswith("听取")
+
+
+def test_a_level_that_opens_a_list_is_not_the_thing_counted():
+    # 「86项市、区两级审批权」 counts powers, not cities.
+    assert _figure("将86项市、区两级审批权下放镇街。", "86项").measures != "市"

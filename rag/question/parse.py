@@ -250,7 +250,8 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     fields["asks_rate"] = any(w in q for w in vocab.LEVEL_WORDS)
     fields["asked_thing"] = _asked_thing(content)
     within = vocab.WITHIN.search(content)
-    if within and metric_terms(content[:within.start()]) and metric_terms(within.group(1)):
+    if within and metric_terms(content[:within.start()]) and metric_terms(within.group(1)) \
+            and not within.group(1).startswith(vocab.WITHIN_NOT):
         fields["within"] = within.group(1).strip()
     fields["units"] = expected_units(content)
     if fields.get("operation") == "mentions":

@@ -64,6 +64,8 @@ COUNT_PARTS = re.compile(r"(主要举措|主要措施|主要做法|主要成效|
 
 # 「复议纠错的案件里，拆迁拆违领域有几件」: a part within a thing; the figure must name the part itself.
 WITHIN = re.compile(r"(?:里面|里头|里|当中|之中|中(?=[，,]))[，,]?(?:其中)?([^，,。？?]{2,20}?)的?(?:有|是|占|共|一共)?(?:多少|几)")
+# 「清单里一共纳进去多少项」: 里 of a place things are put into, not a part of a thing.
+WITHIN_NOT = ("一共", "共", "总共", "共计", "合计", "纳", "列入", "录入", "收录", "放", "新增", "又", "还")
 
 # Rankings over several reports.
 RANK = re.compile(r"(哪个|哪一个|哪些|哪家|哪里|哪边|哪几个|谁)[^，,。？?]{0,24}(最多|最少|最高|最低|最大|最小|最快|最好|更多|更少|更高|更低)"

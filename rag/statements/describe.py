@@ -95,6 +95,8 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
                 break
         out = first
     out = _balanced(out.strip("（("))
+    if out in rules.ADMIN_UNITS and rest[len(out):len(out) + 1] in ("、", "和", "及"):
+        return ""  # 「431项市、区行政处罚权」: 市 opens a list of levels, it is not what is counted
     return out if len(out) >= 2 or out in rules.ADMIN_UNITS else ""
 
 
