@@ -221,6 +221,13 @@ def test_a_part_within_a_thing_needs_a_figure_that_names_the_part(world):
     assert pq.within == "纠错" and ans.text.startswith("5件")
 
 
+def test_the_library_is_asked_for_reports_of_a_level(world):
+    pq, ans = ask(world, "库里有没有镇一级的报告？是哪个？")
+    assert pq.about == "levels" and ans.text.startswith("有：") and "长子营镇" in ans.text
+    _, none = ask(world, "资料库里有省级的报告吗？")
+    assert none.text.startswith("没有：本库没有省级的报告")
+
+
 def test_an_average_keeps_the_reports_magnitude(world):
     pq, ans = ask(world, "恩阳区兑现的惠企政策资金平均每家企业多少万元？")
     assert pq.operation == "average" and ans.text.startswith("平均每家约194.9万元")

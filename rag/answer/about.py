@@ -33,6 +33,8 @@ def about_answer(pq: ParsedQuestion, ctx: AnswerContext, texts=None) -> Answer:
         places = "、".join(f"{e.short_region}（{e.year}年）" for e in ctx.catalog)
         text = f"本库共收录{n}份报告：{places}。" if pq.language != "en" else f"The library holds {n} reports: {places}."
         return Answer(pq.text, text, True, [], "extractive")
+    if field == "levels":
+        return _levels_answer(pq, ctx)
     if field == "coverage":
         lines = [f"{i}. {e.title}（{province_of(e)}{e.region}，{_LEVELS.get(e.level, e.level)}，{e.year}年"
                  f"{'，繁体' if e.script == 'traditional' else ''}）" for i, e in enumerate(ctx.catalog, 1)]
@@ -57,3 +59,24 @@ def about_answer(pq: ParsedQuestion, ctx: AnswerContext, texts=None) -> Answer:
         cites += _title_citation(ctx, e, texts.get(e.doc_id))
     answered = not (field == "published" and all(not e.published for e in entries))
     return Answer(pq.text, "；".join(out) + "。", answered, cites, "extractive")
+
+
+# 「镇一级的报告」: the level words a question uses, as the catalogue's levels.
+_ASKED_LEVEL = (("街道", "town"), ("镇", "town"), ("乡", "town"), ("县", "county"), ("区", "district"), ("市", "city"),
+                ("省", "province"), ("部门", "department"))
+
+
+def _levels_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    """「库里有没有镇一级的报告？是哪个？」: the library's reports of the asked level, from the catalogue."""
+    q = pq.normalised
+    level = next((lv for word, lv in _ASKED_LEVEL if f"{word}一级" in q or f"{word}级" in q), None)
+    held = [e for e in ctx.catalog if e.level == level]
+    name = _LEVELS.get(level, level or "")
+    if held:
+        listed = "、".join(f"{e.short_region}（{e.year}年）" for e in held)
+        text = f"有：本库中{name}的报告是{listed}。" if pq.language != "en" else f"Yes: {listed}."
+        return Answer(pq.text, text, True, [], "extractive")
+    others = "、".join(f"{e.short_region}（{_LEVELS.get(e.level, e.level)}）" for e in ctx.catalog)
+    text = f"没有：本库没有{name}的报告。本库收录的是{others}。" if pq.language != "en" else \
+        f"No: the library holds no report of that level. It holds: {others}."
+    return Answer(pq.text, text, True, [], "extractive")  # a definite no, from the catalogue

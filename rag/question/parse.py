@@ -182,8 +182,8 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     places = len(pq.scope.mentions)
     premise = _premise(q)
     about = next((name for name, pat in vocab.ABOUT if pat.search(q)), None)
-    if about == "count":
-        fields.update(shape="about", about=about)  # how many reports the library holds
+    if about in ("count", "levels"):
+        fields.update(shape="about", about=about)  # about the library as a whole
     elif about == "coverage" and not wants_number:
         fields.update(shape="about", about=about)  # about the whole library, whatever places it names
     elif pq.scope.empty:
