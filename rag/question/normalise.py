@@ -34,28 +34,25 @@ def language_of(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def glossary() -> tuple[tuple[re.Pattern, str], ...]:
-    """English domain terms → the reports' words (rag/question/glossary.tsv), longest first."""
-    rows = []
+def glossary() -> tuple[re.Pattern, dict[str, str]]:
+    """English domain terms → the reports' words (rag/question/glossary.tsv): one pattern of every term,
+    longest first (at each place the longest term that fits is read), and each term's Chinese."""
+    rows: dict[str, str] = {}
     for line in (Path(__file__).with_name("glossary.tsv")).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         en, _, zh = line.partition("\t")
-        rows.append((en.strip().lower(), zh.strip()))
-    rows.sort(key=lambda r: -len(r[0]))
-    return tuple((re.compile(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", re.I), zh) for en, zh in rows)
+        rows.setdefault(en.strip().lower(), zh.strip())
+    terms = sorted(rows, key=len, reverse=True)
+    pattern = re.compile(r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, terms)) + r")(?![A-Za-z])", re.I)
+    return pattern, rows
 
 
 def glossary_terms(text: str) -> list[str]:
     """The reports' words for the English terms in `text`, in order, none that another already holds
     (「first violation no penalty」 → 首违不罚, not 首违不罚 and 不罚)."""
-    found: list[tuple[int, str]] = []
-    for pattern, zh in glossary():
-        for m in pattern.finditer(text):
-            if zh:
-                found.append((m.start(), zh))
-            text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
-    terms = [zh for _, zh in sorted(found)]
+    pattern, rows = glossary()
+    terms = [rows[m.group().lower()] for m in pattern.finditer(text) if rows[m.group().lower()]]
     return [t for i, t in enumerate(terms) if not any(t in other for j, other in enumerate(terms) if j != i and
                                                       len(other) > len(t)) and t not in terms[:i]]
 
@@ -70,8 +67,8 @@ def translate_english(text: str) -> str:
     text = re.sub(r"(?<![0-9])((?:19|20)\d{2})(?![0-9年])", r"\1年", text)
     text = re.sub(r"\bunder\s+(?=\d)", " 少于 ", text, flags=re.I)  # 「under 500」 is a bound; 「under the scheme」 is not
     text = re.sub(r"(?<=[A-Za-z])['’]s\b", "", text)  # possessives: 「the district government's」
-    for pattern, zh in glossary():
-        text = pattern.sub(f" {zh} " if zh else " ", text)
+    pattern, rows = glossary()
+    text = pattern.sub(lambda m: f" {rows[m.group().lower()]} " if rows[m.group().lower()] else " ", text)
     text = _ASCII_WORD.sub("", text)  # words the glossary does not know carry no report vocabulary
     text = re.sub(r"\s+", "", text).strip("?？.。!！ ")
     if yes_no and not text.endswith("吗"):
