@@ -118,9 +118,10 @@ def test_sum_and_difference_of_items_in_one_report(world):
     assert gap.text.startswith("多18759家"), gap.text
 
 
-def test_a_rate_alone_is_not_turned_into_a_count(world):
+def test_a_rate_alone_is_not_stated_as_a_count(world):
+    # The count asked is computed from the stated rate, and said to be computed: never given as if stated.
     pq, ans = ask(world, "昌平区2024年行政复议申请比上年增加了多少件？")
-    assert "48.2%" in ans.text and "无法算出" in ans.text, ans.text
+    assert "推算值，报告未直接写明" in ans.text and "48.2%" in ans.text, ans.text
 
 
 def test_false_premise_says_what_the_report_says(world):
@@ -226,6 +227,14 @@ def test_the_library_is_asked_for_reports_of_a_level(world):
     assert pq.about == "levels" and ans.text.startswith("有：") and "长子营镇" in ans.text
     _, none = ask(world, "资料库里有省级的报告吗？")
     assert none.text.startswith("没有：本库没有省级的报告")
+
+
+def test_a_change_in_a_count_is_computed_back_from_the_stated_rate(world):
+    # 「1723件，同比增长48.2%」: the count more than the year before is 1723 − 1723 ÷ 1.482, marked as computed.
+    pq, ans = ask(world, "昌平区2024年接收行政复议申请比上年多了多少件？")
+    assert pq.operation == "change"
+    assert ans.text.startswith("约增加560件（推算值") and "1723 − 1723 ÷ 1.482" in ans.text
+    _cited_in_report(world, ans)
 
 
 def test_an_average_keeps_the_reports_magnitude(world):

@@ -8,6 +8,7 @@ from ..text.script import to_simplified
 from ..types import Answer, Citation, Passage
 from . import extractive
 from .context import AnswerContext, passage_citation
+from .rates import stated_rate
 from .wording import evidence_line, fmt_number, say
 
 def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, metric=None, exclude=frozenset()):
@@ -162,8 +163,9 @@ def refuse_metric(pq: ParsedQuestion, passages: list[Passage]) -> Answer:
 
 
 def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
-    """「比去年少了几件」「增长了多少」: the change the report states, else computed from its 上年 figure,
-    else what it does state (a rate alone is said to be a rate, never turned into a count)."""
+    """「比去年少了几件」「增长了多少」: the change the report states, else computed from its 上年 figure, else
+    computed back from the figure and the rate its sentence states (marked as computed, formula shown), else
+    what it does state."""
     passages = ctx.search(pq)
     picks = [p for p in extractive.candidates(pq.metric, passages, ctx.idf)[:10] if p.support >= extractive.MIN_SUPPORT]
     # 「比上年增加了多少件」 wants a count; 「同比增长了多少」 (no measure word) takes what the report states.
@@ -181,6 +183,18 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         citations, lines, values = cite_all([now, before], pq.language)
         text = (f"{word}{abs(gap):g}{unit}（本年{values[0]}，上年{values[1]}）。\n" + "\n".join(lines))
         return Answer(pq.text, text, True, citations, "extractive")
+    if now and wants is False:
+        # 「比上年增加了多少件」 when the report states only the rate (「628件，同比上升63.5%」): computed back,
+        # 628 − 628 ÷ 1.635, and said to be computed.
+        found = stated_rate(now, passages, ctx.idf)
+        if found is not None:
+            citations, lines, values = cite_all([now, found.rate], pq.language)
+            gap = now.quantity.value - found.base
+            text = say("change_computed", pq.language, word=say("more_by" if gap >= 0 else "less_by", pq.language),
+                       gap=fmt_number(round(abs(gap))), unit=now.statement.unit, a=values[0], b=values[1],
+                       sign="-" if found.down else "+", x=fmt_number(now.quantity.value), y=fmt_number(found.factor),
+                       exact=fmt_number(round(abs(gap), 1)))
+            return Answer(pq.text, text + "\n" + "\n".join(lines), True, citations, "extractive")
     for pick in picks:
         phrase = change_phrase(extractive.quote(pick))
         if phrase:

@@ -67,6 +67,11 @@ _PHRASES = {
     "top": ("{place}{word}：{value}", "{place} has {word}: {value}"),
     "units_rank": ("（各报告的计数单位不同：{units}，排序仅供参考）", "(the reports count it in different units: {units}; the ranking is indicative only)"),
     "no_unit": ("无", "none"),
+    "change_computed": ("约{word}{gap}{unit}（推算值，报告未直接写明）：{a} − {a} ÷ (1 {sign} {b}) = {x} − {x} ÷ {y} ≈ {exact}。",
+                        "About {gap}{unit} {word} (computed: the report does not state it): {a} − {a} ÷ (1 {sign} {b}) "
+                        "= {x} − {x} ÷ {y} ≈ {exact}."),
+    "more_by": ("增加", "more"),
+    "less_by": ("减少", "fewer"),
 }
 
 
