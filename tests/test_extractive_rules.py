@@ -44,3 +44,9 @@ def test_a_count_of_what_a_meeting_studied_does_not_count_the_meetings():
     assert extractive.best(analyse("县政府常务会议专题研究法治工作几次？"), [p], idf=_idf).quantity.text == "5次"
     held = _passage("全年召开县政府常务会议24次，专题研究法治政府建设工作5次。")
     assert extractive.best(analyse("县政府常务会议一共召开了多少次？"), [held], idf=_idf).quantity.text == "24次"
+
+
+def test_a_stated_change_does_not_answer_a_rate_asked_as_a_level():
+    p = _passage("全年办理行政复议案件86件,同比增长21.5%。")
+    assert extractive.best(analyse("行政复议纠错率是多少？"), [p]) is None
+    assert extractive.best(analyse("行政复议案件同比增长了多少？"), [p]).quantity.text == "21.5%"

@@ -60,6 +60,7 @@ ROWS = [
     ([], "恩阳区的首违不罚清单里一共纳入了多少项事项？", {"within": ""}),  # 里 of where things are put
     ([], "通州区2020年下放了多少处罚权？", {"units": ()}),  # 处 begins 处罚: no measure word asked
     ([], "西城区2023年设立了多少处调解室？", {"units": ("处",)}),
+    ([], "昌平区2024年行政复议申请同比增幅有没有超过50%？", {"threshold_of_change": True}),  # 增幅: a change as a noun
     # totals and differences
     ([], "昌平区和通州区的行政复议案件加一起是多少？", {"operation": "sum"}),
     ([], "昌平和通州的行政复议案件加起来一共多少件？", {"shape": "aggregate", "aggregate": "sum",

@@ -197,3 +197,8 @@ def test_a_count_of_times_after_adverbs_counts_the_act_that_follows():
 def test_a_level_that_opens_a_list_is_not_the_thing_counted():
     # 「86项市、区两级审批权」 counts powers, not cities.
     assert _figure("将86项市、区两级审批权下放镇街。", "86项").measures != "市"
+
+
+def test_a_bare_change_owns_the_words_of_the_figure_it_changes():
+    st = _figure("全年接收行政复议申请860件,同比增长21.5%。", "21.5%")
+    assert st.frame == "delta" and st.measures == "行政复议申请" and "行政复议申请" in st.own

@@ -16,7 +16,7 @@ from ..question.metric import Intent
 from ..text.sentences import sentence_spans
 from ..statements.describe import counted_act
 from ..statements.extract import chunk_statements
-from ..statements.score import MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, question_weights, score_statement
+from ..statements.score import MIN_SCORE, MIN_SUPPORT, IdfFn, change_for_level, _coverage, _weights, question_weights, score_statement
 from ..types import Citation, Passage, Statement
 from ..text.instructions import is_instruction
 
@@ -123,6 +123,8 @@ def _counts_an_occasions_act(pick: Pick, intent: Intent) -> bool:
 def _other_kind(pick: Pick, intent: Intent) -> bool:
     """The question asks one kind of figure (a rate, or a count in one measure word) and this is the other."""
     units = intent.units
+    if change_for_level(pick.statement, intent):
+        return True  # 「纠错率是多少」 is not answered by 「同比增长48.2%」
     return len(units) == 1 and not intent.measures and pick.quantity.is_percent != (units[0] == "%")
 
 

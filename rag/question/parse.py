@@ -218,7 +218,8 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields.update(shape="yesno", threshold=_threshold(q))
         if fields["threshold"] is not None:
             at = q.find(fields["threshold"].text)
-            fields["threshold_of_change"] = bool(re.search(f"({'|'.join(vocab.CHANGE_VERBS)})了?$", q[:max(at, 0)]))
+            fields["threshold_of_change"] = bool(re.search(f"({'|'.join(vocab.CHANGE_VERBS)})了?$", q[:max(at, 0)])
+                                                 or vocab.CHANGE_NOUN.search(q[:max(at, 0)]))
         fields["aggregate"] = "change" if vocab.CHANGE.search(q) else None
     elif places >= 2 and vocab.SUM.search(q) and wants_number:
         fields.update(shape="aggregate", aggregate="sum")

@@ -121,6 +121,8 @@ PREVIOUS_YEAR = ("上一年度", "上一年", "前一年", "头一年", "上年"
 COMPARATIVE = re.compile(r"比|较|相比|同比")
 # The verbs of a change, as reports and questions write them.
 CHANGE_VERBS = ("增长", "增加", "上升", "提高", "提升", "下降", "减少", "降低", "下滑", "回落")
+# 「同比增幅有没有超过50%」: a change named as a noun; the threshold holds the change, not the level.
+CHANGE_NOUN = re.compile(r"(增幅|涨幅|降幅|增速|增长率|下降率|增长幅度|下降幅度|降低幅度|提升幅度)(有没有|是否|是不是|能否)?$")
 # A yes/no question about a change asks for one direction (「比上年多吗」 up, 「是否下降」 down).
 ASKS_UP = re.compile(r"多|增|高|上升|提升|提高|超过|涨")
 # 「比上年多吗」「较去年同期」: a comparison with the year before.

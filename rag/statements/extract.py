@@ -98,8 +98,11 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
                                     words[k + 1].quantity.start if k + 1 < len(words) else None)
         thing = _LEADING_YEAR.sub("", thing)
         frame = describe.frame_of(sentence, words, k)
-        if frame in ("to", "delta") and not thing:
+        own = nw.own
+        if frame in ("to", "delta") and len(rules.BARE.sub("", thing)) < 2 and previous_thing:
+            # 「…申请1723件,同比增长48.2%」: a bare change is the previous figure's thing's, and owns its words.
             thing = previous_thing
+            own = own if previous_thing in own else previous_thing + own
         previous_thing = thing or previous_thing
         status, word = describe.figure_status(sentence, q.start, kind, q.end)
         if period == "target" and status == "planned" and rules.TARGET_YEAR.search(sentence[:q.start]):
@@ -108,7 +111,7 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
         out.append(Statement(
             **common, year=for_year, metric=metric, metric_simplified=to_simplified(metric), value=q.value,
             unit=q.unit, as_written=original[q.start:q.end], approx=q.approx, period=period,
-            value_start=base + q.start, value_end=base + q.end, own=nw.own, wide=nw.wide, lead=nw.lead,
+            value_start=base + q.start, value_end=base + q.end, own=own, wide=nw.wide, lead=nw.lead,
             measures=thing, act=act, frame=frame, item=items.index(k) if k in items else -1, status=status,
             polarity=polarity, scope=describe.scope_of(sentence[:q.start]), status_word=word))
     return out

@@ -148,6 +148,18 @@ def score_statement(st: Statement, intent, weights: dict[str, float], plain: dic
     return score, support
 
 
+_CHANGE_WORDS = ("增长", "下降", "增幅", "降幅", "涨幅", "增速", "变化", "增加", "减少", "提高", "提升", "降低", "上升", "同比",
+                 "环比", "比上年", "较上年")
+
+
+def change_for_level(st: Statement, intent) -> bool:
+    """A stated change (同比增长48.2%) offered for a rate the question asks as a level (「纠错率哪个最高」):
+    another kind of figure, whatever its words."""
+    if st.frame != "delta" or getattr(intent, "frame", None) is not None or tuple(intent.units) != ("%",):
+        return False
+    return not any(w in t for t in intent.terms for w in _CHANGE_WORDS)
+
+
 def names_asked_thing(st: Statement, intent) -> bool:
     """Whether the statement's measured thing or act holds a word the question puts beside 多少/几 (what it
     asks to be measured): 「办结群众诉求1.2万件」 does not name 受理行政复议案件. True when either side is unknown."""
