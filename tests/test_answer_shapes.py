@@ -237,6 +237,16 @@ def test_a_change_in_a_count_is_computed_back_from_the_stated_rate(world):
     _cited_in_report(world, ans)
 
 
+def test_a_stated_rate_is_applied_to_the_count_beside_it(world):
+    pq, ans = ask(world, "昌平区A类执法岗位按参与执法率算，实际参与执法的大概多少人？")
+    assert pq.operation == "apply"
+    assert ans.text.startswith("约836.4人（推算值") and "870 × 96.14%" in ans.text
+    _cited_in_report(world, ans)
+    # No count in the asked measure word beside the rate: no figure.
+    _, none = ask(world, "长子营镇按A岗参与执法率计算，参与执法的有多少人？")
+    assert not none.answered and none.text.startswith("无法计算")
+
+
 def test_an_average_keeps_the_reports_magnitude(world):
     pq, ans = ask(world, "恩阳区兑现的惠企政策资金平均每家企业多少万元？")
     assert pq.operation == "average" and ans.text.startswith("平均每家约194.9万元")

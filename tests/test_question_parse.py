@@ -61,6 +61,8 @@ ROWS = [
     ([], "通州区2020年下放了多少处罚权？", {"units": ()}),  # 处 begins 处罚: no measure word asked
     ([], "西城区2023年设立了多少处调解室？", {"units": ("处",)}),
     ([], "昌平区2024年行政复议申请同比增幅有没有超过50%？", {"threshold_of_change": True}),  # 增幅: a change as a noun
+    ([], "昌平区A类执法岗位按参与执法率算，实际参与执法的有多少人？", {"operation": "apply",
+                                                  "parts": lambda p: p[0].label == "参与执法率"}),
     # totals and differences
     ([], "昌平区和通州区的行政复议案件加一起是多少？", {"operation": "sum"}),
     ([], "昌平和通州的行政复议案件加起来一共多少件？", {"shape": "aggregate", "aggregate": "sum",

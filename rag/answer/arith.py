@@ -6,6 +6,7 @@ as a formula. When an operand is not stated, the answer says which and gives no 
 from __future__ import annotations
 
 from ..question import ParsedQuestion
+from ..text.quantity import units_compatible
 from ..types import Answer
 from . import extractive
 from .across import measures_note, per_place
@@ -198,3 +199,34 @@ def base_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
                x=fmt_number(current.quantity.value), y=fmt_number(found.factor),
                exact=fmt_number(round(found.base, 1))) + "\n" + "\n".join(lines)
     return Answer(pq.text, text, True, citations, "extractive")
+
+
+def apply_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
+    """「按参与执法率算，实际参与执法的大概多少人」: the stated rate applied to the count it is a rate of (the
+    count stated beside it: 「A类执法岗位870人，参与执法率96.14%」 → 870 × 96.14%), computed and cited."""
+    passages = ctx.search(pq, k=ctx.top_k + 3)
+    if len(pq.parts) < 2:
+        return refuse_metric(pq, passages)
+    rate = value_pick(pq, passages, ctx, pq.parts[0].metric)
+    if rate is None or rate.statement.unit != "%":
+        return refuse_metric(pq, passages)
+    base = _count_beside(rate, passages, ctx, pq.parts[1].metric.units)
+    if base is None:
+        return _cannot(pq, say("count_for_rate", pq.language), [rate], passages)
+    citations, lines, values = cite_all([base, rate], pq.language)
+    number, unit = _as_written(base)
+    result = number * rate.quantity.value / 100
+    text = say("applied", pq.language, r=_round(result), unit=unit, a=values[0], b=values[1], x=fmt_number(number),
+               y=fmt_number(rate.quantity.value))
+    return Answer(pq.text, text + "\n" + "\n".join(lines), True, citations, "extractive")
+
+
+def _count_beside(rate, passages, ctx, units: tuple[str, ...] = ()):
+    """The count a rate is of: a figure (not a rate) of the rate's own sentence, nearest before it, in the
+    measure word the question asks for when it names one (「多少人」 is not answered from 「两项」)."""
+    st = rate.statement
+    same = [p for p in extractive.candidates(_any_metric(), passages, ctx.idf)
+            if p.statement.doc_id == st.doc_id and p.statement.start == st.start and p.statement.unit != "%"
+            and p.quantity.start < rate.quantity.start and p.quantity.value
+            and (not units or any(units_compatible(p.statement.unit, u) for u in units))]
+    return max(same, key=lambda p: p.quantity.start) if same else None

@@ -7,7 +7,7 @@ from ..question import ParsedQuestion
 from ..types import Answer
 from .about import about_answer
 from .across import compare_answer, rank_answer, sum_answer
-from .arith import average_answer, base_answer, ratio_answer, share_answer
+from .arith import apply_answer, average_answer, base_answer, ratio_answer, share_answer
 from .compose import composed_answer
 from .context import AnswerContext
 from .exists import mentions_answer
@@ -49,6 +49,7 @@ ANSWERERS: dict[str, Answerer] = {
     "share": share_answer,
     "base": base_answer,
     "average": average_answer,
+    "apply": apply_answer,
     "count": count_answer,
     "mentions": mentions_answer,
     "list": list_answer,

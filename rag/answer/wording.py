@@ -70,6 +70,9 @@ _PHRASES = {
     "change_computed": ("约{word}{gap}{unit}（推算值，报告未直接写明）：{a} − {a} ÷ (1 {sign} {b}) = {x} − {x} ÷ {y} ≈ {exact}。",
                         "About {gap}{unit} {word} (computed: the report does not state it): {a} − {a} ÷ (1 {sign} {b}) "
                         "= {x} − {x} ÷ {y} ≈ {exact}."),
+    "applied": ("约{r}{unit}（推算值，报告未直接写明）：{a} × {b} = {x} × {y}% ≈ {r}。",
+                "About {r}{unit} (computed: the report does not state it): {a} × {b} = {x} × {y}% ≈ {r}."),
+    "count_for_rate": ("与此比率对应的基数", "the count this rate is of"),
     "more_by": ("增加", "more"),
     "less_by": ("减少", "fewer"),
 }

@@ -24,7 +24,7 @@ from .normalise import (PlaceNames, Vocabulary, drop_fillers, glossary_terms, la
 SHAPES = ("value", "multi", "yesno", "compare", "rank", "aggregate", "list", "about", "refuse")
 # What the answer computes: each operation has one answerer in rag.answer.registry.
 OPERATIONS = ("value", "multi", "exists", "compare", "rank", "sum", "difference", "change", "ratio", "share", "base",
-              "average", "count", "mentions", "catalogue", "list", "refuse")
+              "average", "apply", "count", "mentions", "catalogue", "list", "refuse")
 
 
 @dataclass(frozen=True)
@@ -206,6 +206,11 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
                              (Part("", single, analyse(single)),)) if places >= 2 else own)
     elif wants_number and places <= 1 and vocab.SHARE.search(q) and not vocab.CHANGE.search(q):
         fields.update(shape="aggregate", aggregate="share", parts=_share_parts(content))
+    elif wants_number and places <= 1 and (applied := vocab.APPLY_RATE.search(content)):
+        rate = applied.group(1).strip(" 的")
+        rest = (content[:applied.start()] + content[applied.end():]).strip("，, ")
+        fields.update(shape="aggregate", aggregate="apply",
+                      parts=(Part(rate, rate + "是多少", analyse(rate + "是多少")), Part(rest, rest, analyse(rest))))
     elif wants_number and places <= 1 and vocab.AVERAGE.search(q):
         fields.update(shape="aggregate", aggregate="average", parts=_average_parts(content))
     elif wants_number and places <= 1 and vocab.BASE_FROM_RATE.search(q) and (pq.period == "previous" or _asks_prior(q)):
@@ -257,7 +262,7 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     fields["units"] = expected_units(content)
     if fields.get("operation") == "mentions":
         fields["metric"] = analyse(fields["mention"] or content)  # what a near passage must cover
-    if fields["operation"] in ("ratio", "share", "average", "base"):
+    if fields["operation"] in ("ratio", "share", "average", "base", "apply"):
         fields["metric"] = analyse(_unframed(content))
     if "parts" in fields and fields["parts"]:
         return replace(pq, **fields)
