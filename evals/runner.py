@@ -122,7 +122,8 @@ class EvalResult:
 
 def _ask(assistant, question: str, mode: str, history: list[str] | None = None) -> dict:
     """The question asked as a user asks it in the chat: each earlier question first, in one conversation
-    that keeps every answer (what it understood and what it quoted), then this one."""
+    that keeps every answer (what it understood and what it quoted), then this one. In LLM mode each earlier
+    question is a model call too: a follow-up of n turns costs n calls."""
     try:
         conversation = Conversation()
         for earlier in history or []:

@@ -56,7 +56,16 @@ ROWS = [
                                                 "parts": lambda p: len(p) == 2 and "申请" in p[0].label
                                                 and "案件" in p[1].label}),  # each place its own thing
     ([], "昌平区接收的行政复议申请数大约是恩阳区的多少倍？", {"operation": "ratio", "parts": lambda p: len(p) == 1}),
-    ([], "通州区2020年复议纠错的案件里，拆迁拆违领域有几件？", {"within": "拆迁拆违领域"}),  # a part within a thing
+    ([], "通州区2020年复议纠错的案件里，拆迁拆违领域有几件？", {"within": lambda w: w in ("拆迁", "拆违")}),  # a part
+    ([], "昌平区2024年行政复议申请里，行政复议纠错的有多少件？", {"within": "纠错"}),  # the whole's words tell nothing
+    ([], "昌平区有没有开展过3次普法活动？", {"threshold": lambda t: t is None or t.op != ">"}),  # 过 of experience
+    ([], "这个数比去年高吗？", {"units": ()}),  # 这个数 names no measure word
+    ([], "哪份报告里有首违不罚这个说法？", {"operation": "mentions", "mention": "首违不罚"}),
+    ([], "昌平区有市级示范项目吗？", {"operation": "exists"}),  # a level word inside a question about a place
+    ([], "有没有镇层级的报告？", {"about": "levels", "asked_level": "town"}),
+    ([], "长子营镇主要措施分了几个部分？", {"operation": "count", "count_noun": "部分"}),
+    ([], "昌平区司法建议和检察院的检察建议加起来多少件？", {"parts": lambda p: [x.label for x in p][0] == "司法建议"}),
+    ([], "按比例算，恩阳区纠错多少件？", {"operation": lambda o: o != "apply"}),  # a bare 按比例 names no rate
     ([], "恩阳区的首违不罚清单里一共纳入了多少项事项？", {"within": ""}),  # 里 of where things are put
     ([], "通州区2020年下放了多少处罚权？", {"units": ()}),  # 处 begins 处罚: no measure word asked
     ([], "西城区2023年设立了多少处调解室？", {"units": ("处",)}),

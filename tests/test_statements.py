@@ -123,6 +123,9 @@ def test_a_zero_verb_counts_the_subject():
     ("另有2个项目获推荐,参加全省示范项目申报。", "2个", "preparing"),  # nominated, not yet awarded
     ("综合执法改革试点已扩展到5个乡镇。", "5个", "exploring"),  # a pilot's reach is a trial's
     ("到2027年,全县行政复议纠错率保持在10%以下。", "10%", "target"),
+    ("在20余家新业态企业中开展包容审慎监管试点。", "20余家", "exploring"),  # the trial named after the count
+    ("在试点乡镇共办理调解案件300件。", "300件", "done"),  # 试点 naming where: the count was done
+    ("105项涉企监管事项纳入年度监管计划。", "105项", "done"),  # 计划 inside a noun after the count
 ])
 def test_figure_status(sentence, as_written, status):
     kind = "下一年安排" if sentence.startswith("到") else "成效"

@@ -61,15 +61,9 @@ def about_answer(pq: ParsedQuestion, ctx: AnswerContext, texts=None) -> Answer:
     return Answer(pq.text, "；".join(out) + "。", answered, cites, "extractive")
 
 
-# 「镇一级的报告」: the level words a question uses, as the catalogue's levels.
-_ASKED_LEVEL = (("街道", "town"), ("镇", "town"), ("乡", "town"), ("县", "county"), ("区", "district"), ("市", "city"),
-                ("省", "province"), ("部门", "department"))
-
-
 def _levels_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     """「库里有没有镇一级的报告？是哪个？」: the library's reports of the asked level, from the catalogue."""
-    q = pq.normalised
-    level = next((lv for word, lv in _ASKED_LEVEL if f"{word}一级" in q or f"{word}级" in q), None)
+    level = pq.asked_level
     held = [e for e in ctx.catalog if e.level == level]
     name = _LEVELS.get(level, level or "")
     if held:

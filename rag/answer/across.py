@@ -51,7 +51,7 @@ def measures_note(figures: list[Figure], lang: str = "zh") -> str:
 
 
 def _stop(lang: str) -> str:
-    return "。" if lang != "en" else "."
+    return say("stop", lang)
 
 
 def _comparable(a: Figure, b: Figure) -> bool:
@@ -134,7 +134,7 @@ def comparison_lead(pq: ParsedQuestion, found: list[Figure], stated: str) -> str
     word = say(("lower" if less else "higher") if pq.asks_rate else ("fewer" if less else "more"), lang)
     lead = say("winner", lang, place=a.place, word=word, stated=stated)
     if pq.metric.difference and a.unit == b.unit:
-        unit = ("个百分点" if lang != "en" else " percentage points") if a.is_percent else a.unit
+        unit = say("points", lang) if a.is_percent else a.unit
         lead += say("gap", lang, gap=f"{fmt_number(abs(a.value - b.value))}{unit}")
     if a.unit != b.unit:
         lead += say("measure_differs", lang)
@@ -156,7 +156,7 @@ def sum_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         return Answer(pq.text, text, True, citations, "extractive", chart=chart)
     total = sum(f.value for f in found)
     unit = found[0].unit if found[0].unit != "元" else "元"
-    lead = f"{say('total', pq.language)}{fmt_number(total)}{unit}：{parts}"
+    lead = say("total_of", pq.language, total=f"{fmt_number(total)}{unit}", parts=parts)
     if any(f.as_written.endswith(("余件", "多件")) or "余" in f.as_written for f in found):
         lead += say("approx_total", pq.language)
     lead += measures_note(found, pq.language)
@@ -187,21 +187,22 @@ def rank_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     same.sort(key=lambda f: f.value, reverse=pq.descending)
     citations, lines, marked = _cite(same + other, pq.language)
     top = same[0]
-    ranked = "；".join(f"{i}. {place_year(f.place, f.year, pq.language)}{m}"
+    ranked = say("semicolon", pq.language).join(f"{i}. {place_year(f.place, f.year, pq.language)}{m}"
                       for i, (f, m) in enumerate(zip(same, marked), 1))
     if len(same) == 1:
         lead = say("only_one", pq.language, place=top.place, value=marked[0])
     else:
         lead = say("top", pq.language, place=top.place, word=_word(pq, not pq.descending), value=marked[0])
-        lead += f"\n{say('ranking', pq.language)}{'：' if pq.language != 'en' else ': '}{ranked}"
+        lead += f"\n{say('ranking', pq.language)}{say('colon', pq.language)}{ranked}"
     units = sorted({f.unit for f in same})
     if len(units) > 1:
         lead += "\n" + say("units_rank", pq.language,
                             units=joined((u or say("no_unit", pq.language) for u in units), pq.language))
     if other:
-        lead += "\n" + "；".join(f"{place_year(f.place, f.year, pq.language)}{m}（{say('not_comparable', pq.language)}）"
+        lead += "\n" + say("semicolon", pq.language).join(
+            f"{place_year(f.place, f.year, pq.language)}{m}（{say('not_comparable', pq.language)}）"
                                 for f, m in zip(other, marked[len(same):]))
     if unstated:
-        lead += f"\n{say('unstated', pq.language)}{'：' if pq.language != 'en' else ': '}{joined(unstated, pq.language)}"
+        lead += f"\n{say('unstated', pq.language)}{say('colon', pq.language)}{joined(unstated, pq.language)}"
     text = lead + "\n" + "\n".join(lines)
     return Answer(pq.text, text, True, citations, "extractive", chart=tuple(f.chart_row() for f in same))

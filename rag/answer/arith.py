@@ -139,7 +139,7 @@ def average_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     if divisor is None:
         return _cannot(pq, say("count_of", pq.language, per=per), [total], passages)
     citations, lines, values = cite_all([total, divisor], pq.language)
-    number, unit = _as_written(total)
+    number, unit = _in_report_magnitude(total, divisor.quantity.value)
     avg = number / divisor.quantity.value
     text = say("average", pq.language, per=per, avg=_round(avg), unit=unit, a=values[0], b=values[1],
                x=fmt_number(number), y=fmt_number(divisor.quantity.value)) + "\n" + "\n".join(lines)
@@ -149,12 +149,13 @@ def average_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
 _MAGNITUDES = {1e4: "万", 1e8: "亿"}
 
 
-def _as_written(pick) -> tuple[float, str]:
-    """The figure in the report's own magnitude (1949.39万元, not 19493900元): an average of it reads so too."""
+def _in_report_magnitude(pick, divisor: float = 1.0) -> tuple[float, str]:
+    """The figure in the report's own magnitude (1949.39万元, not 19493900元), so what is computed from it reads
+    so too; base units when the result would fall below one of that magnitude (0.0175万件 → 175件)."""
     q = pick.quantity
     if q.number and q.value != q.number:
         word = _MAGNITUDES.get(round(q.value / q.number))
-        if word:
+        if word and q.number / divisor >= 1:
             return q.number, word + pick.statement.unit
     return q.value, pick.statement.unit
 
@@ -214,7 +215,7 @@ def apply_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     if base is None:
         return _cannot(pq, say("count_for_rate", pq.language), [rate], passages)
     citations, lines, values = cite_all([base, rate], pq.language)
-    number, unit = _as_written(base)
+    number, unit = _in_report_magnitude(base)
     result = number * rate.quantity.value / 100
     text = say("applied", pq.language, r=_round(result), unit=unit, a=values[0], b=values[1], x=fmt_number(number),
                y=fmt_number(rate.quantity.value))
@@ -222,11 +223,12 @@ def apply_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
 
 
 def _count_beside(rate, passages, ctx, units: tuple[str, ...] = ()):
-    """The count a rate is of: a figure (not a rate) of the rate's own sentence, nearest before it, in the
-    measure word the question asks for when it names one (「多少人」 is not answered from 「两项」)."""
+    """The count a rate is of: the largest figure (not a rate) before it in its own sentence, in the measure word
+    the question asks for when it names one (「办理41件,…纠错5件,纠错率17.8%」: 41, not the numerator 5;
+    「多少人」 is not answered from 「两项」)."""
     st = rate.statement
     same = [p for p in extractive.candidates(_any_metric(), passages, ctx.idf)
             if p.statement.doc_id == st.doc_id and p.statement.start == st.start and p.statement.unit != "%"
             and p.quantity.start < rate.quantity.start and p.quantity.value
             and (not units or any(units_compatible(p.statement.unit, u) for u in units))]
-    return max(same, key=lambda p: p.quantity.start) if same else None
+    return max(same, key=lambda p: p.quantity.value) if same else None

@@ -48,10 +48,9 @@ def composed_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
                       citations, "extractive")
     unit = "%" if a.is_percent else a.unit
     if pq.operation == "sum":
-        lead = f"{say('total', lang)}{'' if lang != 'en' else ' '}{fmt_number(a.value + b.value)}{unit}" \
-               f"{'：' if lang != 'en' else ': '}{stated[0]} + {stated[1]}"
+        lead = say("total_of", lang, total=f"{fmt_number(a.value + b.value)}{unit}", parts=f"{stated[0]} + {stated[1]}")
     elif pq.operation == "difference":
-        gap_unit = ("个百分点" if lang != "en" else " percentage points") if a.is_percent else unit
+        gap_unit = say("points", lang) if a.is_percent else unit
         lead = say("gap_lead", lang, gap=f"{fmt_number(abs(a.value - b.value))}{gap_unit}", a=stated[0], b=stated[1])
     elif pq.operation == "ratio":
         if b.value == 0:
@@ -66,6 +65,6 @@ def composed_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             first = (a.value < b.value) if less else (a.value > b.value)
             winner = names[0] if first else names[1]
             lead = say("winner", lang, place=winner, word=say("fewer" if less else "more", lang), stated=sep.join(stated))
-    stop = "。" if lang != "en" else "."
+    stop = say("stop", lang)
     return Answer(pq.text, f"{lead}{_caveats(operands, names, picks, lang)}{stop}\n{evidence}", True, citations,
                   "extractive")

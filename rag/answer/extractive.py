@@ -16,7 +16,8 @@ from ..question.metric import Intent
 from ..text.sentences import sentence_spans
 from ..statements.describe import counted_act
 from ..statements.extract import chunk_statements
-from ..statements.score import MIN_SCORE, MIN_SUPPORT, IdfFn, change_for_level, _coverage, _weights, question_weights, score_statement
+from ..statements.score import (MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, change_for_level, question_weights,
+                                score_statement)
 from ..types import Citation, Passage, Statement
 from ..text.instructions import is_instruction
 
@@ -76,8 +77,9 @@ def candidates(intent: Intent, passages: list[Passage], idf: IdfFn | None = None
             if st.value is None or not st.as_written:
                 continue  # an act with no figure: read by yes/no answers, not here
             score, support = score_statement(st, intent, weights, plain, passage.score / top, rank, intent.measures)
-            if near and any(st.doc_id == d and a <= st.value_start < b for d, a, b in near):
-                score += NEAR_BONUS
+            if near and support >= MIN_SUPPORT and score >= MIN_SCORE and \
+                    any(st.doc_id == d and a <= st.value_start < b for d, a, b in near):
+                score += NEAR_BONUS  # only a figure that could answer anyway: `best` stops at the first that cannot
             picks.append(Pick(st, passage, score, support))
     picks.sort(key=lambda p: -p.score)
     return picks

@@ -5,6 +5,7 @@ from ..question import ParsedQuestion
 from ..sections import item_spans
 from ..statements.change import change_phrase, direction_of
 from ..text.script import to_simplified
+from ..text.sentences import sentence_spans
 from ..types import Answer, Citation, Passage
 from . import extractive
 from .context import AnswerContext, passage_citation
@@ -189,11 +190,10 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         found = stated_rate(now, passages, ctx.idf)
         if found is not None:
             citations, lines, values = cite_all([now, found.rate], pq.language)
-            gap = now.quantity.value - found.base
-            text = say("change_computed", pq.language, word=say("more_by" if gap >= 0 else "less_by", pq.language),
-                       gap=fmt_number(round(abs(gap))), unit=now.statement.unit, a=values[0], b=values[1],
-                       sign="-" if found.down else "+", x=fmt_number(now.quantity.value), y=fmt_number(found.factor),
-                       exact=fmt_number(round(abs(gap), 1)))
+            gap = abs(now.quantity.value - found.base)
+            text = say("change_down" if found.down else "change_up", pq.language, gap=fmt_number(round(gap)),
+                       unit=now.statement.unit, a=values[0], b=values[1], x=fmt_number(now.quantity.value),
+                       y=fmt_number(found.factor), exact=fmt_number(round(gap, 1)))
             return Answer(pq.text, text + "\n" + "\n".join(lines), True, citations, "extractive")
     for pick in picks:
         phrase = change_phrase(extractive.quote(pick))
@@ -287,6 +287,7 @@ def _parts_answer(pq: ParsedQuestion, ctx: AnswerContext, whole: list[Passage]) 
     """「主要措施分了几个方面」: the sub-headings right under each report's achievements heading, counted and
     listed, each cited by the first sentence written under it."""
     lines, citations, counts = [], [], []
+    noun = pq.count_noun or "方面"
     by_doc: dict[str, dict[str, Passage]] = {}
     for p in whole:
         path = p.chunk.section
@@ -296,18 +297,16 @@ def _parts_answer(pq: ParsedQuestion, ctx: AnswerContext, whole: list[Passage]) 
         return refuse_metric(pq, ctx.search(pq))
     for doc, heads in by_doc.items():
         e = ctx.entry(doc)
-        counts.append(f"{e.short_region if e else doc}{len(heads)}个方面")
+        counts.append(say("place_parts", pq.language, place=e.short_region if e else doc, n=len(heads), noun=noun))
         for head, p in heads.items():
             cite = _first_sentence(p)
             citations.append(cite)
             lines.append(f"{len(citations)}. {head}：「{cite.text}」[{len(citations)}]")
-    lead = "；".join(counts) if len(counts) > 1 else f"共{len(citations)}个方面"
+    lead = "；".join(counts) if len(counts) > 1 else say("parts_of", pq.language, n=len(citations), noun=noun)
     return Answer(pq.text, f"{lead}：\n" + "\n".join(lines), True, citations, "extractive")
 
 
 def _first_sentence(p: Passage) -> Citation:
-    from ..text.sentences import sentence_spans
-
     c = p.chunk
     a, b = next(iter(sentence_spans(c.text, 0, len(c.text))), (0, len(c.text)))
     raw = c.text[a:b]

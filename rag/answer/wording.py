@@ -67,14 +67,22 @@ _PHRASES = {
     "top": ("{place}{word}：{value}", "{place} has {word}: {value}"),
     "units_rank": ("（各报告的计数单位不同：{units}，排序仅供参考）", "(the reports count it in different units: {units}; the ranking is indicative only)"),
     "no_unit": ("无", "none"),
-    "change_computed": ("约{word}{gap}{unit}（推算值，报告未直接写明）：{a} − {a} ÷ (1 {sign} {b}) = {x} − {x} ÷ {y} ≈ {exact}。",
-                        "About {gap}{unit} {word} (computed: the report does not state it): {a} − {a} ÷ (1 {sign} {b}) "
-                        "= {x} − {x} ÷ {y} ≈ {exact}."),
+    "change_up": ("约增加{gap}{unit}（推算值，报告未直接写明）：{a} − {a} ÷ (1 + {b}) = {x} − {x} ÷ {y} ≈ {exact}。",
+                  "About {gap}{unit} more (computed: the report does not state it): {a} − {a} ÷ (1 + {b}) = "
+                  "{x} − {x} ÷ {y} ≈ {exact}."),
+    "change_down": ("约减少{gap}{unit}（推算值，报告未直接写明）：{a} ÷ (1 − {b}) − {a} = {x} ÷ {y} − {x} ≈ {exact}。",
+                    "About {gap}{unit} fewer (computed: the report does not state it): {a} ÷ (1 − {b}) − {a} = "
+                    "{x} ÷ {y} − {x} ≈ {exact}."),
+    "stop": ("。", "."),
+    "semicolon": ("；", "; "),
+    "total_of": ("合计{total}：{parts}", "Total {total}: {parts}"),
+    "colon": ("：", ": "),
+    "points": ("个百分点", " percentage points"),
+    "parts_of": ("共{n}个{noun}", "{n} {noun}"),
+    "place_parts": ("{place}{n}个{noun}", "{place}: {n}"),
     "applied": ("约{r}{unit}（推算值，报告未直接写明）：{a} × {b} = {x} × {y}% ≈ {r}。",
                 "About {r}{unit} (computed: the report does not state it): {a} × {b} = {x} × {y}% ≈ {r}."),
     "count_for_rate": ("与此比率对应的基数", "the count this rate is of"),
-    "more_by": ("增加", "more"),
-    "less_by": ("减少", "fewer"),
 }
 
 

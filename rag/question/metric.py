@@ -76,7 +76,7 @@ def expected_units(q: str) -> tuple[str, ...]:
         units.append("人")
     if not units:
         # 「…的件数」「户数」: the count's own measure word.
-        units += [m.group(1) for m in re.finditer(r"(件|户|家|个|项|条|份|场|名)数", q)]
+        units += [m.group(1) for m in re.finditer(r"(?<![这那两几每市])(件|户|家|个|项|条|份|场|名)数(?![字据量目码额])", q)]
     return tuple(dict.fromkeys(units))
 
 

@@ -52,7 +52,7 @@ def glossary_terms(text: str) -> list[str]:
     """The reports' words for the English terms in `text`, in order, none that another already holds
     (「first violation no penalty」 → 首违不罚, not 首违不罚 and 不罚)."""
     pattern, rows = glossary()
-    terms = [rows[m.group().lower()] for m in pattern.finditer(text) if rows[m.group().lower()]]
+    terms = [rows[m.group().lower()] for m in pattern.finditer(text) if rows[m.group().lower()]] if rows else []
     return [t for i, t in enumerate(terms) if not any(t in other for j, other in enumerate(terms) if j != i and
                                                       len(other) > len(t)) and t not in terms[:i]]
 
@@ -66,9 +66,10 @@ def translate_english(text: str) -> str:
     text = re.sub(r"\b(in|for|during|of)\s+((?:19|20)\d{2})\b", r" \2年 ", text, flags=re.I)
     text = re.sub(r"(?<![0-9])((?:19|20)\d{2})(?![0-9年])", r"\1年", text)
     text = re.sub(r"\bunder\s+(?=\d)", " 少于 ", text, flags=re.I)  # 「under 500」 is a bound; 「under the scheme」 is not
-    text = re.sub(r"(?<=[A-Za-z])['’]s\b", "", text)  # possessives: 「the district government's」
     pattern, rows = glossary()
-    text = pattern.sub(lambda m: f" {rows[m.group().lower()]} " if rows[m.group().lower()] else " ", text)
+    if rows:
+        text = pattern.sub(lambda m: f" {rows[m.group().lower()]} " if rows[m.group().lower()] else " ", text)
+    text = re.sub(r"(?<=[A-Za-z\s])['’]s\b", "", text)  # what possessives the glossary left: 「government's」
     text = _ASCII_WORD.sub("", text)  # words the glossary does not know carry no report vocabulary
     text = re.sub(r"\s+", "", text).strip("?？.。!！ ")
     if yes_no and not text.endswith("吗"):

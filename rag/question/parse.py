@@ -84,7 +84,9 @@ class ParsedQuestion:
     operands: tuple["ParsedQuestion", ...] = ()  # a follow-up over earlier answers (「这两个加起来」): the
     # earlier queries it computes over, each answered as it was asked
     carried: tuple[str, ...] = ()  # what came from earlier turns: place, year, metric
-    within: str = ""  # 「…案件里，拆迁拆违领域有几件」: the part asked for, which the figure's own words must name
+    within: str = ""  # 「…案件里，拆迁拆违领域有几件」: the words that tell the part asked for from its whole (拆迁拆违)
+    asked_level: str = ""  # 「有没有镇一级的报告」: the catalogue level asked for (town, county, district…)
+    count_noun: str = ""  # 「分了几个部分」: what a count of a report's parts is counted in (方面, 部分…)
     near: tuple[tuple[str, int, int], ...] = ()  # (doc_id, start, end) the last answer quoted: a follow-up
     # that keeps its place and asks a new thing (「涉及几个执法单位？」) is most likely about those sentences
     rewrites: tuple[tuple[str, str], ...] = ()  # (as written, read as): pinyin, typos
@@ -182,8 +184,12 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     places = len(pq.scope.mentions)
     premise = _premise(q)
     about = next((name for name, pat in vocab.ABOUT if pat.search(q)), None)
+    if about == "levels" and (places or wants_number):
+        about = None  # 「昌平区镇级报告…」 names a place: not a question about the library's levels
     if about in ("count", "levels"):
         fields.update(shape="about", about=about)  # about the library as a whole
+        if about == "levels":
+            fields["asked_level"] = _asked_level(q)
     elif about == "coverage" and not wants_number:
         fields.update(shape="about", about=about)  # about the whole library, whatever places it names
     elif pq.scope.empty:
@@ -217,8 +223,9 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields.update(shape="aggregate", aggregate="base", period="previous")
     elif kind in ("不足", "下一年安排") and vocab.COUNT_ITEMS.search(q):
         fields.update(shape="list", operation="count")
-    elif not kind and vocab.COUNT_PARTS.search(q):
-        fields.update(shape="list", operation="count", kind="成效")  # counted by the part's sub-headings
+    elif not kind and (parts_asked := vocab.COUNT_PARTS.search(q)):
+        # counted by the sub-headings of the achievements part, in the question's own word (方面 / 部分)
+        fields.update(shape="list", operation="count", kind="成效", count_noun=parts_asked.group(4))
     elif vocab.YES_NO.search(q):
         fields.update(shape="yesno", threshold=_threshold(q))
         if fields["threshold"] is not None:
@@ -256,9 +263,12 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     fields["asks_rate"] = any(w in q for w in vocab.LEVEL_WORDS)
     fields["asked_thing"] = _asked_thing(content)
     within = vocab.WITHIN.search(content)
-    if within and metric_terms(content[:within.start()]) and metric_terms(within.group(1)) \
-            and not within.group(1).startswith(vocab.WITHIN_NOT):
-        fields["within"] = within.group(1).strip()
+    if within and metric_terms(content[:within.start()]) and not within.group(1).startswith(vocab.WITHIN_NOT):
+        # Only the part's own words (「行政复议申请里，行政复议纠错的」 → 纠错): those of its whole tell nothing.
+        whole = set(metric_terms(content[:within.start()]))
+        own = [t for t in metric_terms(within.group(1)) if t not in whole and not any(t in w for w in whole)]
+        if own:
+            fields["within"] = max(own, key=len)
     fields["units"] = expected_units(content)
     if fields.get("operation") == "mentions":
         fields["metric"] = analyse(fields["mention"] or content)  # what a near passage must cover
@@ -317,6 +327,18 @@ def _unframed(content: str) -> str:
     return q
 
 
+_LEVEL_WORDS = (("街道", "town"), ("镇", "town"), ("乡", "town"), ("县", "county"), ("区", "district"), ("市", "city"),
+                ("省", "province"), ("部门", "department"))
+
+
+def _asked_level(q: str) -> str:
+    """「镇一级」「县级」「区层级」 → the catalogue's level names."""
+    for word, level in _LEVEL_WORDS:
+        if re.search(f"{word}(一级|级|层级)", q):
+            return level
+    return ""
+
+
 def _asks_prior(q: str) -> bool:
     return bool(re.search(r"上年|上一年|去年|前一年|(19|20)\d{2}年", q))
 
@@ -334,12 +356,12 @@ def _mentioned(q: str) -> str:
         return " ".join(terms) if terms else found
     held = vocab.MENTIONS_HOLDS.search(q)
     if held and not vocab.MENTIONS.search(q) and len(q[:held.start()].strip(" ，,的")) >= 2:
-        return q[:held.start()].strip(" ，,的")  # 「警企复产联查机制是哪里搞的」
+        return vocab.MENTION_TAIL.sub("", q[:held.start()].strip(" ，,的"))  # 「警企复产联查机制是哪里搞的」
     m = vocab.MENTIONS.search(q) or held
     after = q[m.end():] if m else q
     after = re.sub(r"^(了|过)?", "", after)
     after = re.split(r"[吗呢？?。，,]|的内容|这件事|相关|没有|了没", after)[0]
-    return after.strip(" 的") or q
+    return vocab.MENTION_TAIL.sub("", after.strip(" 的")) or q
 
 
 def _share_parts(content: str) -> tuple[Part, ...]:
@@ -398,7 +420,8 @@ def _items(content: str, how: str) -> tuple[Part, ...]:
         body = vocab.SUM.sub("", re.split(r"(?:是|有|一共|总共|共)?(?:多少|几)", content)[0])
         pieces = [p for p in re.split(r"和|与|及|以及|、|加上|跟", body) if len(p.strip(" 的，,")) >= 2]
         shared = pieces[-1].rsplit("的", 1) if pieces and "的" in pieces[-1] else []
-        if len(shared) == 2 and len(shared[1].strip()) >= 2 and not any("的" in p for p in pieces[:-1]):
+        if len(shared) == 2 and len(shared[1].strip()) >= 2 and not any("的" in p for p in pieces[:-1]) \
+                and all(p.strip().endswith(vocab.OWNER_ENDS) for p in pieces[:-1]):
             # 「中心组和常务会的会前学法加起来」: the thing after 的 is each item's (中心组的会前学法).
             pieces = [f"{p.strip()}的{shared[1].strip()}" for p in pieces[:-1]] + pieces[-1:]
     pieces = [p.strip(" 的，,") for p in pieces]

@@ -37,7 +37,7 @@ def _is_nounish(word: str, flag: str) -> bool:
 _STOP_TAGS = ("p", "m", "t", "u", "c", "r", "y", "e", "o", "w")
 _ADVERBS = frozenset("共 共计 合计 总计 累计 已 已经 均 全部 先后 分别 又 再 还 也 都 仍 共有 全年 年内 今年 当年 同时 此外 另外 "
                      "目前 现 现有 其中 新 新增 首批 第一批 直接 持续 不断 进一步 逐步 积极 主动 依法 严格 "
-                     "尚未 未 没有 仍未 暂未 均未 尚 连续".split())
+                     "尚未 未 没有 仍未 暂未 均未 尚 连续 成功".split())
 _KEEP_IN_PHRASE = frozenset(("其他", "各类", "各项", "各级"))
 _TRAILING_ADVERBS = frozenset("仍 仍然 已 已经 均 都 也 还 又 再 尚 才 就 将 已达".split())
 
@@ -315,17 +315,19 @@ def _without_titles(text: str) -> str:
     return rules.TITLE.sub(lambda m: "□" * len(m.group()), text)
 
 
-def status_of(text_before: str, kind: str) -> tuple[str, str]:
+def status_of(text_before: str, kind: str, upto: int | None = None) -> tuple[str, str]:
     """(status, the word that says it) from the words before a figure or thing in its sentence.
 
     The nearest status word wins; a plan section's statements are planned unless they say more. Words inside
-    a document's name (《…（试行）》) are not status words."""
-    text_before = _without_titles(text_before)
+    a document's name (《…（试行）》) are not status words. `upto`: only words ending there or before count,
+    the text after stays in sight (「将深入…」: 将 before a verb is a plan)."""
+    whole = _without_titles(text_before)
+    text_before = whole[:upto] if upto is not None else whole
     best: tuple[int, int, str, str] | None = None  # (position, length, status, word)
     for status, words in rules.STATUS_WORDS:
         for w in words:
             at = text_before.rfind(w)
-            if at < 0 or (w == "将" and not _future_jiang(text_before, at)):
+            if at < 0 or (w == "将" and not _future_jiang(whole, at)):
                 continue
             key = (at + len(w), len(w))
             if best is None or key > best[:2]:
@@ -340,7 +342,7 @@ def status_of(text_before: str, kind: str) -> tuple[str, str]:
             if governing in ("planned", "target", "exploring", "preparing"):
                 for w in words:
                     at = text_before.rfind(w)
-                    if 0 <= at < best[0] - len(word) and not (w == "将" and not _future_jiang(text_before, at)) \
+                    if 0 <= at < best[0] - len(word) and not (w == "将" and not _future_jiang(whole, at)) \
                             and not any(m in text_before[at + len(w):] for m in rules.DONE_MARKERS):
                         return governing, w
     if kind == "下一年安排" and status in ("done", "ongoing"):
@@ -356,13 +358,15 @@ def figure_status(sentence: str, q_start: int, kind: str, q_end: int | None = No
     lead = sentence[:q_start]
     clause = lead[_clause_start(lead):]
     status, word = status_of(clause, kind)
-    if q_end is not None:
-        rest = _BREAK.split(sentence[q_end:], maxsplit=1)[0]
-        held = [(at, w) for at, w in _status_words(rest)
-                if _status_named(w) in ("preparing", "exploring", "planned", "target")]
+    if q_end is not None and (not word or status == "ongoing"):
+        rest = _without_titles(_BREAK.split(sentence[q_end:], maxsplit=1)[0])
+        held = next((w for w in rules.NOMINATED if w in rest), None)
         if held:
-            return _status_named(held[0][1]), held[0][1]
-    if status in ("ongoing", "done") and word in (*rules.DONE_MARKERS, "") + tuple(
+            return "preparing", held
+        tried = next((w for w in rules.TRIED_AFTER if w in rest), None)
+        if tried:
+            return "exploring", tried  # 「在150家重点企业和10余家企业中开展试点」
+    if status in ("ongoing", "done") and word in rules.DONE_MARKERS + tuple(
             w for st, ws in rules.STATUS_WORDS if st == "ongoing" for w in ws) \
             and any(t in clause for t in rules.TRIAL_THINGS):
         return "exploring", word
@@ -451,7 +455,7 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
             word_at, act, thing = head, body[head:].strip(), _subject(body[:head])
         else:
             word_at, word, thing = _act_object(part, word)
-            status = status_of(part[:word_at + len(word)], kind)[0] if word_at >= 0 else status
+            status = status_of(part, kind, upto=word_at + len(word))[0] if word_at >= 0 else status
             act = word
             verb_toks = _tokens(thing)
             if verb_toks and verb_toks[0][1].startswith("v") and len(verb_toks) > 1:
@@ -493,8 +497,8 @@ def _act_object(part: str, nearest: str) -> tuple[int, str, str]:
             return at, w, thing
     # 「做好…示范项目创建活动申报工作」: only generic words follow the status words; the thing is before the
     # first of them.
-    at = found[0][0] if found else part.rfind(nearest)
-    return at, nearest, _strip_leading_verbs(part[:at]) if at >= 0 else ""
+    at, word = found[0] if found else (part.rfind(nearest), nearest)
+    return at, word, _strip_leading_verbs(part[:at]) if at >= 0 else ""
 
 
 def _without_generic(thing: str) -> str:

@@ -49,11 +49,16 @@ EACH_WORDS = ("各类", "各项", "各种")
 # sessions, not the meetings): a figure so measured answers only a question that names the act.
 OCCASION_MARKERS = ("会前", "会上", "会后", "会中", "期间", "前夕")
 # 「常务会议专题研究法治工作5次」「党组会听取汇报3次」: a meeting named right before the act done at it.
-MEETING_ACT = re.compile(r"(?:会议|会)(?:专题|集中|先后)?(研究|听取|审议|学习|学法|部署|讨论)")
+MEETING_ACT = re.compile(r"(?:常务会议?|常委会(?:会议)?|党组会议?|党委会议?|办公会议?|例会|专题会议?|中心组(?:学习会)?"
+                         r"|领导小组会议?)(?:专题|集中|先后)?(研究|听取|审议|学习|学法|部署|讨论)")
 # A modifier before 的 this long is a clause of its own (who did what), not a kind of the thing.
 LONG_MODIFIER = 8
 # Prepositions that end a subject (「…专题由我市在全国首先推出」「…试点在怀化等地持续推进」).
 SUBJECT_END = ("由", "在", "被", "经", "于", "从")
+# Words after a counted thing that it was put forward, not yet awarded (「2个项目获推荐，参加…申报」).
+NOMINATED = ("被推荐", "获推荐", "择优推荐", "推荐参加", "推荐申报", "参加申报", "参与申报", "参评")
+# Words after a counted thing that it was a trial ground (「在10余家企业中开展试点」).
+TRIED_AFTER = ("开展试点", "试点推行", "先行先试", "探索", "试行", "试点")
 # A pilot is a trial until it is rolled out: a thing that is a 试点 under way is being explored.
 TRIAL_THINGS = ("试点",)
 # A figure stated in the achievements is done unless its clause says otherwise; one in the plan is planned.
