@@ -109,10 +109,8 @@ def _whole_of(part, passages, ctx):
     """The total a part belongs to: the earlier figure of its sentence with the same unit (其中 / total
     frames), else the same sentence's largest figure of that unit."""
     st = part.statement
-    same = [p for p in extractive.candidates(_any_metric(), passages, ctx.idf)
-            if p.statement.start == st.start and p.statement.doc_id == st.doc_id
-            and p.statement.unit == st.unit and p.quantity.start != part.quantity.start
-            and (p.quantity.value or 0) >= (part.quantity.value or 0)]
+    same = [p for p in extractive.same_sentence(part, passages, ctx.idf)
+            if p.statement.unit == st.unit and (p.quantity.value or 0) >= (part.quantity.value or 0)]
     if not same:
         return None
     earlier = [p for p in same if p.quantity.start < part.quantity.start]
@@ -226,9 +224,7 @@ def _count_beside(rate, passages, ctx, units: tuple[str, ...] = ()):
     """The count a rate is of: the largest figure (not a rate) before it in its own sentence, in the measure word
     the question asks for when it names one (「办理41件,…纠错5件,纠错率17.8%」: 41, not the numerator 5;
     「多少人」 is not answered from 「两项」)."""
-    st = rate.statement
-    same = [p for p in extractive.candidates(_any_metric(), passages, ctx.idf)
-            if p.statement.doc_id == st.doc_id and p.statement.start == st.start and p.statement.unit != "%"
-            and p.quantity.start < rate.quantity.start and p.quantity.value
+    same = [p for p in extractive.same_sentence(rate, passages, ctx.idf)
+            if p.statement.unit != "%" and p.quantity.start < rate.quantity.start and p.quantity.value
             and (not units or any(units_compatible(p.statement.unit, u) for u in units))]
     return max(same, key=lambda p: p.quantity.value) if same else None

@@ -5,7 +5,6 @@ Every statement with a figure in a passage is a candidate, scored by the one rul
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
@@ -128,6 +127,14 @@ def _other_kind(pick: Pick, intent: Intent) -> bool:
     if change_for_level(pick.statement, intent):
         return True  # 「纠错率是多少」 is not answered by 「同比增长48.2%」
     return len(units) == 1 and not intent.measures and pick.quantity.is_percent != (units[0] == "%")
+
+
+def same_sentence(pick: Pick, passages: list[Passage], idf: IdfFn | None = None) -> list[Pick]:
+    """The other figures of `pick`'s own sentence (its total, its rate, the count a rate is of), in order."""
+    st = pick.statement
+    return [p for p in candidates(Intent((), ()), passages, idf)
+            if p.statement.doc_id == st.doc_id and p.statement.start == st.start
+            and p.quantity.start != pick.quantity.start]
 
 
 def relevant_sentences(intent: Intent, passages: list[Passage], idf: IdfFn | None = None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..question.metric import Intent
 from ..statements.change import direction_of
 from . import extractive
 
@@ -29,10 +28,9 @@ class Rate:
 
 def stated_rate(current: extractive.Pick, passages, idf=None) -> Rate | None:
     """The percentage change stated after `current` in its own sentence, if any (and usable)."""
-    rate = next((p for p in extractive.candidates(Intent((), ()), passages, idf)
-                 if p.statement.doc_id == current.statement.doc_id and p.statement.start == current.statement.start
-                 and p.statement.frame == "delta" and p.statement.unit == "%"
-                 and p.quantity.start > current.quantity.start), None)
+    rate = next((p for p in extractive.same_sentence(current, passages, idf)
+                 if p.statement.frame == "delta" and p.statement.unit == "%" and p.quantity.start > current.quantity.start),
+                None)
     if rate is None:
         return None
     found = Rate(current, rate, direction_of(rate.statement.lead[-8:] + rate.statement.as_written) == "down")

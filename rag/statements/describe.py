@@ -138,7 +138,7 @@ def noun_before(lead: str) -> tuple[str, str]:
         w, f = toks[i]
         if not phrase and (w in _ADVERBS or w in _TRAILING_ADVERBS):
             continue  # 「…合格率仍低于90%」「…事项已达1064项」: an adverb between the thing and its figure
-        if w in _ACT_VERBS and not f.startswith("vn") and not (phrase and phrase[-1].endswith(rules.RATE_ENDS)):
+        if w in _ACT_VERBS and not f.startswith("vn") and not (phrase and phrase[-1].endswith(rules.MEASURE_NAME_ENDS)):
             if act and phrase and w not in _PREDICATE_VERBS:
                 phrase.insert(0, w)  # 「办理时限压缩…」: before the subject's own verb, a verb modifies it
                 continue
@@ -378,10 +378,6 @@ def figure_status(sentence: str, q_start: int, kind: str, q_end: int | None = No
         if s2 in ("planned", "target"):
             return s2, w2
     return status, word
-
-
-def _status_named(word: str) -> str:
-    return next(st for st, ws in rules.STATUS_WORDS if word in ws)
 
 
 def scope_of(text_before: str) -> str:

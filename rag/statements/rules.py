@@ -113,7 +113,7 @@ TARGET_YEAR = re.compile(r"(?:到|至|力争|确保|预计)\s*((?:19|20)\d{2})\s
 
 # A rate's or a count's name holds its verbs (「出庭应诉率」「网上办理率」「参与人数」): the words before
 # them are not the act.
-RATE_ENDS = ("率", "比例", "占比", "比重", "人数", "次数", "件数", "户数", "数量")
+MEASURE_NAME_ENDS = ("率", "比例", "占比", "比重", "人数", "次数", "件数", "户数", "数量")
 # Words that name no thing: a measured phrase of only these borrows the previous figure's thing.
 BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降低|上升|均为|均|分别|为|是|达到|达|共计|共|约|率|全区|全镇|全市"
                   r"|排名第|排名|位列|参与人次|人次|满意|启动|占比|比例|比重|[，,、：:的了和及与在其中\s]")
