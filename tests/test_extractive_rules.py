@@ -50,3 +50,13 @@ def test_a_stated_change_does_not_answer_a_rate_asked_as_a_level():
     p = _passage("全年办理行政复议案件86件,同比增长21.5%。")
     assert extractive.best(analyse("行政复议纠错率是多少？"), [p]) is None
     assert extractive.best(analyse("行政复议案件同比增长了多少？"), [p]).quantity.text == "21.5%"
+
+
+def test_a_rate_stated_before_its_count_is_found():
+    from rag.answer.rates import stated_rate
+
+    for text in ("全区行政复议申请同比增长12%,达到860件。", "全区行政复议申请860件,同比增长12%。"):
+        p = _passage(text)
+        current = extractive.best(analyse("行政复议申请多少件？"), [p])
+        found = stated_rate(current, [p])
+        assert current.quantity.text == "860件" and found is not None and round(found.base, 1) == 767.9, text

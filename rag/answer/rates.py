@@ -27,10 +27,14 @@ class Rate:
 
 
 def stated_rate(current: extractive.Pick, passages, idf=None) -> Rate | None:
-    """The percentage change stated after `current` in its own sentence, if any (and usable)."""
-    rate = next((p for p in extractive.same_sentence(current, passages, idf)
-                 if p.statement.frame == "delta" and p.statement.unit == "%" and p.quantity.start > current.quantity.start),
-                None)
+    """The percentage change `current`'s own sentence states for it, if any (and usable): the nearest after it
+    (「628件，同比上升63.5%」), else the nearest before it (「同比增长12%，达到860件」)."""
+    rates = [p for p in extractive.same_sentence(current, passages, idf)
+             if p.statement.frame == "delta" and p.statement.unit == "%"]
+    at = current.quantity.start
+    after = [p for p in rates if p.quantity.start > at]
+    rate = min(after, key=lambda p: p.quantity.start - at) if after else \
+        max(rates, key=lambda p: p.quantity.start) if rates else None
     if rate is None:
         return None
     found = Rate(current, rate, direction_of(rate.statement.lead[-8:] + rate.statement.as_written) == "down")
