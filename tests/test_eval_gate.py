@@ -12,6 +12,8 @@ never lower one to pass.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from evals.retrieval import load_questions
@@ -24,8 +26,12 @@ VALUE = {"direct", "paraphrase", "distractor", "chinese_numeral", "approximate",
 GATE_VALUE = (0.97, 0.97, 0.97)  # strict / citation / refusal: (91 - 2) / 91 = 0.978
 GATE_HIT5 = 0.97
 GATE_HIT1 = 0.97
-# dev other operations: measured strict 115/123, citation 105/110, refusal 122/123
-GATE_SHAPES = (0.91, 0.93, 0.97)  # (113/123 = 0.919, 103/110 = 0.936, 120/123 = 0.976)
+# dev other operations: measured strict 117/123, citation 107/110, refusal 122/123
+GATE_SHAPES = (0.93, 0.95, 0.97)  # (115/123 = 0.935, 105/110 = 0.955, 120/123 = 0.976)
+# The second development set (evals/dev2, written by a helper who never saw the code; rules shaped on its odd
+# ids, the even ids held out): its development half measured strict 89/90, citation 75/77, refusal 90/90.
+GATE_DEV2 = (0.96, 0.94, 0.97)  # (87/90 = 0.967, 73/77 = 0.948, 88/90 = 0.978)
+DEV2 = Path(__file__).resolve().parent.parent / "evals" / "dev2" / "questions.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +75,12 @@ def test_retrieval_of_value_questions(result):
     misses = [f"{r.id} (rank {r.rank})" for r in rows if not r.refuse and (r.rank is None or r.rank > 1)]
     assert agg.hit5 >= GATE_HIT5, f"hit@5 {agg.hit5:.3f}"
     assert agg.hit1 >= GATE_HIT1, f"hit@1 {agg.hit1:.3f}; not first: {', '.join(misses)}"
+
+
+def test_second_development_set(assistant):
+    rows = run_eval(assistant, [q for q in load_questions(DEV2) if q.get("split") == "dev"], "extractive").rows
+    agg = Aggregate.of(rows)
+    strict, citation, refusal = GATE_DEV2
+    assert agg.strict >= strict, f"dev2 strict {agg.strict:.3f}; " + _why(rows, "strict")
+    assert agg.citation >= citation, f"dev2 citation {agg.citation:.3f}; " + _why(rows, "citation")
+    assert agg.refusal >= refusal, f"dev2 refusal {agg.refusal:.3f}; " + _why(rows, "refusal")
