@@ -14,7 +14,7 @@ from ..text.instructions import is_instruction
 from ..text.script import to_simplified
 from ..text.sentences import sentence_spans
 from ..types import Chunk, Report, Statement
-from . import describe, rules
+from . import acts, describe, rules
 from .words import number_words
 
 _PREVIOUS = re.compile(f"({'|'.join(rules.PREVIOUS_WORDS)})(同期)?")
@@ -121,7 +121,7 @@ def _acts(sentence: str, original: str, kind: str, year: int, base: int, common:
           figures: list[Statement]) -> list[Statement]:
     """Acts with no figure of their own: explored, prepared, planned, done, or stated as none."""
     out = []
-    for start, end, thing, act, status, polarity in describe.acts(sentence, kind):
+    for start, end, thing, act, status, polarity in acts.acts(sentence, kind):
         period, for_year = ("target", year + 1) if kind == "下一年安排" else ("current", year)
         out.append(Statement(
             **common, year=for_year, metric=thing, metric_simplified=thing,

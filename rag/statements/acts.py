@@ -1,0 +1,164 @@
+"""Acts stated without a figure (「探索建设区级行政争议调处中心」「…评估验收已顺利通过」「无一宗败诉」): the thing,
+the act word, the status and the polarity of each clause that says something was explored, prepared,
+planned, done, or never happened. Pure functions of one Simplified sentence; the word lists are `rules`.
+"""
+from __future__ import annotations
+
+import re
+
+from . import rules
+from .describe import _ADVERBS, _TRAILING_ADVERBS, _balanced, _future_jiang, _tokens, _without_titles, status_of, subject_of
+
+
+def zero_word(text: str) -> str:
+    """The word that says nothing of the thing happened (无一宗, 未发生, 实现零超时), if the text has one."""
+    for w in rules.ZERO_WORDS:
+        if w in text:
+            return w
+    m = rules.ZERO_PREFIX.search(text)
+    return m.group(0).lstrip("、，,") if m else ""
+
+
+_THING_END = re.compile(r"(工作|等工作|活动|事项|情况)$")
+
+
+def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
+    """Acts stated without a figure: (start, end, thing, act word, status, polarity) for each clause that says
+    something was explored, prepared, planned, done, or never happened (「探索建设区级行政争议调处中心」)."""
+    out = []
+    pos = 0
+    for part in re.split(r"([，,；;。！？!?\n])", sentence):
+        start, pos = pos, pos + len(part)
+        if len(part) < 4:
+            continue
+        zero = zero_word(part)
+        if not zero and re.search(r"[0-9０-９]", part):
+            continue  # its figures are statements of their own
+        if zero:
+            at = part.find(zero)
+            thing = _head(part[at + len(zero):].strip("的 "))
+            after = _tokens(thing)
+            if len(thing) < 2:
+                thing = _strip_leading_verbs(part[:at]) + zero.removeprefix("零")  # 「实现重大行政决策零差错」
+            elif len(after) == 1 and after[0][1].startswith("v") and len(_subject(part[:at])) >= 2:
+                thing = _subject(part[:at])  # 「…行政诉讼案件全年无一宗败诉」: what never lost is the subject
+            if len(thing) >= 2:
+                out.append((start + at, start + len(part), thing, zero, "done", "zero"))
+            continue
+        status, word = status_of(part, kind)
+        if not word and kind == "下一年安排":
+            # A plan's clause is planned whatever its verb: 「完善行政规范性文件备案审查」.
+            toks = _tokens(part.strip("，,；;。 \n"))
+            if not toks:
+                continue
+            word = toks[0][0]
+        if not word:
+            continue
+        body = part.rstrip("，,；;。！？!? \n")
+        head = _predicate_start(body)
+        if 2 <= head < len(body) and any(a >= head for a, _ in _status_words(body)):
+            # 「八五普法规划中期评估验收已顺利通过」: the clause ends in its predicate; the thing is its subject.
+            word_at, act, thing = head, body[head:].strip(), _subject(body[:head])
+        else:
+            word_at, word, thing = _act_object(part, word)
+            status = status_of(part, kind, upto=word_at + len(word))[0] if word_at >= 0 else status
+            act = word
+            verb_toks = _tokens(thing)
+            if verb_toks and verb_toks[0][1].startswith("v") and len(verb_toks) > 1:
+                act = word + verb_toks[0][0]
+                thing = thing[len(verb_toks[0][0]):]
+            thing = _THING_END.sub("", thing.strip("“”\"的 ")) or thing
+            if re.fullmatch(r"(建设|试点|推进|起步|探索|筹备)?(阶段|中|之中|过程中)?", thing):
+                thing = subject_of(part)  # 「X目前处于加快建设阶段」: the thing is what the clause opens with
+        if status == "ongoing" and any(t in thing for t in rules.TRIAL_THINGS):
+            status = "exploring"  # 「…改革试点在多地持续推进」: a pilot under way is still a trial
+        if len(thing) >= 3:
+            out.append((start + max(word_at, 0), start + len(part), _balanced(thing), act, status, "positive"))
+    return out
+
+
+def _status_words(text: str) -> list[tuple[int, str]]:
+    """Every status word in the text as (position, word), the longest where two overlap; titles left out."""
+    text = _without_titles(text)
+    found = sorted(((m.start(), w) for _, words in rules.STATUS_WORDS for w in words
+                    for m in re.finditer(re.escape(w), text)), key=lambda x: (x[0], -len(x[1])))
+    out: list[tuple[int, str]] = []
+    for at, w in found:
+        if out and at < out[-1][0] + len(out[-1][1]):
+            continue
+        if w == "将" and not _future_jiang(text, at):
+            continue
+        out.append((at, w))
+    return out
+
+
+def _act_object(part: str, nearest: str) -> tuple[int, str, str]:
+    """(position, status word, thing) for the last status word with a noun phrase after it
+    (「区里正在筹备全国…示范区申报材料」: 筹备, not 申报 whose object is only 材料); when none has one, the
+    nearest word with the thing before it (「做好…示范区创建迎检工作」)."""
+    found = _status_words(part)
+    for at, w in reversed(found):
+        thing = part[at + len(w):].strip("“”\"的 ")
+        if len(_THING_END.sub("", thing)) >= 3 and len(_without_generic(thing)) >= 2:
+            return at, w, thing
+    # 「做好…示范项目创建活动申报工作」: only generic words follow the status words; the thing is before the
+    # first of them.
+    at, word = found[0] if found else (part.rfind(nearest), nearest)
+    return at, word, _strip_leading_verbs(part[:at]) if at >= 0 else ""
+
+
+def _without_generic(thing: str) -> str:
+    """What is left of a thing without the words that name no thing (活动, 申报, 工作 …)."""
+    for w in rules.GENERIC_WORDS:
+        thing = thing.replace(w, "")
+    return thing
+
+
+_PREDICATE_WORDS = sorted(rules.PREDICATE_END, key=len, reverse=True)
+
+
+def _predicate_start(body: str) -> int:
+    """Where the adverbs and predicate verbs that end a clause begin (len(body) when it ends in a noun)."""
+    cut = len(body)
+    changed = True
+    while changed and cut:
+        changed = False
+        for w in _PREDICATE_WORDS:
+            if body[:cut].endswith(w):
+                cut -= len(w)
+                changed = True
+                break
+    return cut
+
+
+def _subject(text: str) -> str:
+    """The subject a clause opens with, without its actor (区里, 我市) or the prepositional phrase after it
+    (「…专题由我市在全国首先」 → …专题)."""
+    text = text.strip("，,；;。 ")
+    for w in rules.ACTOR_WORDS:
+        text = text.removeprefix(w)
+    out = ""
+    for w, f in _tokens(text):
+        if not out and (f.startswith("t") or w in _ADVERBS):
+            continue
+        if len(out) >= 2 and (w in rules.SUBJECT_END or w in _TRAILING_ADVERBS or w in _ADVERBS):
+            break
+        out += w
+    return _head(_balanced(out.strip("的 ")))
+
+
+def _head(phrase: str) -> str:
+    """A phrase under a long, clause-like modifier is its head: what follows its last 的 (「中央依法治国办督察
+    整改和实地检查的迎检工作」 → 迎检工作). A short modifier (「三级联动的」) stays: it names the kind."""
+    at = phrase.rfind("的")
+    return phrase[at + 1:] if at >= rules.LONG_MODIFIER and len(phrase) - at - 1 >= 2 else phrase
+
+
+def _strip_leading_verbs(text: str) -> str:
+    toks = list(_tokens(text.strip("，, ")))
+    while toks and (toks[0][1].startswith(("v", "m", "d", "p")) or toks[0][0] in "“”\"" or toks[0][0] in
+                    rules.MANNER_WORDS) and len(toks) > 1:
+        if toks[0][0] in "“”\"":
+            break
+        toks.pop(0)
+    return "".join(w for w, _ in toks)
