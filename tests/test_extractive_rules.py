@@ -60,3 +60,11 @@ def test_a_rate_stated_before_its_count_is_found():
         current = extractive.best(analyse("行政复议申请多少件？"), [p])
         found = stated_rate(current, [p])
         assert current.quantity.text == "860件" and found is not None and round(found.base, 1) == 767.9, text
+
+
+def test_how_many_meetings_is_answered_only_by_a_count_of_meetings():
+    studied = _passage("县委常委会、县政府常务会组织学习习近平法治思想等9次。")
+    assert extractive.best(analyse("县委常委会一共开了多少次会？"), [studied], idf=_idf) is None
+    assert extractive.best(analyse("县委常委会组织学习了几次？"), [studied], idf=_idf).quantity.text == "9次"
+    held = _passage("全年召开县政府常务会议24次。")
+    assert extractive.best(analyse("县政府常务会议一共召开了多少次？"), [held], idf=_idf).quantity.text == "24次"

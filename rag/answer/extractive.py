@@ -96,6 +96,9 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
             return None
         if _other_kind(pick, intent):
             continue  # 「应诉率是多少」 is not answered by 「6次」, nor 「多少件」 by 「48.2%」
+        if intent.counts_meetings and not _a_meeting(pick):
+            passed_over = True
+            continue  # 「常委会一共开了多少次会」 is not answered by 「…组织学习…7次」
         if _counts_an_occasions_act(pick, intent):
             passed_over = True
             continue  # 「常务会议开了几次」 is not answered by 「常务会会前学法6次」
@@ -113,6 +116,15 @@ def _measures_rarest_word(pick: Pick, intent: Intent, idf: IdfFn | None) -> bool
     rarest = max(words, key=lambda t: (idf(t) or 0.0, len(t)))
     thing = to_simplified(pick.statement.measures)
     return any(rarest[i:i + 2] in thing for i in range(len(rarest) - 1))
+
+
+def _a_meeting(pick: Pick) -> bool:
+    """The figure counts meetings: its measured thing is one (常务会议), or its act is holding one (召开)."""
+    st = pick.statement
+    return st.act in _HOLDING or ("会" in to_simplified(st.measures) and not counted_act(to_simplified(st.measures)))
+
+
+_HOLDING = frozenset(("召开", "开", "举行", "举办"))
 
 
 def _counts_an_occasions_act(pick: Pick, intent: Intent) -> bool:

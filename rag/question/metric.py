@@ -57,6 +57,7 @@ class Intent:
     measures: tuple[str, ...] = ()  # 「几大提升」 → (大,): numerals used as names count for it
     numbers: tuple[float, ...] = ()  # numbers the question itself states (never the answer)
     frame: str | None = None  # 「提升到多少」 to · 「原来是多少」 from · 「提升了多少」 delta · None: a plain value
+    counts_meetings: bool = False  # 「常委会一共开了多少次会」: meetings held, not what was done at them
 
 
 def expected_units(q: str) -> tuple[str, ...]:
@@ -105,7 +106,15 @@ def analyse(question: str) -> Intent:
     stated = [n for n in find_quantities(q) if not n.is_year]
     return Intent(expected_units(q), terms, focus_weights(q, terms), predicate, counted, compare, prefer_less,
                   bool(_MULTI.search(q)), compare and bool(_DIFFERENCE.search(q)), asked_measures(q),
-                  tuple(sorted({n.value for n in stated} | {n.number for n in stated})), asked_frame(q))
+                  tuple(sorted({n.value for n in stated} | {n.number for n in stated})), asked_frame(q),
+                  bool(_COUNTS_MEETINGS.search(q)) and not _MEETING_ACTS.search(q))
+
+
+# 「一共开了多少次会」「召开了几次常务会议」「常务会议开了多少次」: how many meetings were held.
+_COUNTS_MEETINGS = re.compile(r"(开|召开|举行)了?(多少|几)次(会议?|[^，,。？?]{0,10}会议?)|(会议?|常委会|常务会)(一共|共|总共|全年)?"
+                              r"(开|召开|举行)了?(多少|几)次")
+# …unless the question names what was done at them (「常务会议专题研究法治工作几次」).
+_MEETING_ACTS = re.compile(r"研究|学习|学法|听取|审议|部署|讨论")
 
 
 _ASKED_TO = re.compile(r"(提升|提高|增加|增长|上升|下降|降低|减少|压缩|缩短|降|减|增|升|扩大)(到|至)了?(多少|几|百分之)|现在是多少|目前是多少|现为多少")
