@@ -127,6 +127,14 @@ def test_title_table(title, region, parent, level, year):
     assert (entry.region, entry.parent, entry.level, entry.year) == (region, parent, level, year)
 
 
+def test_a_government_the_gazetteer_does_not_know_names_its_place():
+    # 「青石县人民政府关于…」: no such county in the gazetteer; the region is the county, not 「青石县人民政府」, and
+    # the parent is left for the user to fill in (said, not guessed).
+    entry = detect(Extracted("青石县人民政府关于2023年度法治政府建设情况的报告\n正文。\n", "text"), "report.txt")
+    assert (entry.region, entry.level, entry.parent) == ("青石县", "county", "")
+    assert "region" in entry.undetermined and "parent" in entry.undetermined
+
+
 def test_year_is_not_the_plan_period_nor_publication():
     text = "某某区人民政府\n关于法治政府建设情况的报告\n根据《实施纲要(2021—2025年)》，2023年，我区…\n2024年3月29日\n"
     entry = detect(Extracted(text, "text"), "x.txt")

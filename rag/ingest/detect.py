@@ -37,6 +37,9 @@ _BODY_SUBJECT = re.compile(
     r"(?=在|坚持|深入|积极|始终|紧紧|全面|严格|以|认真|按照|围绕|聚焦|高度|不断|持续|扎实|依法|\d)")
 _SELF_DEPT = re.compile(r"我局|本局")
 _NOT_DEPT = re.compile(r"^(人民政府|政府)")
+# 「青山县人民政府关于…」 of a place the gazetteer does not know: the place is still named by its government.
+_UNKNOWN_GOV = re.compile(r"^([\u4e00-\u9fff]{1,8}?(自治县|县|区|市|旗))(?=人民政府|政府)")
+_LEVEL_OF_SUFFIX = {"自治县": "county", "县": "county", "旗": "county", "区": "district", "市": "city"}
 _NOT_TITLE = re.compile(r"现将|如下|特此报告|[：:。，,；;]\s*$")  # 「现将有关情况报告如下：」 is a sentence
 _TITLE_TAIL = re.compile(r"\s*[_|｜\-—]\s*[^_|｜]*$")
 LEVELS = ("province", "city", "district", "county", "town", "department")
@@ -221,7 +224,14 @@ def _place(out: Detected, source: str, body: str, *, counted: bool) -> bool:
     if dept and (_NOT_DEPT.match(dept.group(1)) or re.search(r"[区县市省州]委$|党委$|工委$", dept.group(1))):
         dept = None
     if not division and not town and not (dept and end == 0 and not counted):
-        return False
+        gov = None if counted else _UNKNOWN_GOV.match(source)
+        if not gov:
+            return False
+        out.region, out.level, out.parent = gov.group(1), _LEVEL_OF_SUFFIX[gov.group(2)], ""
+        out.aliases = _aliases([gov.group(1), strip_division_suffix(gov.group(1))])
+        out.undetermined.append("region")
+        out.notes.append(f"行政区划数据中没有{gov.group(1)}：已按标题中的政府名称记为{gov.group(1)}，上级未知，请核对")
+        return True
     base = g.full_name(division) if division else ""
     if outside:
         base = g.full_name(outside) + division.name
