@@ -88,6 +88,8 @@ class ScopeDetector:
         parent_docs: set[str] = set()
         for m in (self._pattern.finditer(q) if self._pattern else ()):
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            if m.group()[-1] in "区县市镇" and q[m.end():m.end() + 1] in ("委", "政") and len(m.group()) > 2:
+                taken[m.end() - 1] = False  # 「恩阳区委常委会」「昌平区政府常务会」: 区委 / 区政府 stay what is asked about
             own, contained = self._names[m.group()]
             if own:
                 found.append((m.start(), m.end(), m.group(), own))

@@ -72,6 +72,8 @@ ROWS = [
     ([], "昌平区2024年行政复议申请同比增幅有没有超过50%？", {"threshold_of_change": True}),  # 增幅: a change as a noun
     ([], "昌平区A类执法岗位按参与执法率算，实际参与执法的有多少人？", {"operation": "apply",
                                                   "parts": lambda p: p[0].label == "参与执法率"}),
+    ([], "恩阳区委常委会2024年一共开了多少次会？", {"asked_thing": "区委常委会"}),  # 区委 stays; 一共开了 is the asking
+    ([], "昌平区政府常务会会前学法几次？", {"scope.regions": ("昌平区",), "scope.content": lambda c: c.startswith("区政府")}),
     # totals and differences
     ([], "昌平区和通州区的行政复议案件加一起是多少？", {"operation": "sum"}),
     ([], "昌平和通州的行政复议案件加起来一共多少件？", {"shape": "aggregate", "aggregate": "sum",

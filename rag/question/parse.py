@@ -307,6 +307,7 @@ def _asked_thing(content: str) -> str:
               for p in re.split(r"(?:共|一共|总共|有|是|了)?(?:多少|几)", what)]
     # 「办理法律援助案件多少件」 names it before the asking word, 「受理了多少件行政复议案件」 after it, and so
     # does a translated English question (「多少行政复议申请接收」): the piece with the most metric words.
+    pieces = [vocab.ASKED_TAIL.sub("", p) for p in pieces]
     pieces = [p for p in pieces if len(p) >= 2]
     thing = max(pieces, key=lambda p: len(metric_terms(p)), default="")
     return thing or what

@@ -71,6 +71,9 @@ WITHIN = re.compile(r"(?:里面|里头|里|当中|之中|中(?=[，,]))[，,]?(?
 # 「清单里一共纳进去多少项」: 里 of a place things are put into, not a part of a thing.
 WITHIN_NOT = ("一共", "共", "总共", "共计", "合计", "纳", "列入", "录入", "收录", "放", "新增", "又", "还")
 
+# What an asked thing ends in that is the asking, not the thing (「常委会一共开了」 → 常委会).
+ASKED_TAIL = re.compile(r"(一共|总共|共|全年|累计|合计)?(开|召开|举行|举办|办理|受理|接收|收到|开展|组织)?了?$")
+
 # Rankings over several reports.
 RANK = re.compile(r"(哪个|哪一个|哪些|哪家|哪里|哪边|哪几个|谁)[^，,。？?]{0,24}(最多|最少|最高|最低|最大|最小|最快|最好|更多|更少|更高|更低)"
                   r"|(最多|最少|最高|最低)的是|排名|排序|排一下|排个序|从多到少|从少到多|从高到低|从低到高|由高到低|由低到高"
