@@ -14,6 +14,7 @@ from ..text.quantity import Quantity, parse_quantity
 from ..question.metric import Intent
 from ..text.sentences import sentence_spans
 from ..statements.describe import counted_act
+from ..statements.rules import MEETING
 from ..statements.extract import chunk_statements
 from ..statements.score import (MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, change_for_level, question_weights,
                                 score_statement)
@@ -121,7 +122,8 @@ def _measures_rarest_word(pick: Pick, intent: Intent, idf: IdfFn | None) -> bool
 def _a_meeting(pick: Pick) -> bool:
     """The figure counts meetings: its measured thing is one (常务会议), or its act is holding one (召开)."""
     st = pick.statement
-    return st.act in _HOLDING or ("会" in to_simplified(st.measures) and not counted_act(to_simplified(st.measures)))
+    thing = to_simplified(st.measures)
+    return st.act in _HOLDING or (bool(MEETING.search(thing)) and not counted_act(thing))
 
 
 _HOLDING = frozenset(("召开", "开", "举行", "举办"))

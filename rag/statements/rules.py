@@ -49,8 +49,9 @@ EACH_WORDS = ("各类", "各项", "各种")
 # sessions, not the meetings): a figure so measured answers only a question that names the act.
 OCCASION_MARKERS = ("会前", "会上", "会后", "会中", "期间", "前夕")
 # 「常务会议专题研究法治工作5次」「党组会听取汇报3次」: a meeting named right before the act done at it.
-MEETING_ACT = re.compile(r"(?:常务会议?|常委会(?:会议)?|党组会议?|党委会议?|办公会议?|例会|专题会议?|中心组(?:学习会)?"
-                         r"|领导小组会议?)(?:专题|集中|先后)?(研究|听取|审议|学习|学法|部署|讨论)")
+MEETING = re.compile(r"常务会议?|常委会(?:会议)?|党组会议?|党委会议?|办公会议?|例会|专题会议?|中心组(?:学习会)?|领导小组会议?"
+                     r"|工作会议?|会议")
+MEETING_ACT = re.compile(f"(?:{MEETING.pattern})(?:专题|集中|先后)?(研究|听取|审议|学习|学法|部署|讨论)")
 # A modifier before 的 this long is a clause of its own (who did what), not a kind of the thing.
 LONG_MODIFIER = 8
 # Prepositions that end a subject (「…专题由我市在全国首先推出」「…试点在怀化等地持续推进」).
