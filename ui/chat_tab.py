@@ -214,9 +214,11 @@ def chat_tab(gr, assistant, saved, *, concurrency: int = DEFAULT_CONCURRENCY):
         conversation = gr.State(Conversation())
         ask_inputs = [textbox, chatbot, conversation, scope, mode]
         answer_out = [chatbot, stop, saved, conversation]
+        # A question sent in the instant between an answer's last update and its end would be dropped by
+        # Gradio's default trigger mode ("once"); "always_last" sends it once the answer has ended.
         events = [
-            textbox.submit(submit, ask_inputs, [textbox, *answer_out], **hidden),
-            send.click(submit, ask_inputs, [textbox, *answer_out], **hidden),
+            textbox.submit(submit, ask_inputs, [textbox, *answer_out], trigger_mode="always_last", **hidden),
+            send.click(submit, ask_inputs, [textbox, *answer_out], trigger_mode="always_last", **hidden),
             retry_btn.click(retry, [chatbot, conversation, scope, mode], answer_out, **hidden),
             chatbot.retry(retry, [chatbot, conversation, scope, mode], answer_out, **hidden),
         ]
