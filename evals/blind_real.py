@@ -1,6 +1,9 @@
 """The blind set over reports the product never shipped: add them to a fresh library, then evaluate.
 
-    python -m evals.blind_real [--mode extractive|llm] [--keep DIR]
+    python -m evals.blind_real [--mode extractive|llm] [--keep DIR] [--reports DIR --questions FILE]
+
+The same run serves the development set over real-style reports (evals/devreal/: rules may be shaped on its
+odd ids only): `--reports evals/devreal/reports --questions evals/devreal/questions.jsonl`.
 
 evals/blind/reports/ holds reports written (in their own words) from the openings of real reports of ten
 provinces, with the place and year each is of (catalog_hint.json); evals/blind/questions_real.jsonl holds
@@ -58,14 +61,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mode", default="extractive", choices=["extractive", "llm"])
     ap.add_argument("--keep", help="build the library in this data dir (kept) instead of a temporary one")
+    ap.add_argument("--reports", default=str(BLIND / "reports"), help="the reports and their catalog_hint.json")
+    ap.add_argument("--questions", default=str(BLIND / "questions_real.jsonl"))
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="rag-blind-real-") as tmp:
         data_dir = Path(args.keep) if args.keep else Path(tmp)
         assistant = Assistant(Settings.from_env(data_dir=data_dir))
-        ids = load_library(assistant)
-        questions = remap(load_questions(BLIND / "questions_real.jsonl"), ids)
+        ids = load_library(assistant, Path(args.reports))
+        questions = remap(load_questions(Path(args.questions)), ids)
         result = run_eval(assistant, questions, args.mode)
-        meta = {"timestamp": "", "mode": args.mode, "questions": str(BLIND / "questions_real.jsonl"),
+        meta = {"timestamp": "", "mode": args.mode, "questions": args.questions,
                 "n_questions": len(questions), "search": "fused + filters, k=5",
                 "embedding": assistant.settings.embedding, "llm_configured": assistant.settings.llm_configured}
         print(report.render_markdown(meta, result, None, None))

@@ -45,6 +45,12 @@ def _act(sentence: str, **kw):
     ("审批时限压缩120个工作日。", "120个工作日", "审批时限"),  # 审批 modifies the subject of 压缩
     ("线上学法参与人数达2.3万人。", "2.3万人", "线上学法参与人数"),  # a count's name holds its verb
     ("法治督察覆盖3市5县。", "5县", "县"),  # a place level as the unit is the thing counted
+    ("平台已接入82个部门、2400项审查备案事项。", "2400项", "审查备案事项"),  # verbs running on to a noun name it
+    ("县里举办两期全面依法治市专题研讨班。", "两期", "全面依法治市专题研讨班"),  # 依法 inside a name
+    ("共有16项县级审批权限下放到乡镇。", "16项", "县级审批权限"),  # 下放到: where, not what
+    ("市委常委(扩大)会议全年召开6次。", "6次", "市委常委(扩大)会议"),  # a bracket closed inside a name
+    ("全年支付法律顾问的费用达12万元。", "12万元", "支付法律顾问的费用"),  # a bare head keeps its 的-phrase
+    ("市级部门收回的事项共37项。", "37项", "市级部门收回的事项"),
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures

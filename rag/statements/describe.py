@@ -63,6 +63,31 @@ def _verb_inside(toks, i: int) -> bool:
         and not _stops(*toks[i + 1])
 
 
+_DIRECTIONAL = frozenset("到 至 向 给 于 往".split())  # 「下放到…」: what follows is where, not what
+
+
+def _modifies_noun(toks, i: int) -> bool:
+    """「3980项检查执法事项」: verbs after a measure word that run on to a noun (and no predicate verb, no
+    particle) name the counted thing; 「20件办结」 (a verb then nothing) and 「23家小微企业兑现扶持资金」 (an act
+    verb, read as a verb, taking its object) do not."""
+    if toks[i][0] in _ACT_VERBS and not toks[i][1].startswith("vn"):
+        return False
+    j = i
+    while j < len(toks):
+        w, f = toks[j]
+        if w in _PREDICATE_VERBS or w in _DIRECTIONAL or _stops(w, f) or not f.startswith(("v", "n", "j")):
+            break
+        j += 1
+    return j - 1 > i and toks[j - 1][1].startswith(("n", "j")) and not toks[j - 1][1].startswith("nr")
+
+
+def _name_word(toks, i: int) -> bool:
+    """「三期全面依法治县专题培训班」: an adverb read as a noun inside a name, followed by more of it."""
+    w, f = toks[i]
+    return f.startswith("n") and w in _ADVERBS and i + 1 < len(toks) \
+        and (_is_nounish(*toks[i + 1]) or _modifies_noun(toks, i + 1))
+
+
 def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
     """「27个部门单位的…」: the noun phrase right after a figure's measure word, if one follows at once.
 
@@ -73,19 +98,23 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
     cut = re.search(r"[，,；;。：:！？!?\n]", rest)
     runs_on = cut is None and next_start is not None and stop == next_start
     rest = rest[:cut.start()] if cut else rest
-    out = ""
+    out, last = "", ("", "")
     toks = _tokens(rest)
     for i, (w, f) in enumerate(toks):
         if w in "“”\"":
             out += w
             continue
-        if f.startswith("v") and not f.startswith("vn") and not _verb_inside(toks, i):
+        if w in _DIRECTIONAL or (f.startswith("v") and w[-1] in "到至"):
+            break  # 「下放到乡镇」「延伸至村居」
+        verb = f.startswith("v") and not f.startswith("vn") or w in _ACT_VERBS
+        if verb and not _verb_inside(toks, i) and not _modifies_noun(toks, i):
             break
-        if w in _ACT_VERBS and not _verb_inside(toks, i):
-            break
-        if _stops(w, f):
+        if _stops(w, f) and not _name_word(toks, i):
             break
         out += w
+        last = (w, f)
+    if out and last[1] == "f" and len(out) > len(last[0]):
+        out = out[: -len(last[0])]  # 「审批权限下放到」: 下 is a localizer read off the verb, not the thing
     if runs_on and out == rest.strip() and len(toks) > 1:
         # Nothing but nouns up to the next figure: this one takes the first of them.
         first = ""
@@ -151,6 +180,8 @@ def noun_before(lead: str) -> tuple[str, str]:
             phrase.insert(0, w)  # 「公共服务等其他事项」「其他类事项」
             continue
         if _stops(w, f):
+            if w == "的" and phrase and len("".join(phrase)) <= 2:
+                phrase[:0] = _modifier_before(toks, i)  # 「支付律师代理的费用」: a bare head keeps its 的-phrase
             break
         phrase.insert(0, w)
     while phrase and phrase[0] in ("等", "、", "和", "及", "与"):
@@ -161,6 +192,18 @@ def noun_before(lead: str) -> tuple[str, str]:
     if len(thing) < 2:
         return "", act
     return thing, act
+
+
+def _modifier_before(toks, de: int) -> list[str]:
+    """The words of a 的-phrase ending at token `de` (「上级部门收回的」 → 上级部门收回 + 的), back to a break;
+    nothing when they are not words of a phrase (a number, a scope word, an adverb)."""
+    words: list[str] = []
+    for j in range(de - 1, -1, -1):
+        w, f = toks[j]
+        if _stops(w, f) or not f.startswith(("n", "v", "j", "l", "b", "a")) or len("".join(words)) + len(w) > 10:
+            break
+        words.insert(0, w)
+    return [*words, "的"] if words else []
 
 
 def subject_of(clause: str) -> str:

@@ -91,6 +91,8 @@ def _clause_start(sentence: str, start: int, prev_end: int) -> int:
     """Where the words a number owns begin: after the previous number or clause break."""
     cut = prev_end
     for m in _CLAUSE_BREAK.finditer(sentence, prev_end, start):
+        if m.group() in "（(" and re.search(r"[)）]", sentence[m.end():start]):
+            continue  # 「州党委常委(扩大)会议」: a bracket closed before the number is part of a name
         cut = m.end()
     return cut
 
