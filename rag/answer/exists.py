@@ -31,7 +31,7 @@ def best_statement(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerConte
     if not weights:
         return None
     top = max((p.score for p in passages), default=1.0) or 1.0
-    best = None
+    found = []
     for rank, p, st in _statements(passages, pq):
         score, support = score_statement(st, pq.metric, weights, plain, p.score / top, rank)
         # The asked thing among the statement's own words: an act says only what follows its status word.
@@ -41,9 +41,19 @@ def best_statement(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerConte
             score += 1.0 * thing
         if support < MIN_SUPPORT:
             continue
-        if best is None or score > best[0]:
-            best = (score, support, p, st)
+        found.append((score, support, p, st))
+    best = max(found, key=lambda f: f[0], default=None)
+    if best is not None and not _says_asked_act(best[3], pq):
+        # 「推动《…条例》立法进程，其中…条例已于年内…批准施行」 asked 「…开始施行了吗」: in the best one's sentence,
+        # the act whose own word is the asked one says it.
+        same = [f for f in found if f[3].start == best[3].start and f[3].doc_id == best[3].doc_id
+                and f[3].value is None and _says_asked_act(f[3], pq)]
+        best = max(same, key=lambda f: f[0], default=best)
     return best
+
+
+def _says_asked_act(st: Statement, pq: ParsedQuestion) -> bool:
+    return bool(st.act) and any(len(t) >= 2 and t in st.act for t in pq.metric.terms)
 
 
 # Why a yes/no answer is what it is, in the question's language: (zh, en) with {said} the report's own words.
@@ -53,6 +63,7 @@ _WHY = {
     "not_done": ("报告写的是「{said}」，并非已经完成", "the report says 「{said}」, not that it was done"),
     "under_way": ("报告写的是「{said}」，未写明已经完成", "the report says 「{said}」, not that it was completed"),
     "limited": ("报告写的是「{said}」，仅限于此", "the report says 「{said}」, limited to that"),
+    "part_of_total": ("报告写明共{said}，并非全部", "the report states {said}: not all of them"),
     "states_word": ("报告写明「{said}」", "the report states 「{said}」"),
     "states": ("报告写明", "the report states"),
 }
@@ -80,6 +91,19 @@ def verdict(pq: ParsedQuestion, st: Statement) -> tuple[bool, str]:
     return True, _why("states", lang)
 
 
+def _part_short_of_total(pq: ParsedQuestion, p: Passage, st: Statement) -> tuple[Statement, Statement] | None:
+    """(part, total) when the statement's sentence states a total and a done part of it that is smaller (in the
+    same unit): 「共6项，已完成4项」 says not all were done."""
+    c = p.chunk
+    same = [s for s in chunk_statements(c, c.doc_id, "", 0, p.title) if s.start == st.start and s.value is not None]
+    totals = [s for s in same if s.frame == "total"]
+    for part in (s for s in same if s.frame == "part" and s.status == "done"):
+        for total in totals:
+            if total.unit == part.unit and part.value < total.value:
+                return part, total
+    return None
+
+
 def _citation(p: Passage, st: Statement) -> Citation:
     c = p.chunk
     return Citation(c.doc_id, p.title, c.section_path, st.text, st.start, st.end, p.score, c.text)
@@ -96,6 +120,11 @@ def exists_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         return Answer(pq.text, text, False, [], "extractive")
     _, _, p, st = found
     ok, why = verdict(pq, st)
+    short = _part_short_of_total(pq, p, st) if ok and pq.asks_all else None
+    if short is not None:  # 「都完成了吗」 of 「事项共6项，已完成4项」: not all of them
+        part, total = short
+        done = f"已{part.act}" if part.act else ""
+        ok, why = False, _why("part_of_total", pq.language, f"{total.as_written}，其中{done}{part.as_written}")
     lead = f"{yes if ok else no}。{why}：" if pq.language != "en" else f"{'Yes' if ok else 'No'}: {why}."
     return Answer(pq.text, f"{lead}\n{evidence_line(1, st.text, pq.language)}", True, [_citation(p, st)],
                   "extractive")

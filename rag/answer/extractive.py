@@ -5,7 +5,7 @@ Every statement with a figure in a passage is a candidate, scored by the one rul
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable
 
@@ -81,8 +81,33 @@ def candidates(intent: Intent, passages: list[Passage], idf: IdfFn | None = None
                     any(st.doc_id == d and a <= st.value_start < b for d, a, b in near):
                 score += NEAR_BONUS  # only a figure that could answer anyway: `best` stops at the first that cannot
             picks.append(Pick(st, passage, score, support))
+    if intent.predicate:
+        picks = _other_acts_lowered(picks, intent.predicate)
+    picks = _totals_of_named_parts_lowered(picks, "".join(intent.terms))
     picks.sort(key=lambda p: -p.score)
     return picks
+
+
+def _totals_of_named_parts_lowered(picks: list[Pick], asked: str) -> list[Pick]:
+    """「…等法律服务机构46家，其中律师事务所31家」 asked 「律师事务所有多少家」: the part the question names is
+    the answer, not the total that lists it among others."""
+    named = {(p.statement.doc_id, p.statement.start) for p in picks if p.statement.frame == "part"
+             and len(p.statement.measures) >= 2 and to_simplified(p.statement.measures) in asked}
+    return [replace(p, score=p.score - NOT_THE_ASKED)
+            if p.statement.frame == "total" and (p.statement.doc_id, p.statement.start) in named
+            and to_simplified(p.statement.measures) not in asked else p for p in picks]
+
+
+NOT_THE_ASKED = 1.0  # a figure of a sentence whose other figure states the asked act or part exactly
+
+
+def _other_acts_lowered(picks: list[Pick], predicate: str) -> list[Pick]:
+    """「收到申请5862件…受理4976件」 asked 「受理了多少件」: where a sentence states the asked act, its figures of
+    other acts are not the answer, however many of the question's words they own."""
+    asked = {(p.statement.doc_id, p.statement.start) for p in picks if p.statement.act == predicate}
+    return [replace(p, score=p.score - NOT_THE_ASKED)
+            if (p.statement.doc_id, p.statement.start) in asked and p.statement.act and p.statement.act != predicate
+            else p for p in picks]
 
 
 def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(),

@@ -16,15 +16,24 @@ def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, 
     """The asked number among the passages: the year asked, so a 上年 figure only when the question asks for
     the year before (and otherwise only when the report gives no figure of its own year)."""
     metric = metric or pq.metric
+    stated = (lambda p: True) if pq.asks_plan else (lambda p: not _planned(p))
     if pq.period == "previous":
-        return extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=_previous, near=pq.near)
-    pick = extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=lambda p: not _previous(p),
-                           near=pq.near)
-    return pick or extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, near=pq.near)
+        return extractive.best(metric, passages, exclude=exclude, idf=ctx.idf,
+                               accept=lambda p: _previous(p) and stated(p), near=pq.near)
+    pick = extractive.best(metric, passages, exclude=exclude, idf=ctx.idf,
+                           accept=lambda p: not _previous(p) and stated(p), near=pq.near)
+    return pick or extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=stated, near=pq.near)
 
 
 def _previous(pick) -> bool:
     return pick.statement.period == "previous"
+
+
+def _planned(pick) -> bool:
+    """A figure of a plan or target (「力争…缩短至45天以内」): what is to be, not what was; it answers only a
+    question that asks for the plan."""
+    st = pick.statement
+    return st.status in ("planned", "target") or st.period == "target"
 
 
 def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:

@@ -218,7 +218,8 @@ def _place(out: Detected, source: str, body: str, *, counted: bool) -> bool:
     # 「重庆市江北区」 where the gazetteer has only 宁波市江北区: the parent the text names wins.
     outside = _named_parent_outside(matches, division, end) if division else None
     rest = source[end:] if division else source
-    rest = re.sub(r"^(人民政府|政府)(?=[\u4e00-\u9fff]{2,}(局|委员会|办公室))", "", rest)
+    # 「鲤城区人民政府金龙街道办事处」「…区政府教育局」: the district's government is only the town's or office's parent
+    rest = re.sub(r"^(人民政府|政府)(?=[\u4e00-\u9fff]{2,}(局|委员会|办公室|街道|镇|乡))", "", rest)
     town = _TOWN.match(rest)
     dept = None if town else _DEPT.match(rest)
     if dept and (_NOT_DEPT.match(dept.group(1)) or re.search(r"[区县市省州]委$|党委$|工委$", dept.group(1))):

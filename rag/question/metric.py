@@ -60,6 +60,10 @@ class Intent:
     counts_meetings: bool = False  # 「常委会一共开了多少次会」: meetings held, not what was done at them
 
 
+_TIME_UNITS = ["天", "日", "个工作日", "工作日", "小时", "分钟", "个月", "月", "年"]
+_AREA_UNITS = ["平方米", "万平方米", "亩", "万亩", "平方公里", "公顷"]
+
+
 def expected_units(q: str) -> tuple[str, ...]:
     units = []
     for m in _UNIT_AFTER_ASK.finditer(q):
@@ -75,6 +79,10 @@ def expected_units(q: str) -> tuple[str, ...]:
         units.append("次")
     if not units and re.search(r"人数|多少.{0,4}(人员|群众|干部|人)", q):
         units.append("人")
+    if not units and re.search(r"多少时间|(时限|时长|周期|用时).{0,6}(多少|几)", q):
+        units += _TIME_UNITS  # 「平均办理时间多长」 is not answered by 「2项」
+    if not units and re.search(r"面积.{0,6}(多少|几)", q):
+        units += _AREA_UNITS
     if not units:
         # 「…的件数」「户数」: the count's own measure word.
         units += [m.group(1) for m in re.finditer(r"(?<![这那两几每市])(件|户|家|个|项|条|份|场|名)数(?![字据量目码额])", q)]

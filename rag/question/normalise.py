@@ -234,12 +234,28 @@ class Vocabulary:
         return text, fixes
 
 
+def _without_aspect_guo(text: str) -> str:
+    """「制发过行政规范性文件吗」: the 过 of having done (jieba's particle ug) is not in the reports' words;
+    the 过 of 超过 / 通过 is part of its word and stays, and 过 before a number is a bound (过千)."""
+    if "过" not in text:
+        return text
+    import jieba.posseg
+
+    from ..text.tokens import jieba_module
+
+    jieba_module()
+    toks = list(jieba.posseg.cut(text))
+    return "".join(w for i, (w, f) in enumerate(toks)  # 「受理量过千了吗」: 过 before a number is a bound
+                   if not (w == "过" and f == "ug" and not (i + 1 < len(toks) and toks[i + 1].flag == "m")))
+
+
 def drop_fillers(text: str) -> str:
     """Spoken wording (那边、来着、啊、一年里、24年) to the written form the reports use."""
     # 「恩阳24年」: a two-digit year after a name or at the start, not a duration (开展了10年).
     text = re.sub(r"(^|[\u4e00-\u9fff])((?:19|2\d|30))年(?!以上|以来|来|间|内|多|左右)", r"\g<1>20\2年", text)
     for spoken, written in vocab.SPOKEN:
         text = text.replace(spoken, written)
+    text = _without_aspect_guo(text)
     for word in vocab.FILLERS:
         if len(word) == 1:  # 啊/呀 only as sentence particles: 哈 of 哈尔滨 stays
             text = re.sub(rf"{word}(?=[，,。？?！!\s]|$)", "", text)

@@ -73,6 +73,7 @@ class ParsedQuestion:
     yes_no: tuple[str, str] = ("是", "否")  # how a yes/no question is answered: 有/没有 for 「有没有…」
     asks_done: bool = False  # yes/no about completion (建成/获评/已…): 「探索建设」 or 「推进」 is no
     asks_all: bool = False  # yes/no about everywhere (全区/各个/都): a statement limited to one field is no
+    asks_plan: bool = False  # 「计划培训多少人」「目标是多少」: only then does a planned or target figure answer
     mention: str = ""  # the thing a mentions question looks for
     threshold_of_change: bool = False  # 「是不是下降了六成以上」: the threshold holds a change, not a level
     versus_previous: bool = False  # 「比上年多吗」: a yes/no about the change from the year before
@@ -161,7 +162,7 @@ class QuestionParser:
         return _shape(ParsedQuestion(
             text=text, language=lang, normalised=normalised, resolved=resolved, scope=scope,
             metric=analyse(scope.content or resolved), shape="value", wants_number=True, period=period,
-            carried=carried, rewrites=tuple((a, b) for a, b in rewrites if a != b), notices=tuple(notices)))
+            asks_plan=bool(vocab.PLAN_ASK.search(resolved)), carried=carried, rewrites=tuple((a, b) for a, b in rewrites if a != b), notices=tuple(notices)))
 
     def _previous_year_scope(self, text: str, scope: QueryScope, doc_ids) -> tuple[QueryScope, str]:
         """「昌平区2023年…」 when only the 2024 report exists: its 上年 figures answer, if it states them."""

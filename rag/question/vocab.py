@@ -23,8 +23,12 @@ FILLERS = ("来着", "那边", "这边", "那儿", "这儿", "那里的", "一�
 # Spoken wording with a written equivalent.
 SPOKEN = (("一年里", "全年"), ("一年下来", "全年"), ("一整年", "全年"), ("总共有", "共有"), ("收了", "收到"),
           ("办了", "办理"), ("搞了", "开展"), ("弄了", "开展"), ("几多", "多少"), ("多少个数", "多少"),
-          ("多少回", "多少次"), ("案子", "案件"), ("几回", "几次"), ("几趟", "几次"), ("多少趟", "多少次"))
+          ("多少回", "多少次"), ("案子", "案件"), ("几回", "几次"), ("几趟", "几次"), ("多少趟", "多少次"),
+          # a size or a length asked as 多大 / 多长 / 多久 is a figure too
+          ("有多大", "有多少"), ("是多大", "是多少"), ("多长时间", "多少时间"), ("有多长", "有多少"), ("多久", "多少时间"))
 
+# A question about a plan or target (a planned figure answers only these).
+PLAN_ASK = re.compile(r"计划|目标|力争|打算|拟|明年|下一年|下一步|今后|将要|预计|规划|安排|要达到|争取")
 # Yes/no questions: the asking words, and the comparison a threshold is held to.
 YES_NO = re.compile(r"有没有|是不是|是否|有无|能否|可否|够不够|到没到|达没达到|超没超过|吗[？?]?$|吗[，,。]"
                     r"|了没有?[？?]?$|没有[？?]$")

@@ -19,6 +19,19 @@ def zero_word(text: str) -> str:
     return m.group(0).lstrip("、，,") if m else ""
 
 
+def _never_done(text: str) -> str:
+    """「镇级未制发行政规范性文件」「整改尚未完成」: 未 / 没有 / 尚未 read as an adverb before a verb says the act
+    has not happened (by the report's date: what 「完成了吗」 asks is answered no)."""
+    toks = _tokens(text)
+    for i, (w, f) in enumerate(toks):
+        if w in rules.NEVER_WORDS and i + 1 < len(toks) and toks[i + 1][1].startswith("v"):
+            before = toks[i - 1][0] if i and toks[i - 1][0] in ("尚", "仍", "还") else ""
+            return before + w + toks[i + 1][0]
+        if w.startswith("未") and len(w) >= 3 and f in ("i", "v") and w not in rules.NOT_NEVER:
+            return w  # jieba's 未受理 / 未审结 as one word
+    return ""
+
+
 _THING_END = re.compile(r"(工作|等工作|活动|事项|情况)$")
 
 
@@ -33,12 +46,16 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
             continue
         zero = zero_word(part)
         if not zero and re.search(r"[0-9０-９]", part):
-            continue  # its figures are statements of their own
+            continue  # its figures are statements of their own (「仍有2个村尚未配备」 counts the ones not done)
+        never = "" if zero else _never_done(part)
+        zero = zero or never
         if zero:
             at = part.find(zero)
             thing = _head(part[at + len(zero):].strip("的 "))
             after = _tokens(thing)
-            if len(thing) < 2:
+            if len(thing) < 2 and never and len(_subject(part[:at])) >= 2:
+                thing = _subject(part[:at])  # 「整改任务尚未完成」: what is not done is the subject
+            elif len(thing) < 2:
                 thing = _strip_leading_verbs(part[:at]) + zero.removeprefix("零")  # 「实现重大行政决策零差错」
             elif len(after) == 1 and after[0][1].startswith("v") and len(_subject(part[:at])) >= 2:
                 thing = _subject(part[:at])  # 「…行政诉讼案件全年无一宗败诉」: what never lost is the subject
@@ -63,6 +80,11 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
             word_at, word, thing = _act_object(part, word)
             status = status_of(part, kind, upto=word_at + len(word))[0] if word_at >= 0 else status
             act = word
+            if word_at >= 2 and thing.startswith(_PREPOSITIONS) and _predicate_start(body) < len(body) \
+                    and len(_subject(part[:word_at])) >= 2:
+                # 「其中农贸市场管理条例已于年内经…批准施行」: after the status word only when and by whom, then the
+                # predicate; the thing is the subject before it.
+                thing, act = _subject(part[:word_at]), word + body[_predicate_start(body):]
             verb_toks = _tokens(thing)
             if verb_toks and verb_toks[0][1].startswith("v") and len(verb_toks) > 1:
                 act = word + verb_toks[0][0]
@@ -75,6 +97,9 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
         if len(thing) >= 3:
             out.append((start + max(word_at, 0), start + len(part), _balanced(thing), act, status, "positive"))
     return out
+
+
+_PREPOSITIONS = ("于", "经", "在", "由", "按", "向", "以", "被", "从")
 
 
 def _status_words(text: str) -> list[tuple[int, str]]:

@@ -322,8 +322,9 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
             and words[k - 1].quantity.value >= q.value:
         return "part"  # 「收到线索239个,已办结231个」
     if nxt is not None and nxt.unit == q.unit and nxt.value <= q.value and \
-            re.match(r"^[，,]\s*(已|均已|其中已)", sentence[q.end:]):
-        return "total"
+            (re.match(r"^[，,]\s*(已|均已|其中已)", sentence[q.end:])
+             or re.match(r"^[，,；;]\s*(?:" + "|".join(rules.PART_WORDS) + ")", sentence[q.end:])):
+        return "total"  # 「…机构46家，其中律师事务所31家」
     if any(w in clause for w in rules.TOTAL_WORDS) and "其中" in sentence[q.end:]:
         return "total"
     return "plain"

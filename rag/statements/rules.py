@@ -69,6 +69,9 @@ STATUS_BY_KIND = {"下一年安排": "planned", "不足": "done"}
 ZERO_WORDS = ("无一宗", "无一起", "无一件", "无一例", "无一人", "无一家", "无一", "零发生", "零投诉", "零事故", "零差错",
               "未发生", "没有发生", "未出现", "没有出现", "未收到", "没有收到", "未发现", "没有发现", "均未", "未有",
               "无发生", "无遗留", "杜绝", "清零")
+# 「镇级未制发行政规范性文件」「整改尚未完成」: an adverb of not before a verb (the act has not happened).
+NEVER_WORDS = ("未", "没有", "从未", "均未", "并未", "尚未", "仍未", "暂未", "还未", "还没有")
+NOT_NEVER = frozenset(("未诉先办", "未批先建", "未雨绸缪", "未成年", "未成年人"))
 # 「实现零超时」「零脱管、零重新犯罪」: 零 before an event word, after a verb of achieving or in a list of them.
 ZERO_PREFIX = re.compile(r"(?:实现|保持|做到|达到|确保|全年|、|，|,)零(?=[\u4e00-\u9fff])")
 ZERO_AFTER = re.compile(r"^(?:[0０零〇]\s*(?:件|起|宗|例|人|次|家|个|项|条|名)?)(?![0-9.])")
