@@ -66,3 +66,50 @@ MEETINGS = [
 def test_meetings_are_counted_only_by_counts_of_meetings(text, question, answer):
     pick = extractive.best(analyse(question), [_passage(text)], idf=_idf)
     assert (pick.quantity.text if pick else None) == answer
+
+
+# Which of a sentence's figures measures the asked thing: the asked act, the named part, not a plan.
+PICKS = [
+    ("全市共收到行政复议申请3120件，同比增长9.6%，受理2875件，审结2640件。", "全市受理了多少件行政复议申请？", "2875件"),
+    ("全市共收到行政复议申请3120件，同比增长9.6%，受理2875件，审结2640件。", "全市收到多少件行政复议申请？", "3120件"),
+    ("全市共收到行政复议申请3120件，同比增长9.6%，受理2875件，审结2640件。", "审结了多少件行政复议案件？", "2640件"),
+    ("园区已入驻公证、仲裁、律师事务所等法律服务机构38家，其中律师事务所22家。", "园区入驻的律师事务所有多少家？", "22家"),
+    ("园区已入驻公证、仲裁、律师事务所等法律服务机构38家，其中律师事务所22家。", "园区入驻法律服务机构多少家？", "38家"),
+]
+
+
+@pytest.mark.parametrize("text,question,answer", PICKS)
+def test_the_figure_of_the_asked_act_or_part_is_taken(text, question, answer):
+    pick = extractive.best(analyse(question), [_passage(text)])
+    assert pick is not None and pick.quantity.text == answer
+
+
+def test_a_planned_figure_answers_only_a_question_about_the_plan():
+    from types import SimpleNamespace
+
+    from rag.answer.single import value_pick
+
+    p = Passage(Chunk("demo-2024", ("四、下一年工作安排",), "下一年安排", "力争行政复议案件平均办理周期缩短至40天以内。", 0, 23),
+                "示范区2024年法治政府建设年度报告", 1.0)
+    ctx = SimpleNamespace(idf=None)
+
+    def ask(question, plan):
+        return value_pick(SimpleNamespace(metric=analyse(question), period="current", asks_plan=plan, near=()), [p], ctx)
+
+    assert ask("行政复议案件平均办理周期是多少天？", False) is None
+    assert ask("计划把行政复议案件平均办理周期缩短到多少天？", True).quantity.text == "40天"
+
+
+def test_all_done_is_no_when_only_part_of_a_total_was():
+    from types import SimpleNamespace
+
+    from rag.answer.exists import _part_short_of_total
+    from rag.statements.extract import chunk_statements
+
+    p = _passage("全年纳入重大行政决策目录的事项共8项，已完成5项，其余3项转入下一年度。")
+    st = next(s for s in chunk_statements(p.chunk, p.chunk.doc_id, "", 0, p.title) if s.as_written == "8项")
+    part, total = _part_short_of_total(p, st)
+    assert (part.as_written, total.as_written) == ("5项", "8项")
+    q = _passage("全年纳入重大行政决策目录的事项共8项，已全部完成。")
+    st = next(s for s in chunk_statements(q.chunk, q.chunk.doc_id, "", 0, q.title) if s.as_written == "8项")
+    assert _part_short_of_total(q, st) is None

@@ -71,6 +71,8 @@ def test_measured_thing(sentence, as_written, measures):
     ("考核指标由原来的48项精简至15项。", "48项", "from"),  # 由 + what the base was + 的
     ("考核指标由原来的48项精简至15项。", "15项", "to"),
     ("镇级保留的审批事项已压减到62项。", "62项", "to"),  # a verb of reaching
+    ("全区引进各类法律服务机构27家，其中公证机构4家。", "27家", "total"),  # a total before 其中 and its part
+    ("全区引进各类法律服务机构27家，其中公证机构4家。", "4家", "part"),
 ])
 def test_frame(sentence, as_written, frame):
     assert _figure(sentence, as_written).frame == frame
@@ -113,6 +115,8 @@ def test_status(sentence, status):
     ("县市场监管局已被推荐参加全省法治政府建设示范项目评选。", "全省法治政府建设示范项目评选", "preparing"),
     ("为迎接省级法治督察开展的迎检准备工作已全部完成。", "迎检准备工作", "done"),  # 已 ends the preparing
     ("扎实做好第二批省级法治政府建设示范项目创建活动申报工作。", "省级法治政府建设示范项目", "preparing"),
+    # after the status word only when and by whom, then the predicate: the thing is the subject before it
+    ("其中物业管理条例已于年内经市人大常委会审议通过。", "物业管理条例", "done"),
 ])
 def test_act_thing_and_status(sentence, measures, status):
     act = _act(sentence)
@@ -153,9 +157,20 @@ def test_a_count_under_way_words_was_done():
     "全年无一起因违法行政被判败诉的案件。",
     "辖区未发生重大群体性事件。",
     "实现重大行政决策零差错。",
+    "街道本年度未出台行政规范性文件。",  # 未 + a verb: the act did not happen
+    "问题整改尚未完成。",  # not yet, by the report's date
 ])
 def test_zero(sentence):
     assert any(s.polarity == "zero" for s in _statements(sentence))
+
+
+@pytest.mark.parametrize("sentence", [
+    "加强未成年人保护。",  # 未成年人 is a word, not 未 + a verb
+    "仍有3个村尚未配备法律顾问。",  # a figure of the ones not done: most were
+    "坚持未诉先办，推动矛盾纠纷源头化解。",
+])
+def test_not_zero(sentence):
+    assert not any(s.polarity == "zero" for s in _statements(sentence))
 
 
 def test_a_positive_count_is_not_zero():

@@ -91,7 +91,7 @@ def verdict(pq: ParsedQuestion, st: Statement) -> tuple[bool, str]:
     return True, _why("states", lang)
 
 
-def _part_short_of_total(pq: ParsedQuestion, p: Passage, st: Statement) -> tuple[Statement, Statement] | None:
+def _part_short_of_total(p: Passage, st: Statement) -> tuple[Statement, Statement] | None:
     """(part, total) when the statement's sentence states a total and a done part of it that is smaller (in the
     same unit): 「共6项，已完成4项」 says not all were done."""
     c = p.chunk
@@ -120,7 +120,7 @@ def exists_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         return Answer(pq.text, text, False, [], "extractive")
     _, _, p, st = found
     ok, why = verdict(pq, st)
-    short = _part_short_of_total(pq, p, st) if ok and pq.asks_all else None
+    short = _part_short_of_total(p, st) if ok and pq.asks_all else None
     if short is not None:  # 「都完成了吗」 of 「事项共6项，已完成4项」: not all of them
         part, total = short
         done = f"已{part.act}" if part.act else ""
