@@ -113,3 +113,19 @@ def test_all_done_is_no_when_only_part_of_a_total_was():
     q = _passage("全年纳入重大行政决策目录的事项共8项，已全部完成。")
     st = next(s for s in chunk_statements(q.chunk, q.chunk.doc_id, "", 0, q.title) if s.as_written == "8项")
     assert _part_short_of_total(q, st) is None
+
+
+def test_a_rate_the_report_states_only_as_counts_is_computed_and_said_so():
+    from types import SimpleNamespace
+
+    from rag.answer.arith import rate_from_counts
+    from rag.question import Part
+
+    p = _passage("全街道共调解矛盾纠纷150件，调解成功147件，涉及金额约200万元。")
+    ctx = SimpleNamespace(idf=None, top_k=5, search=lambda pq, k=5: [p])
+    counts = Part("成功", "矛盾纠纷调解的成功多少", analyse("矛盾纠纷调解的成功多少"))
+    pq = SimpleNamespace(rate_counts=counts, period="current", asks_plan=False, near=(), language="zh",
+                         text="矛盾纠纷调解的成功率是多少？")
+    ans = rate_from_counts(pq, ctx)
+    assert ans is not None and ans.text.startswith("约98%（推算值，报告未直接写明成功率）") and "147件" in ans.text
+    assert rate_from_counts(SimpleNamespace(rate_counts=None), ctx) is None

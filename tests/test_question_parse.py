@@ -148,6 +148,13 @@ ROWS = [
     # a planned figure answers only a question about the plan
     ([], "西城区明年计划培训执法人员多少人次？", {"asks_plan": True}),
     ([], "西城区2023年培训执法人员多少人次？", {"asks_plan": False}),
+    # a rate the report may state only as its counts: the rate's own act, as a count query
+    ([], "西城区2023年人民调解的成功率是多少？", {"rate_counts": lambda p: p is not None and p.label == "成功",
+                                          "asked_thing": "人民调解的成功率"}),  # 人 is not a measure word here
+    ([], "西城区2023年政务服务事项的占比是多少？", {"rate_counts": None}),
+    # 「X中，Y占多大比例」: the part, then its whole
+    ([], "西城区便民服务中心办理的事项中，社保类占多大比例？",
+     {"operation": "share", "parts": lambda ps: [p.label for p in ps] == ["社保类", "便民服务中心办理的事项"]}),
 ]
 
 

@@ -88,8 +88,24 @@ def share_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         citations, lines, values = cite_all([part], pq.language)
         return Answer(pq.text, f"{values[0]}。\n" + "\n".join(lines), True, citations, "extractive")
     whole = None
+    if len(parts) < 2 and _whole_of(part, passages, ctx) is None:
+        # 「社保医保类事项占多大比例」: the best figure's sentence has no total (「…等28项高频事项」); a next
+        # figure whose sentence states its total (「…7860件，其中社保、医保类4120件」) is the part asked for.
+        tried = {part.quantity.start}
+        for _ in range(2):
+            other = value_pick(pq, passages, ctx, part_metric, tried)
+            if other is None:
+                break
+            if _whole_of(other, passages, ctx) is not None:
+                part = other
+                break
+            tried.add(other.quantity.start)
     if len(parts) >= 2:
         whole = value_pick(pq, passages, ctx, parts[1].metric, {part.quantity.start})
+        if whole is None or not _can_hold(whole, part):
+            # 「中心办理的事项中，社保医保类占多大比例」: a named whole that cannot hold the part (another unit,
+            # a smaller figure) is not it; the total the part's own sentence states is.
+            whole = _whole_of(part, passages, ctx) or whole
     else:
         whole = _whole_of(part, passages, ctx)
     if whole is None:
@@ -103,6 +119,35 @@ def share_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     text = say("share", pq.language, s=_round(share), label=label, part=values[0], whole=values[1], x=fmt_number(pv),
                y=fmt_number(wv)) + "\n" + "\n".join(lines)
     return Answer(pq.text, text, True, citations, "extractive")
+
+
+def rate_from_counts(pq: ParsedQuestion, ctx: AnswerContext) -> Answer | None:
+    """「人民调解的成功率是多少」 where the report states no rate but 「共调解纠纷267件，调解成功265件」: the rate
+    computed from the count of the rate's own act (成功) over the total of its sentence, said to be computed.
+    None when the question asks no 「…率」 (`pq.rate_counts`) or no such pair is stated."""
+    if pq.rate_counts is None:
+        return None
+    stem = pq.rate_counts.label
+    passages = ctx.search(pq, k=ctx.top_k + 3)
+    tried: set[int] = set()
+    for _ in range(3):
+        part = value_pick(pq, passages, ctx, pq.rate_counts.metric, tried)
+        if part is None:
+            return None
+        tried.add(part.quantity.start)
+        whole = _whole_of(part, passages, ctx)
+        if stem in (part.statement.lead or "")[-8:] and not part.quantity.is_percent and whole is not None \
+                and whole.quantity.value and whole.quantity.start != part.quantity.start:
+            citations, lines, values = cite_all([part, whole], pq.language)
+            pv, wv = part.quantity.value, whole.quantity.value
+            text = say("rate_from_counts", pq.language, s=_round(pv / wv * 100), rate=f"{stem}率", part=values[0],
+                       whole=values[1], x=fmt_number(pv), y=fmt_number(wv)) + "\n" + "\n".join(lines)
+            return Answer(pq.text, text, True, citations, "extractive")
+    return None
+
+
+def _can_hold(whole, part) -> bool:
+    return whole.statement.unit == part.statement.unit and (whole.quantity.value or 0) >= (part.quantity.value or 0)
 
 
 def _whole_of(part, passages, ctx):

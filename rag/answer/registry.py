@@ -7,7 +7,7 @@ from ..question import ParsedQuestion
 from ..types import Answer
 from .about import about_answer
 from .across import compare_answer, rank_answer, sum_answer
-from .arith import apply_answer, average_answer, base_answer, ratio_answer, share_answer
+from .arith import apply_answer, average_answer, base_answer, rate_from_counts, ratio_answer, share_answer
 from .compose import composed_answer
 from .context import AnswerContext
 from .exists import mentions_answer
@@ -30,6 +30,8 @@ def _difference(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
 def _value(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     # 「2023年大约有多少件」 of a 2024 report that states no 上年 figure: computed back from its stated rate.
     ans = value_answer(pq, ctx)
+    if not ans.answered and pq.period != "previous":
+        return rate_from_counts(pq, ctx) or ans  # 「成功率是多少」 from 「调解267件，调解成功265件」
     if ans.answered or pq.period != "previous":
         return ans
     base = base_answer(pq, ctx)

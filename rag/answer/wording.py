@@ -35,6 +35,8 @@ _PHRASES = {
     "units_differ": ("（两者计量单位不同，倍数仅供参考）", " (counted in different units: the ratio is indicative only)"),
     "ratio": ("约{r}倍{note}：{a} ÷ {b} = {x} ÷ {y} ≈ {r}。", "About {r} times{note}: {a} ÷ {b} = {x} ÷ {y} ≈ {r}."),
     "ratio_short": ("约{r}倍：{a} ÷ {b}", "About {r} times: {a} ÷ {b}"),
+    "rate_from_counts": ("约{s}%（推算值，报告未直接写明{rate}）：{part} ÷ {whole} = {x} ÷ {y} ≈ {s}%。",
+                         "About {s}% (computed; the report states no {rate}): {part} ÷ {whole} = {x} ÷ {y} ≈ {s}%."),
     "share": ("约{s}%：{label}{part} ÷ 总数{whole} = {x} ÷ {y} ≈ {s}%。", "About {s}%: {label}{part} ÷ the total {whole} = {x} ÷ {y} ≈ {s}%."),
     "average": ("平均每{per}约{avg}{unit}：{a} ÷ {b} = {x} ÷ {y} ≈ {avg}。", "About {avg}{unit} per {per}: {a} ÷ {b} = {x} ÷ {y} ≈ {avg}."),
     "base_stated": ("{value}（报告写明的上年数字）。", "{value} (the year before's figure, as the report states it)."),

@@ -74,6 +74,8 @@ class ParsedQuestion:
     asks_done: bool = False  # yes/no about completion (建成/获评/已…): 「探索建设」 or 「推进」 is no
     asks_all: bool = False  # yes/no about everywhere (全区/各个/都): a statement limited to one field is no
     asks_plan: bool = False  # 「计划培训多少人」「目标是多少」: only then does a planned or target figure answer
+    rate_counts: Part | None = None  # 「调解成功率是多少」: the rate's own act as a count (label 成功), for a
+    # report that states the counts (调解267件，成功265件) and not the rate
     mention: str = ""  # the thing a mentions question looks for
     threshold_of_change: bool = False  # 「是不是下降了六成以上」: the threshold holds a change, not a level
     versus_previous: bool = False  # 「比上年多吗」: a yes/no about the change from the year before
@@ -263,6 +265,7 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     fields["asked_direction"] = _asked_direction(q, pq.scope)
     fields["asks_rate"] = any(w in q for w in vocab.LEVEL_WORDS)
     fields["asked_thing"] = _asked_thing(content)
+    fields["rate_counts"] = _rate_counts(fields["asked_thing"]) if pq.metric.units == ("%",) else None
     within = vocab.WITHIN.search(content)
     if within and metric_terms(content[:within.start()]) and not within.group(1).startswith(vocab.WITHIN_NOT):
         # Only the part's own words (「行政复议申请里，行政复议纠错的」 → 纠错): those of its whole tell nothing.
@@ -301,11 +304,21 @@ def _asked_direction(q: str, scope: QueryScope) -> str | None:
     return "up" if vocab.ASKS_UP.search(tail) else "down" if vocab.ASKS_DOWN.search(tail) else None
 
 
+def _rate_counts(thing: str) -> Part | None:
+    """「人民调解的成功率」 → the count of 成功 in 人民调解 (「人民调解的成功多少」), labelled 成功."""
+    m = re.search(r"([\u4e00-\u9fff]{2})率$", thing.strip("？?。 "))
+    if not m or m.group(1) in vocab.NOT_RATE_STEMS:
+        return None
+    text = thing[: m.start(1)] + m.group(1) + "多少"
+    return Part(m.group(1), text, analyse(text))
+
+
 def _asked_thing(content: str) -> str:
     """「办理法律援助案件多少件？」 → 办理法律援助案件: what the user asked about, in their words."""
     what = content.strip("？?。，, ").removeprefix("那么").removeprefix("那")
-    pieces = [re.sub(r"^[个件项家人次条名份场批篇本宗户位所]+", "", p).strip("，,的了 ")
-              for p in re.split(r"(?:共|一共|总共|有|是|了)?(?:多少|几)", what)]
+    # a measure word opens only a piece after an asking word (多少「件」行政复议案件), not 人民调解
+    pieces = [(re.sub(r"^[个件项家人次条名份场批篇本宗户位所]+", "", p) if i else p).strip("，,的了 ")
+              for i, p in enumerate(re.split(r"(?:共|一共|总共|有|是|了)?(?:多少|几)", what))]
     # 「办理法律援助案件多少件」 names it before the asking word, 「受理了多少件行政复议案件」 after it, and so
     # does a translated English question (「多少行政复议申请接收」): the piece with the most metric words.
     pieces = [vocab.ASKED_TAIL.sub("", p) for p in pieces]
@@ -368,11 +381,15 @@ def _mentioned(q: str) -> str:
 
 def _share_parts(content: str) -> tuple[Part, ...]:
     """「已审结的占比是多少」 → (已审结,); 「审结的案件占办理案件的比例」 → (审结的案件, 办理案件)."""
-    m = re.search(r"(.+?)占(?!比)(.+?)的?(比例|比重|百分之几|多少)", content)
-    if m:
+    within = re.search(r"(.+)(?:里面|里头|当中|之中|里|中)[，,]?(.+?)占(?:多大|多少|几成)?的?(比例|比重|百分之几|多少|几成)",
+                       content)
+    m = re.search(r"(.+?)占(?!比|多大|多少|几成)(.+?)的?(比例|比重|百分之几|多少)", content)
+    if within and not m:
+        pieces = [within.group(2), within.group(1)]  # 「中心办理的事项中，社保医保类占多大比例」: part, then whole
+    elif m:
         pieces = [m.group(1), m.group(2)]
     else:
-        pieces = [re.split(r"的?(占比|所占比例|比例|比重|百分之几)", content)[0]]
+        pieces = [re.sub(r"占(多大|多少|几成)?$", "", re.split(r"的?(占比|所占比例|比例|比重|百分之几)", content)[0])]
     pieces = [p.strip(" 的，,") for p in pieces if p.strip(" 的，,")]
     return tuple(Part(p, p + "多少", analyse(p + "多少")) for p in pieces)
 
