@@ -129,3 +129,15 @@ def test_a_rate_the_report_states_only_as_counts_is_computed_and_said_so():
     ans = rate_from_counts(pq, ctx)
     assert ans is not None and ans.text.startswith("约98%（推算值，报告未直接写明成功率）") and "147件" in ans.text
     assert rate_from_counts(SimpleNamespace(rate_counts=None), ctx) is None
+    # the whole must count the same thing: 「受理依申请公开328件…复议被纠错0件」 gives no 纠错率
+    q = _passage("受理依申请公开328件，全部按时答复，因政府信息公开引发的行政复议被纠错0件。")
+    ctx = SimpleNamespace(idf=None, top_k=5, search=lambda pq, k=5: [q])
+    counts = Part("纠错", "行政复议的纠错多少", analyse("行政复议的纠错多少"))
+    assert rate_from_counts(SimpleNamespace(rate_counts=counts, period="current", asks_plan=False, near=(),
+                                            language="zh", text="行政复议纠错率是多少？"), ctx) is None
+
+
+def test_a_figure_of_the_negation_does_not_answer_the_asked_thing():
+    p = _passage("全年对轻微违法行为适用不予处罚、减轻处罚的案件共860件。")
+    assert extractive.best(analyse("全年办理了多少件行政处罚案件？"), [p]) is None
+    assert extractive.best(analyse("适用不予处罚的案件有多少件？"), [p]).quantity.text == "860件"

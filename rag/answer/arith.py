@@ -137,13 +137,19 @@ def rate_from_counts(pq: ParsedQuestion, ctx: AnswerContext) -> Answer | None:
         tried.add(part.quantity.start)
         whole = _whole_of(part, passages, ctx)
         if stem in (part.statement.lead or "")[-8:] and not part.quantity.is_percent and whole is not None \
-                and whole.quantity.value and whole.quantity.start != part.quantity.start:
+                and whole.quantity.value and whole.quantity.start != part.quantity.start \
+                and (whole.statement.frame == "total" or _shares_a_word(part.statement.measures, whole.statement.measures)):
+            # the whole counts the same thing (调解纠纷 267 / 265): not 「依申请公开328件…纠错0件」
             citations, lines, values = cite_all([part, whole], pq.language)
             pv, wv = part.quantity.value, whole.quantity.value
             text = say("rate_from_counts", pq.language, s=_round(pv / wv * 100), rate=f"{stem}率", part=values[0],
                        whole=values[1], x=fmt_number(pv), y=fmt_number(wv)) + "\n" + "\n".join(lines)
             return Answer(pq.text, text, True, citations, "extractive")
     return None
+
+
+def _shares_a_word(a: str, b: str) -> bool:
+    return any(a[i:i + 2] in b for i in range(len(a) - 1))
 
 
 def _can_hold(whole, part) -> bool:

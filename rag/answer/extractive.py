@@ -114,7 +114,7 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
          idf: IdfFn | None = None, accept: Callable[[Pick], bool] | None = None,
          near: tuple[tuple[str, int, int], ...] = ()) -> Pick | None:
     """The best supported number, or None when the passages do not hold the asked fact."""
-    passed_over = False  # a better-scored figure measured an act at the asked thing, not the thing
+    passed_over = False  # a better-scored figure measured an act at the asked thing (or its negation), not it
     for pick in candidates(intent, passages, idf, near):
         if pick.quantity.start in exclude or (accept is not None and not accept(pick)):
             continue
@@ -122,6 +122,9 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
             return None
         if _other_kind(pick, intent):
             continue  # 「应诉率是多少」 is not answered by 「6次」, nor 「多少件」 by 「48.2%」
+        if _negates_asked(pick, intent):
+            passed_over = True
+            continue  # 「办理了多少件行政处罚案件」 is not answered by 「适用不予处罚…的案件1452件」
         if intent.counts_meetings and not _a_meeting(pick):
             passed_over = True
             continue  # 「常委会一共开了多少次会」 is not answered by 「…组织学习…7次」
@@ -132,6 +135,21 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
             continue  # nor by its neighbour 「出庭应诉5件次」: after such a miss, the thing itself must be named
         return pick
     return None
+
+
+# The administrative negations of an act (不予受理, 免予处罚): a single 不 / 未 is too often part of a word the
+# question shares (执法不规范, 不平等对待).
+_NEGATORS = ("不予", "免予", "未予")
+
+
+def _negates_asked(pick: Pick, intent: Intent) -> bool:
+    """The figure's measured thing is the negation of an asked word (不予处罚 of 处罚, 不予受理 of 受理) and the
+    question does not ask the negation: it counts the opposite."""
+    if any(t.startswith(_NEGATORS) for t in intent.terms):
+        return False
+    st = pick.statement
+    thing = to_simplified(f"{st.measures} {st.lead or ''}")  # the lead: 「不予处罚、减轻处罚的案件」 is one list
+    return any(len(t) >= 2 and f"{n}{t}" in thing for t in intent.terms for n in _NEGATORS)
 
 
 def _measures_rarest_word(pick: Pick, intent: Intent, idf: IdfFn | None) -> bool:
