@@ -99,6 +99,7 @@ def test_respective_items_pair_in_order():
     ("成功获评第二批全国法治政府建设示范县。", "done"),
     ("印发《镇级行政执法协调监督办法（试行）》。", "done"),  # 试行 names the document, not a trial
     ("探索推行《包容审慎监管清单》。", "exploring"),
+    ("镇司法所探索的调解工作法获评全市优秀案例。", "done"),  # 探索的 describes the thing, not the clause
 ])
 def test_status(sentence, status):
     assert _statements(sentence)[0].status == status
@@ -117,6 +118,7 @@ def test_status(sentence, status):
     ("扎实做好第二批省级法治政府建设示范项目创建活动申报工作。", "省级法治政府建设示范项目", "preparing"),
     # after the status word only when and by whom, then the predicate: the thing is the subject before it
     ("其中物业管理条例已于年内经市人大常委会审议通过。", "物业管理条例", "done"),
+    ("2025年将力争创建省级法治政府建设示范区。", "省级法治政府建设示范区", "target"),  # a year is no figure
 ])
 def test_act_thing_and_status(sentence, measures, status):
     act = _act(sentence)
@@ -159,6 +161,8 @@ def test_a_count_under_way_words_was_done():
     "实现重大行政决策零差错。",
     "街道本年度未出台行政规范性文件。",  # 未 + a verb: the act did not happen
     "问题整改尚未完成。",  # not yet, by the report's date
+    "镇便民服务中心全年办件零超时。",  # 零 before an event word
+    "区级行政复议决定被法院撤销的比例为零。",  # a figure stated as 零
 ])
 def test_zero(sentence):
     assert any(s.polarity == "zero" for s in _statements(sentence))

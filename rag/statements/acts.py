@@ -32,6 +32,8 @@ def _never_done(text: str) -> str:
     return ""
 
 
+# A year or a date is no figure of a clause's own (「2024年将力争创建…示范县」 is an act).
+_DATES = re.compile(r"(?:19|20)\d{2}\s*年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{1,2}月(?:份|底|初|中旬|上旬|下旬)")
 _THING_END = re.compile(r"(工作|等工作|活动|事项|情况)$")
 
 
@@ -45,7 +47,7 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
         if len(part) < 4:
             continue
         zero = zero_word(part)
-        if not zero and re.search(r"[0-9０-９]", part):
+        if not zero and re.search(r"[0-9０-９]", _DATES.sub("", part)):
             continue  # its figures are statements of their own (「仍有2个村尚未配备」 counts the ones not done)
         never = "" if zero else _never_done(part)
         zero = zero or never
@@ -57,6 +59,8 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
                 thing = _subject(part[:at])  # 「整改任务尚未完成」: what is not done is the subject
             elif len(thing) < 2:
                 thing = _strip_leading_verbs(part[:at]) + zero.removeprefix("零")  # 「实现重大行政决策零差错」
+            elif zero == "零" and _strip_leading_verbs(part[:at]):
+                thing = _strip_leading_verbs(part[:at]) + thing  # 「区政务服务中心全年办件零超时」
             elif len(after) == 1 and after[0][1].startswith("v") and len(_subject(part[:at])) >= 2:
                 thing = _subject(part[:at])  # 「…行政诉讼案件全年无一宗败诉」: what never lost is the subject
             if len(thing) >= 2:

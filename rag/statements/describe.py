@@ -359,6 +359,11 @@ def _without_titles(text: str) -> str:
     return rules.TITLE.sub(lambda m: "□" * len(m.group()), text)
 
 
+def _attributive(text: str, at: int, word: str) -> bool:
+    """「县信访局探索的…工作法受到表彰」: a status word before 的 describes the thing; it is not the clause's."""
+    return text[at + len(word): at + len(word) + 1] == "的"
+
+
 def status_of(text_before: str, kind: str, upto: int | None = None) -> tuple[str, str]:
     """(status, the word that says it) from the words before a figure or thing in its sentence.
 
@@ -371,7 +376,7 @@ def status_of(text_before: str, kind: str, upto: int | None = None) -> tuple[str
     for status, words in rules.STATUS_WORDS:
         for w in words:
             at = text_before.rfind(w)
-            if at < 0 or (w == "将" and not _future_jiang(whole, at)):
+            if at < 0 or (w == "将" and not _future_jiang(whole, at)) or _attributive(text_before, at, w):
                 continue
             key = (at + len(w), len(w))
             if best is None or key > best[:2]:
@@ -379,14 +384,16 @@ def status_of(text_before: str, kind: str, upto: int | None = None) -> tuple[str
     if best is None:
         return rules.STATUS_BY_KIND.get(kind, "done"), ""
     status, word = best[2], best[3]
-    if status in ("done", "ongoing"):
-        # 「计划年内出台…」「探索建立…」: a plan or trial word earlier in the clause governs what follows it,
-        # unless 已 stands between them (「…创建迎检工作已圆满完成」: the preparing is over).
+    if status in ("done", "ongoing", "preparing"):
+        # 「计划年内出台…」「探索建立…」「力争创建…」: a plan or trial word earlier in the clause governs what
+        # follows it, unless 已 stands between them (「…创建迎检工作已圆满完成」: the preparing is over).
+        governs = ("planned", "target") if status == "preparing" else ("planned", "target", "exploring", "preparing")
         for governing, words in rules.STATUS_WORDS:
-            if governing in ("planned", "target", "exploring", "preparing"):
+            if governing in governs:
                 for w in words:
                     at = text_before.rfind(w)
                     if 0 <= at < best[0] - len(word) and not (w == "将" and not _future_jiang(whole, at)) \
+                            and not _attributive(text_before, at, w) \
                             and not any(m in text_before[at + len(w):] for m in rules.DONE_MARKERS):
                         return governing, w
     if kind == "下一年安排" and status in ("done", "ongoing"):

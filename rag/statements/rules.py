@@ -73,7 +73,10 @@ ZERO_WORDS = ("无一宗", "无一起", "无一件", "无一例", "无一人", "
 NEVER_WORDS = ("未", "没有", "从未", "均未", "并未", "尚未", "仍未", "暂未", "还未", "还没有")
 NOT_NEVER = frozenset(("未诉先办", "未批先建", "未雨绸缪", "未成年", "未成年人"))
 # 「实现零超时」「零脱管、零重新犯罪」: 零 before an event word, after a verb of achieving or in a list of them.
-ZERO_PREFIX = re.compile(r"(?:实现|保持|做到|达到|确保|全年|、|，|,)零(?=[\u4e00-\u9fff])")
+ZERO_PREFIX = re.compile(r"(?:实现|保持|做到|达到|确保|全年|、|，|,)零(?=[\u4e00-\u9fff])"
+                         # 「办件零超时」「…的比例为零」: 零 before an event word, or a figure stated as 零
+                         r"|零(?=超时|逾期|延误|积压|投诉|差错|失误|事故|败诉|纠错|上访|遗漏|违规|发案)"
+                         r"|(?:为|是|均为)零(?![\u4e00-\u9fff])")
 ZERO_AFTER = re.compile(r"^(?:[0０零〇]\s*(?:件|起|宗|例|人|次|家|个|项|条|名)?)(?![0-9.])")
 
 # Frames: how a figure stands to the others in its sentence.
