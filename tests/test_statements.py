@@ -51,6 +51,10 @@ def _act(sentence: str, **kw):
     ("市委常委(扩大)会议全年召开6次。", "6次", "市委常委(扩大)会议"),  # a bracket closed inside a name
     ("全年支付法律顾问的费用达12万元。", "12万元", "支付法律顾问的费用"),  # a bare head keeps its 的-phrase
     ("市级部门收回的事项共37项。", "37项", "市级部门收回的事项"),
+    ("督察覆盖2市5县及8个省直部门。", "8个", "省直部门"),  # a figure with its own noun does not share its neighbour's
+    ("全年印发120项重要举措。", "120项", "重要举措"),  # 举措 is a noun (jieba: a verb)
+    ("现场述法的有260余人。", "260余人", "现场述法"),  # 述/法 read as one noun
+
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures

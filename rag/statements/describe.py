@@ -27,7 +27,13 @@ def _tokens(text: str) -> tuple[tuple[str, str], ...]:
     from ..text.tokens import jieba_module
 
     jieba_module()
-    return tuple((w, f) for w, f in jieba.posseg.cut(text))
+    out: list[tuple[str, str]] = []
+    for w, f in jieba.posseg.cut(text):
+        if out and out[-1][0] + w in rules.FIELD_NOUNS:
+            out[-1] = (out[-1][0] + w, "n")  # 「述/vg 法/j」 → 述法
+            continue
+        out.append((w, "n" if w in rules.FIELD_NOUNS else f))
+    return tuple(out)
 
 
 def _is_nounish(word: str, flag: str) -> bool:

@@ -92,7 +92,9 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
         if period == "previous" and not _PREVIOUS.search(metric):
             metric = "上年" + metric
         shares = k and not nw.respective and words[k - 1].quantity.end <= q.start and \
-            describe.only_links(sentence[words[k - 1].quantity.end:q.start]) and q.unit not in rules.ADMIN_UNITS
+            describe.only_links(sentence[words[k - 1].quantity.end:q.start]) and q.unit not in rules.ADMIN_UNITS \
+            and not describe.noun_after(sentence, q.end, words[k + 1].quantity.start if k + 1 < len(words) else None)
+        # (「4县及6个省直单位」: a figure with a noun of its own after it counts that, not its neighbour's thing)
         thing, act = (previous_thing, "") if shares and previous_thing else \
             describe.measured_thing(sentence, nw, previous_thing,
                                     words[k + 1].quantity.start if k + 1 < len(words) else None)
