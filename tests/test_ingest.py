@@ -120,6 +120,10 @@ TITLES = [
     ("鼓楼区2022年度法治政府建设情况报告\n2022年，鼓楼区在福州市委市政府领导下", "福建省福州市鼓楼区", "福建省福州市", "district", 2022),
     ("思明区人民政府鹭江街道办事处关于2023年度法治政府建设情况的报告", "福建省厦门市思明区鹭江街道", "福建省厦门市思明区",
      "town", 2023),  # the district's government names the street office's parent, not its name
+    ("沭阳县人民政府 > 政务公开 > 法治政府建设\n发布机构：沭阳县司法局　发布日期：2024-02-01\n"
+     "沭阳县2023年法治政府建设年度报告", "江苏省宿迁市沭阳县", "江苏省宿迁市", "county", 2023),  # past the breadcrumb
+    ("中共广州市越秀区北京街道工作委员会　广州市越秀区人民政府北京街道办事处关于2023年法治政府建设情况的报告",
+     "广东省广州市越秀区北京街道", "广东省广州市越秀区", "town", 2023),  # the street's party working committee
 ]
 
 
@@ -166,3 +170,9 @@ def test_region_from_the_opening_sentence(opening, region, level):
 def test_a_body_speaking_as_we_the_bureau_is_a_department_with_its_name_asked_for():
     entry = detect(Extracted("2023年，我局坚持依法行政，助力宁波市高质量发展。\n", "text"), "page.html")
     assert entry.level == "department" and "region" in entry.undetermined
+
+
+def test_a_heading_is_not_a_title():
+    # 「一、2024年法治政府建设主要举措和成效」 opens a part; with no title line the title is left for the user.
+    entry = detect(Extracted("一、2024年法治政府建设主要举措和成效\n2024年，区里坚持依法行政。\n", "text"), "report.txt")
+    assert "title" in entry.undetermined and not entry.title.startswith("一、")

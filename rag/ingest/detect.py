@@ -29,7 +29,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _CN_YEAR = re.compile(r"二[〇零○O0][一二三四五六七八九〇零○]{2}(?=年)")
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0", "0": "0"}
 _SIGNED = re.compile(r"^\s*(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
-_TOWN = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:街道|镇|乡))(?=人民政府|办事处|政府|党委|党工委|关于|\d|年|法治|[（(]|$)")
+_TOWN = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:街道|镇|乡))(?=人民政府|办事处|政府|党委|党工委|工作委员会|工委|关于|\d|年|法治|[（(]|$)")
 _DEPT = re.compile(r"^([\u4e00-\u9fff]{2,14}?(?:局|委员会|厅|办公室|管理处|中心|部))"
                    r"(?=关于|\d|年度|法治|[（(]|党组|$)")
 _BODY_SUBJECT = re.compile(
@@ -40,7 +40,10 @@ _NOT_DEPT = re.compile(r"^(人民政府|政府)")
 # 「青山县人民政府关于…」 of a place the gazetteer does not know: the place is still named by its government.
 _UNKNOWN_GOV = re.compile(r"^([\u4e00-\u9fff]{1,8}?(自治县|县|区|市|旗))(?=人民政府|政府)")
 _LEVEL_OF_SUFFIX = {"自治县": "county", "县": "county", "旗": "county", "区": "district", "市": "city"}
-_NOT_TITLE = re.compile(r"现将|如下|特此报告|[：:。，,；;]\s*$")  # 「现将有关情况报告如下：」 is a sentence
+# 「现将有关情况报告如下：」 is a sentence; 「XX县人民政府 > 政务公开 > 法治政府建设」 is a page's
+# breadcrumb or its date line; 「一、2024年法治政府建设主要举措」 is a heading
+_NOT_TITLE = re.compile(r"现将|如下|特此报告|[：:。，,；;]\s*$|[>›»＞]|发布机构|发布日期|索引号|来源[：:]"
+                        r"|^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|第[一二三四五六七八九十]+)")
 _TITLE_TAIL = re.compile(r"\s*[_|｜\-—]\s*[^_|｜]*$")
 LEVELS = ("province", "city", "district", "county", "town", "department")
 
@@ -186,7 +189,7 @@ def _title(extracted: Extracted, stem: str) -> str:
         t = _TITLE_TAIL.sub("", t).strip() if "_" in t or "|" in t else t.strip()
         if _title_like(t):
             return t
-    lines = [ln.strip() for ln in extracted.text.splitlines() if ln.strip()][:3]
+    lines = [ln.strip() for ln in extracted.text.splitlines() if ln.strip()][:8]  # past a page's residue lines
     for i, line in enumerate(lines):
         if not _title_like(line):
             continue
