@@ -176,3 +176,9 @@ def test_a_heading_is_not_a_title():
     # 「一、2024年法治政府建设主要举措和成效」 opens a part; with no title line the title is left for the user.
     entry = detect(Extracted("一、2024年法治政府建设主要举措和成效\n2024年，区里坚持依法行政。\n", "text"), "report.txt")
     assert "title" in entry.undetermined and not entry.title.startswith("一、")
+
+
+def test_a_department_is_found_by_its_short_name_and_its_place():
+    entry = detect(Extracted("西宁市城东区市场监督管理局2024年法治政府建设工作情况报告\n正文。\n", "text"), "report.txt")
+    assert entry.level == "department"
+    assert {"城东区市场监督管理局", "城东区市场监管局", "城东区"} <= set(entry.aliases)

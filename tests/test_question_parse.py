@@ -152,6 +152,11 @@ ROWS = [
     ([], "西城区2023年人民调解的成功率是多少？", {"rate_counts": lambda p: p is not None and p.label == "成功",
                                           "asked_thing": "人民调解的成功率"}),  # 人 is not a measure word here
     ([], "西城区2023年政务服务事项的占比是多少？", {"rate_counts": None}),
+    # a stated share after its change is a value, not a share to compute
+    ([], "西城区考核中法治建设分值占比提高到了多少？", {"operation": "value", "metric": lambda m: m.frame == "to"}),
+    # 「A和B的C分别…」: C is each item's
+    ([], "西城区区委理论学习中心组和区政府常务会的会前学法分别开展了几次？",
+     {"operation": "multi", "parts": lambda ps: all("会前学法" in p.text for p in ps)}),
     # 「X中，Y占多大比例」: the part, then its whole
     ([], "西城区便民服务中心办理的事项中，社保类占多大比例？",
      {"operation": "share", "parts": lambda ps: [p.label for p in ps] == ["社保类", "便民服务中心办理的事项"]}),

@@ -77,6 +77,7 @@ def test_measured_thing(sentence, as_written, measures):
     ("镇级保留的审批事项已压减到62项。", "62项", "to"),  # a verb of reaching
     ("全区引进各类法律服务机构27家，其中公证机构4家。", "27家", "total"),  # a total before 其中 and its part
     ("全区引进各类法律服务机构27家，其中公证机构4家。", "4家", "part"),
+    ("承接下放执法事项31项，其中行政处罚事项24项、行政检查事项7项。", "7项", "part"),  # every item 其中 lists
 ])
 def test_frame(sentence, as_written, frame):
     assert _figure(sentence, as_written).frame == frame

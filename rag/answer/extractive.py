@@ -13,11 +13,12 @@ from ..text.script import to_simplified
 from ..text.quantity import Quantity, parse_quantity
 from ..question.metric import Intent
 from ..text.sentences import sentence_spans
+from ..text.tokens import tokenize
 from ..statements.describe import counted_act
 from ..statements.rules import MEETING
 from ..statements.extract import chunk_statements
-from ..statements.score import (MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, change_for_level, question_weights,
-                                score_statement)
+from ..statements.score import (MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, change_for_level, names_asked_thing,
+                                question_weights, score_statement)
 from ..types import Citation, Passage, Statement
 from ..text.instructions import is_instruction
 
@@ -81,33 +82,89 @@ def candidates(intent: Intent, passages: list[Passage], idf: IdfFn | None = None
                     any(st.doc_id == d and a <= st.value_start < b for d, a, b in near):
                 score += NEAR_BONUS  # only a figure that could answer anyway: `best` stops at the first that cannot
             picks.append(Pick(st, passage, score, support))
-    if intent.predicate:
-        picks = _other_acts_lowered(picks, intent.predicate)
-    picks = _totals_of_named_parts_lowered(picks, "".join(intent.terms))
+    if intent.predicate:  # 「收到申请5862件…受理4976件」 asked 受理: the figure of the asked act
+        picks = _below_siblings(picks, lambda st: st.act == intent.predicate,
+                                lambda st: bool(st.act) and st.act != intent.predicate)
+    picks = _below_siblings(picks, *_named_part_rule(picks, intent.terms))
+    if idf is not None:
+        picks = _below_siblings(picks, *_rarest_word_rule(intent, idf))
     picks.sort(key=lambda p: -p.score)
     return picks
 
 
-def _totals_of_named_parts_lowered(picks: list[Pick], asked: str) -> list[Pick]:
-    """「…等法律服务机构46家，其中律师事务所31家」 asked 「律师事务所有多少家」: the part the question names is
-    the answer, not the total that lists it among others."""
-    named = {(p.statement.doc_id, p.statement.start) for p in picks if p.statement.frame == "part"
-             and len(p.statement.measures) >= 2 and to_simplified(p.statement.measures) in asked}
-    return [replace(p, score=p.score - NOT_THE_ASKED)
-            if p.statement.frame == "total" and (p.statement.doc_id, p.statement.start) in named
-            and to_simplified(p.statement.measures) not in asked else p for p in picks]
+NOT_THE_ASKED = 1.0  # how much lower a figure goes whose sibling in its sentence answers what is asked
+
+StatementTest = Callable[[Statement], bool]
 
 
-NOT_THE_ASKED = 1.0  # a figure of a sentence whose other figure states the asked act or part exactly
+def _below_siblings(picks: list[Pick], answers: StatementTest, loses: StatementTest,
+                    key: Callable[[Statement], tuple] = lambda st: (st.doc_id, st.start)) -> list[Pick]:
+    """Where a sentence holds a figure that `answers` the question, it takes the place of the best of its
+    figures that `lose` to it, and those go below it (and NOT_THE_ASKED lower): which of a sentence's numbers
+    measures the asked thing is decided by meaning, not by how many of the question's words each one owns."""
+    top_loser: dict[tuple, float] = {}
+    top_answer: dict[tuple, float] = {}
+    for p in picks:
+        k = key(p.statement)
+        if answers(p.statement):
+            top_answer[k] = max(top_answer.get(k, p.score), p.score)
+        elif loses(p.statement):
+            top_loser[k] = max(top_loser.get(k, p.score), p.score)
+    out = []
+    for p in picks:
+        k = key(p.statement)
+        if k in top_answer and k in top_loser:
+            # the answers rise together (their order kept) to where the best loser stood; the losers go below
+            lift = max(0.0, top_loser[k] - top_answer[k])
+            if answers(p.statement):
+                p = replace(p, score=p.score + lift)
+            elif loses(p.statement):
+                p = replace(p, score=min(p.score, top_answer[k] + lift) - NOT_THE_ASKED)
+        out.append(p)
+    return out
 
 
-def _other_acts_lowered(picks: list[Pick], predicate: str) -> list[Pick]:
-    """「收到申请5862件…受理4976件」 asked 「受理了多少件」: where a sentence states the asked act, its figures of
-    other acts are not the answer, however many of the question's words they own."""
-    asked = {(p.statement.doc_id, p.statement.start) for p in picks if p.statement.act == predicate}
-    return [replace(p, score=p.score - NOT_THE_ASKED)
-            if (p.statement.doc_id, p.statement.start) in asked and p.statement.act and p.statement.act != predicate
-            else p for p in picks]
+def _rarest_word_rule(intent: Intent, idf: IdfFn) -> tuple[StatementTest, StatementTest, Callable]:
+    """「保留区级政务服务事项1286项，其中即办件712项，实现“全程网办”的事项1019项」 asked 「能全程网办的区级政务服务事项
+    有多少项」: of a sentence's counts in one measure word, the one whose own words hold the question's most
+    specific word (全程网办) and that counts the asked thing (not 「一个中心,两个巡查点的…格局」) answers."""
+    words = [t for t in intent.terms if len(t) >= 2]
+    rarest = max(words, key=lambda t: (idf(t) or 0.0, len(t))) if len(words) >= 2 else ""
+    counts = ("plain", "part", "total")
+
+    def holds(st: Statement) -> bool:  # its own words or its measured thing (「…申请3120件，受理2875件」: 申请)
+        return rarest in to_simplified(st.own + st.measures)
+
+    def answers(st: Statement) -> bool:
+        return bool(rarest) and st.frame in counts and holds(st) and names_asked_thing(st, intent)
+
+    def loses(st: Statement) -> bool:  # a part shares its total's words (「办件量31.7万件，其中网上办件19.4万件」)
+        return st.frame in ("plain", "total") and not holds(st)
+
+    return answers, loses, lambda st: (st.doc_id, st.start, st.unit)
+
+
+def _named_part_rule(picks: list[Pick], terms: tuple[str, ...]) -> tuple[StatementTest, StatementTest]:
+    """「…等法律服务机构46家，其中律师事务所31家」 asked 「律师事务所有多少家」, 「…事项23项，其中…行政检查事项6项」
+    asked 「行政检查事项有几项」: a part the question names answers, not its total, when the question does not name
+    the total or names a word of the part's that the total lacks."""
+    asked, joined = set(terms), "".join(terms)
+
+    def words(st: Statement) -> set[str]:
+        return {t for t in tokenize(to_simplified(st.measures)) if len(t) >= 2}
+
+    totals = {(p.statement.doc_id, p.statement.start): p.statement for p in picks if p.statement.frame == "total"}
+
+    def answers(st: Statement) -> bool:
+        total = totals.get((st.doc_id, st.start))
+        if st.frame != "part" or total is None or len(st.measures) < 2:
+            return False
+        own = words(st)
+        if not (to_simplified(st.measures) in joined or (own and own <= asked)):
+            return False  # the question does not name this part
+        return to_simplified(total.measures) not in joined or bool((own - words(total)) & asked)
+
+    return answers, lambda st: st.frame == "total"
 
 
 def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(),

@@ -249,7 +249,10 @@ def _place(out: Detected, source: str, body: str, *, counted: bool) -> bool:
         out.region, out.parent, out.level = base + name, base, "department"
         local = (division.name + name) if division else name
         short = (strip_division_suffix(division.name) + name) if division else ""
-        out.aliases = _aliases([local, short])
+        # 「城东区市场监管局…」「连云港…」: asked by its short name or by its place alone, it is still this report
+        abbreviated = [n.replace(full, abbr) for n in (local, short) for full, abbr in _DEPT_SHORT if full in n]
+        places = [division.name, strip_division_suffix(division.name)] if division else []
+        out.aliases = _aliases([local, short, *abbreviated, *places])
     elif outside:
         out.region, out.level, out.parent = base, division.level, g.full_name(outside)
         local = (outside.name + division.name) if outside.tier > 0 else ""
@@ -335,6 +338,13 @@ def _s2t():
     import opencc
 
     return opencc.OpenCC("s2t")
+
+
+# How people shorten department names (市场监管局 for 市场监督管理局).
+_DEPT_SHORT = (("市场监督管理局", "市场监管局"), ("人力资源和社会保障局", "人社局"), ("住房和城乡建设局", "住建局"),
+               ("自然资源和规划局", "自然资源局"), ("卫生健康委员会", "卫健委"), ("发展和改革委员会", "发改委"),
+               ("交通运输局", "交通局"), ("生态环境局", "环保局"), ("综合行政执法局", "综合执法局"),
+               ("行政审批服务局", "行政审批局"), ("城市管理局", "城管局"))
 
 
 def _aliases(names: list[str]) -> list[str]:

@@ -213,7 +213,8 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields.update(shape="aggregate", aggregate="ratio",
                       parts=(own if len(own) == 2 and own[0].label != own[1].label else
                              (Part("", single, analyse(single)),)) if places >= 2 else own)
-    elif wants_number and places <= 1 and vocab.SHARE.search(q) and not vocab.CHANGE.search(q):
+    elif wants_number and places <= 1 and vocab.SHARE.search(q) and not vocab.CHANGE.search(q) \
+            and pq.metric.frame is None:  # 「分值占比提高到了多少」 asks a stated share after its change: a value
         fields.update(shape="aggregate", aggregate="share", parts=_share_parts(content))
     elif wants_number and places <= 1 and (applied := vocab.APPLY_RATE.search(content)):
         rate = applied.group(1).strip(" 的")
@@ -242,7 +243,8 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
         fields.update(shape="rank", descending=not vocab.RANK_ASC.search(q))
     elif places <= 1 and wants_number and vocab.SUM.search(q) and len(items := _items(content, "sum")) >= 2:
         fields.update(shape="aggregate", aggregate="sum", parts=items)
-    elif places <= 1 and wants_number and re.search(r"比.{1,20}(多|少)", content) and not vocab.CHANGE.search(q) \
+    elif places <= 1 and wants_number and re.search(r"(?<![占对同环])比(?![例重较]).{1,20}(多|少)", content) \
+            and not vocab.CHANGE.search(q) \
             and len(items := _items(content, "difference")) == 2:
         fields.update(shape="aggregate", aggregate="difference", parts=items)
     elif places >= 2 or (pq.metric.compare and pq.scope.unknown_regions):

@@ -206,10 +206,15 @@ def _modifier_before(toks, de: int) -> list[str]:
     words: list[str] = []
     for j in range(de - 1, -1, -1):
         w, f = toks[j]
-        if _stops(w, f) or not f.startswith(("n", "v", "j", "l", "b", "a")) or len("".join(words)) + len(w) > 10:
+        if w in "“”\"":
+            words.insert(0, w)  # 「实现“全程网办”的事项」: a quoted name is part of it
+            continue
+        if _stops(w, f) or not f.startswith(("n", "v", "j", "l", "b", "a")) or len("".join(words)) + len(w) > 12:
             break
         words.insert(0, w)
-    return [*words, "的"] if words else []
+    while words and words[0] in "“”\"" and "".join(words).count("“") != "".join(words).count("”"):
+        words.pop(0)
+    return [*words, "的"] if words and any(w not in "“”\"" for w in words) else []
 
 
 def subject_of(clause: str) -> str:
@@ -324,6 +329,9 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
             return "delta"
     if clause.lstrip().startswith(rules.PART_WORDS):
         return "part"
+    since_comma = lead[max(lead.rfind(c) for c in "，,；;。") + 1:]
+    if since_comma.lstrip().startswith(rules.PART_WORDS):
+        return "part"  # 「其中行政处罚事项17项、行政检查事项6项」: every item the 其中 lists
     if k and clause.lstrip().startswith(("已", "均已", "其中已")) and words[k - 1].quantity.unit == q.unit \
             and words[k - 1].quantity.value >= q.value:
         return "part"  # 「收到线索239个,已办结231个」
