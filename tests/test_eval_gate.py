@@ -84,3 +84,26 @@ def test_second_development_set(assistant):
     assert agg.strict >= strict, f"dev2 strict {agg.strict:.3f}; " + _why(rows, "strict")
     assert agg.citation >= citation, f"dev2 citation {agg.citation:.3f}; " + _why(rows, "citation")
     assert agg.refusal >= refusal, f"dev2 refusal {agg.refusal:.3f}; " + _why(rows, "refusal")
+
+
+# The development set over real-style reports (evals/devreal: 20 reports written from real report openings of
+# 18 provinces by a helper who never saw the code, added as `rag add` does; rules shaped on its odd ids, the
+# even ids held out): its development half measured strict 91/100, citation 78/85, refusal 94/100.
+GATE_DEVREAL = (0.89, 0.89, 0.92)  # (89/100, 76/85 = 0.894, 92/100)
+DEVREAL = Path(__file__).resolve().parent.parent / "evals" / "devreal"
+
+
+def test_development_set_over_real_style_reports(tmp_path_factory, embedder):
+    from evals.blind_real import load_library, remap
+    from rag.api import Assistant
+    from rag.settings import Settings
+
+    assistant = Assistant(Settings(data_dir=tmp_path_factory.mktemp("devreal")), embedder=embedder)
+    ids = load_library(assistant, DEVREAL / "reports")
+    questions = remap([q for q in load_questions(DEVREAL / "questions.jsonl") if q.get("split") == "dev"], ids)
+    rows = run_eval(assistant, questions, "extractive").rows
+    agg = Aggregate.of(rows)
+    strict, citation, refusal = GATE_DEVREAL
+    assert agg.strict >= strict, f"devreal strict {agg.strict:.3f}; " + _why(rows, "strict")
+    assert agg.citation >= citation, f"devreal citation {agg.citation:.3f}; " + _why(rows, "citation")
+    assert agg.refusal >= refusal, f"devreal refusal {agg.refusal:.3f}; " + _why(rows, "refusal")
