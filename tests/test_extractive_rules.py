@@ -147,3 +147,20 @@ def test_a_figure_of_the_negation_does_not_answer_the_asked_thing():
     p = _passage("全年对轻微违法行为适用不予处罚、减轻处罚的案件共860件。")
     assert extractive.best(analyse("全年办理了多少件行政处罚案件？"), [p]) is None
     assert extractive.best(analyse("适用不予处罚的案件有多少件？"), [p]).quantity.text == "860件"
+
+
+def test_a_plan_says_not_done_and_why():
+    from types import SimpleNamespace
+
+    from rag.answer.exists import verdict
+    from rag.statements.extract import chunk_statements
+
+    text = "推动行政执法监督平台在全部乡镇上线运行。"
+    plan = Passage(Chunk("demo-2024", ("四、下一年工作安排",), "下一年安排", text, 0, len(text)), "示范区", 1.0)
+    st = next(s for s in chunk_statements(plan.chunk, plan.chunk.doc_id, "", 0, plan.title) if s.value is None)
+    ok, why = verdict(SimpleNamespace(language="zh", asks_done=True, asks_all=False), st)
+    assert not ok and why.startswith("报告把它列在下一年的工作安排中")
+    record = _passage("行政执法监督平台尚未实现全县覆盖。")
+    st = next(s for s in chunk_statements(record.chunk, record.chunk.doc_id, "", 0, record.title) if not s.as_written)
+    assert st.polarity == "zero" and "行政执法监督平台" in st.measures
+    assert verdict(SimpleNamespace(language="zh", asks_done=True, asks_all=True), st)[0] is False

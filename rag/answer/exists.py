@@ -61,6 +61,8 @@ _WHY = {
     "zero": ("报告写明「{said}」", "the report states 「{said}」"),
     "none": ("报告写明没有发生", "the report states it did not happen"),
     "not_done": ("报告写的是「{said}」，并非已经完成", "the report says 「{said}」, not that it was done"),
+    "in_plan": ("报告把它列在下一年的工作安排中（「{said}」），并非已经完成",
+                "the report lists it among next year's plans (「{said}」), not as done"),
     "under_way": ("报告写的是「{said}」，未写明已经完成", "the report says 「{said}」, not that it was completed"),
     "limited": ("报告写的是「{said}」，仅限于此", "the report says 「{said}」, limited to that"),
     "part_of_total": ("报告写明共{said}，并非全部", "the report states {said}: not all of them"),
@@ -80,6 +82,8 @@ def verdict(pq: ParsedQuestion, st: Statement) -> tuple[bool, str]:
     if st.polarity == "zero":
         said = st.as_written or st.status_word
         return False, _why("zero", lang, said) if said else _why("none", lang)
+    if st.status == "planned" and st.kind == "下一年安排":
+        return False, _why("in_plan", lang, st.status_word or _NOT_DONE[st.status])
     if st.status in _NOT_DONE:
         return False, _why("not_done", lang, st.status_word or _NOT_DONE[st.status])
     if st.status == "ongoing" and pq.asks_done:

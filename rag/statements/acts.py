@@ -57,6 +57,8 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
             after = _tokens(thing)
             if len(thing) < 2 and never and len(_subject(part[:at])) >= 2:
                 thing = _subject(part[:at])  # 「整改任务尚未完成」: what is not done is the subject
+            elif never and len(_subject(part[:at])) >= 3:
+                thing = _subject(part[:at]) + thing  # 「行政执法监督平台尚未实现全区覆盖」: the platform's coverage
             elif len(thing) < 2:
                 thing = _strip_leading_verbs(part[:at]) + zero.removeprefix("零")  # 「实现重大行政决策零差错」
             elif zero == "零" and _strip_leading_verbs(part[:at]):
