@@ -145,6 +145,8 @@ ROWS = [
     # 过 of having done is not the reports' word; 过 before a number is a bound
     ([], "长子营镇2023年制发过行政规范性文件吗？", {"shape": "yesno", "metric": lambda m: "制发过" not in m.terms}),
     ([], "昌平区行政复议申请过1000件了没？", {"threshold": lambda t: t is not None and t.value == 1000}),
+    # a number that counts the subject is no bound
+    ([], "长子营镇的9名执法人员是不是都取得了执法证？", {"shape": "yesno", "threshold": None}),
     # a planned figure answers only a question about the plan
     ([], "西城区明年计划培训执法人员多少人次？", {"asks_plan": True}),
     ([], "西城区2023年培训执法人员多少人次？", {"asks_plan": False}),

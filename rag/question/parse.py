@@ -472,6 +472,10 @@ def _threshold(q: str) -> Threshold | None:
     if not nums:
         return None
     n = nums[0]
+    asking = vocab.YES_NO.search(q)
+    if asking and n.end < asking.start() and re.match(r"[\u4e00-\u9fff]", q[n.end:n.end + 1]) \
+            and not re.search(r"以上|以下|以内", q[n.end:n.end + 3]):
+        return None  # 「大河乡的3名执法人员是不是都拿到了执法证」: the number counts the subject, it is no bound
     before = q[max(0, n.start - 2):n.start]
     if n.text.endswith("以上"):
         op = ">="
