@@ -78,6 +78,8 @@ def test_measured_thing(sentence, as_written, measures):
     ("全区引进各类法律服务机构27家，其中公证机构4家。", "27家", "total"),  # a total before 其中 and its part
     ("全区引进各类法律服务机构27家，其中公证机构4家。", "4家", "part"),
     ("承接下放执法事项31项，其中行政处罚事项24项、行政检查事项7项。", "7项", "part"),  # every item 其中 lists
+    ("全县15个司法所中已有9个达到省级规范化标准。", "15个", "total"),  # among them (中), already (已有)
+    ("全县15个司法所中已有9个达到省级规范化标准。", "9个", "part"),
 ])
 def test_frame(sentence, as_written, frame):
     assert _figure(sentence, as_written).frame == frame

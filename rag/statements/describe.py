@@ -121,6 +121,8 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
         last = (w, f)
     if out and last[1] == "f" and len(out) > len(last[0]):
         out = out[: -len(last[0])]  # 「审批权限下放到」: 下 is a localizer read off the verb, not the thing
+    if len(out) > 2 and out[-1] in "中里" and rest[len(out):len(out) + 1] in ("已", "有", "，", ","):
+        out = out[:-1]  # 「18个司法所中已有12个」: 中 says among them
     if runs_on and out == rest.strip() and len(toks) > 1:
         # Nothing but nouns up to the next figure: this one takes the first of them.
         first = ""
@@ -332,9 +334,12 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
     since_comma = lead[max(lead.rfind(c) for c in "，,；;。") + 1:]
     if since_comma.lstrip().startswith(rules.PART_WORDS):
         return "part"  # 「其中行政处罚事项17项、行政检查事项6项」: every item the 其中 lists
-    if k and clause.lstrip().startswith(("已", "均已", "其中已")) and words[k - 1].quantity.unit == q.unit \
-            and words[k - 1].quantity.value >= q.value:
-        return "part"  # 「收到线索239个,已办结231个」
+    if k and (clause.lstrip().startswith(("已", "均已", "其中已")) or _AMONG_BEFORE.search(clause)) \
+            and words[k - 1].quantity.unit == q.unit and words[k - 1].quantity.value >= q.value:
+        return "part"  # 「收到线索239个,已办结231个」「18个司法所中已有12个…」
+    if nxt is not None and nxt.unit == q.unit and nxt.value <= q.value and \
+            _AMONG_AFTER.match(sentence[q.end:nxt.start]):
+        return "total"  # 「全县18个司法所中已有12个达到…」
     if nxt is not None and nxt.unit == q.unit and nxt.value <= q.value and \
             (re.match(r"^[，,]\s*(已|均已|其中已)", sentence[q.end:])
              or re.match(r"^[，,；;]\s*(?:" + "|".join(rules.PART_WORDS) + ")", sentence[q.end:])):
@@ -342,6 +347,11 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
     if any(w in clause for w in rules.TOTAL_WORDS) and "其中" in sentence[q.end:]:
         return "total"
     return "plain"
+
+
+# 「18个司法所中已有12个」: the figure before 中 is the total, the one after 已有 its part.
+_AMONG_AFTER = re.compile(r"^[\u4e00-\u9fff（）()]{0,12}?(?:中|里|当中)[，,]?(?:已有|已|有)$")
+_AMONG_BEFORE = re.compile(r"(?:中|里|当中)[，,]?(?:已有|已|有)$")
 
 
 def _respective_verb(sentence: str, at: int) -> str:
