@@ -90,6 +90,19 @@ def test_the_figure_of_the_asked_act_or_part_is_taken(text, question, answer):
     assert pick is not None and pick.quantity.text == answer
 
 
+@pytest.mark.parametrize("text,question,answer", [
+    ("对照年度工作计划，全年共办理行政复议案件320件。", "全年办理了多少件行政复议案件？", "320件"),  # 计划 a noun here
+    ("围绕年度目标任务，全年培训执法人员5200人次。", "全年培训执法人员多少人次？", "5200人次"),
+])
+def test_a_plan_word_as_a_noun_does_not_make_a_figure_planned(text, question, answer):
+    from types import SimpleNamespace
+
+    from rag.answer.single import value_pick
+
+    pq = SimpleNamespace(metric=analyse(question), period="current", asks_plan=False, near=())
+    assert value_pick(pq, [_passage(text)], SimpleNamespace(idf=None)).quantity.text == answer
+
+
 def test_a_planned_figure_answers_only_a_question_about_the_plan():
     from types import SimpleNamespace
 
@@ -116,6 +129,9 @@ def test_all_done_is_no_when_only_part_of_a_total_was():
     st = next(s for s in chunk_statements(p.chunk, p.chunk.doc_id, "", 0, p.title) if s.as_written == "8项")
     part, total = _part_short_of_total(p, st)
     assert (part.as_written, total.as_written) == ("5项", "8项")
+    kinds = _passage("全区共有23个镇街建成公共法律服务工作站，其中12个达到省级示范标准。")  # a kind, not undone
+    st = next(s for s in chunk_statements(kinds.chunk, kinds.chunk.doc_id, "", 0, kinds.title) if s.as_written == "23个")
+    assert _part_short_of_total(kinds, st) is None
     q = _passage("全年纳入重大行政决策目录的事项共8项，已全部完成。")
     st = next(s for s in chunk_statements(q.chunk, q.chunk.doc_id, "", 0, q.title) if s.as_written == "8项")
     assert _part_short_of_total(q, st) is None

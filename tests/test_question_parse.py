@@ -147,6 +147,11 @@ ROWS = [
     ([], "昌平区行政复议申请过1000件了没？", {"threshold": lambda t: t is not None and t.value == 1000}),
     # a number that counts the subject is no bound
     ([], "长子营镇的9名执法人员是不是都取得了执法证？", {"shape": "yesno", "threshold": None}),
+    ([], "昌平区受理了1723件行政复议申请吗？", {"threshold": lambda t: t is not None and t.value == 1723}),  # no 都
+    ([], "昌平区行政复议申请过了1000件吗？", {"threshold": lambda t: t is not None and t.op == ">"}),
+    ([], "西城区调解成功率是多少？", {"rate_counts": lambda p: p is not None}),
+    ([], "西城区行政复议申请的增长率是多少？", {"rate_counts": None}),  # a change over last year, not a count's share
+    ([], "西城区便民服务中心社保类事项占多大比例？", {"parts": lambda ps: len(ps) == 1}),  # 中心 is no 中
     # a planned figure answers only a question about the plan
     ([], "西城区明年计划培训执法人员多少人次？", {"asks_plan": True}),
     ([], "西城区2023年培训执法人员多少人次？", {"asks_plan": False}),

@@ -176,6 +176,9 @@ def test_zero(sentence):
 
 
 @pytest.mark.parametrize("sentence", [
+    "对未取得执法证的人员一律不安排执法岗位。",  # the 未-phrase names a kind of people
+    "依法查处未经许可擅自经营的行为。",
+    "个别单位尚未建立法律顾问制度。",  # only some did not
     "加强未成年人保护。",  # 未成年人 is a word, not 未 + a verb
     "仍有3个村尚未配备法律顾问。",  # a figure of the ones not done: most were
     "坚持未诉先办，推动矛盾纠纷源头化解。",

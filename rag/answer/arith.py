@@ -6,6 +6,7 @@ as a formula. When an operand is not stated, the answer says which and gives no 
 from __future__ import annotations
 
 from ..question import ParsedQuestion
+from ..statements.score import names_asked_thing
 from ..text.quantity import units_compatible
 from ..types import Answer
 from . import extractive
@@ -96,7 +97,7 @@ def share_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             other = value_pick(pq, passages, ctx, part_metric, tried)
             if other is None:
                 break
-            if _whole_of(other, passages, ctx) is not None:
+            if _whole_of(other, passages, ctx) is not None and names_asked_thing(other.statement, part_metric):
                 part = other
                 break
             tried.add(other.quantity.start)
@@ -137,6 +138,7 @@ def rate_from_counts(pq: ParsedQuestion, ctx: AnswerContext) -> Answer | None:
         tried.add(part.quantity.start)
         whole = _whole_of(part, passages, ctx)
         if stem in (part.statement.lead or "")[-8:] and not part.quantity.is_percent and whole is not None \
+                and part.statement.frame not in ("delta", "to", "from") \
                 and whole.quantity.value and whole.quantity.start != part.quantity.start \
                 and (whole.statement.frame == "total" or _shares_a_word(part.statement.measures, whole.statement.measures)):
             # the whole counts the same thing (调解纠纷 267 / 265): not 「依申请公开328件…纠错0件」

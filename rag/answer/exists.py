@@ -101,7 +101,12 @@ def _part_short_of_total(p: Passage, st: Statement) -> tuple[Statement, Statemen
     c = p.chunk
     same = [s for s in chunk_statements(c, c.doc_id, "", 0, p.title) if s.start == st.start and s.value is not None]
     totals = [s for s in same if s.frame == "total"]
-    for part in (s for s in same if s.frame == "part" and s.status == "done"):
+    # the part must say it was done (「已完成4项」「已有12个达到」), not be a kind of the total (「其中12个达到省级
+    # 示范标准」), and the sentence must not say all were (全部 / 均已)
+    done = [s for s in same if s.frame == "part" and "已" in (s.lead or "")[-6:]]
+    if any(w in st.text for w in ("全部", "均已", "全面完成")):
+        return None
+    for part in done:
         for total in totals:
             if total.unit == part.unit and part.value < total.value:
                 return part, total

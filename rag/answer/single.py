@@ -33,7 +33,14 @@ def _planned(pick) -> bool:
     """A figure of a plan or target (「力争…缩短至45天以内」): what is to be, not what was; it answers only a
     question that asks for the plan."""
     st = pick.statement
-    return st.status in ("planned", "target") or st.period == "target"
+    if st.kind == "下一年安排" or st.period == "target":
+        return True
+    # a plan word in the figure's own clause that governs a verb (「力争缩短至45天」), not a noun
+    # (「对照年度工作计划，全年办理…320件」「围绕目标任务」)
+    lead, word = st.lead or "", st.status_word
+    at = lead.rfind(word) if word else -1
+    return st.status in ("planned", "target") and at >= 0 and lead[at + len(word):at + len(word) + 1] not in \
+        ("的", "任", "考", "书", "表", "")
 
 
 def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:

@@ -195,8 +195,8 @@ def _title(extracted: Extracted, stem: str) -> str:
             continue
         # A title set on two lines: 「XX县人民政府」 then 「2022年度法治政府建设情况报告」.
         above = lines[i - 1] if i else ""
-        joined = above and len(above) <= 30 and re.search(r"(人民政府|政府|办事处|局|委员会|办公室)$",
-                                                          to_simplified(above))
+        joined = above and len(above) <= 30 and not _NOT_TITLE.search(to_simplified(above)) and \
+            re.search(r"(人民政府|政府|办事处|局|委员会|办公室)$", to_simplified(above))
         return above + line if joined else line
     return stem
 

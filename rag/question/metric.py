@@ -13,6 +13,7 @@ from ..text.tokens import tokenize
 from ..text.script import to_simplified
 from ..text.quantity import find_quantities
 from ..text.tokens import split_on_conjunctions
+from .vocab import OWNER_ENDS
 
 # Words that frame a question but name no metric.
 FRAME_WORDS = frozenset(
@@ -215,7 +216,7 @@ def split_parts(content: str) -> list[str]:
         return [content]
     # 「A和B的会前学法分别开展了几次」: what the last item's 的 names is each item's (A的会前学法)
     at = pieces[-1].rfind("的")
-    if at > 0 and not any("的" in p for p in pieces[:-1]):
+    if m and at > 0 and not any("的" in p for p in pieces[:-1]) and all(p.endswith(OWNER_ENDS) for p in pieces[:-1]):
         pieces = [p + pieces[-1][at:] for p in pieces[:-1]] + [pieces[-1]]
     # A piece that names its own measure (多少家次) stands alone; others share the tail (开展了几次).
     return [p if expected_units(p) else p + tail for p in pieces]

@@ -245,8 +245,11 @@ def _without_aspect_guo(text: str) -> str:
 
     jieba_module()
     toks = list(jieba.posseg.cut(text))
-    return "".join(w for i, (w, f) in enumerate(toks)  # 「受理量过千了吗」: 过 before a number is a bound
-                   if not (w == "过" and f == "ug" and not (i + 1 < len(toks) and toks[i + 1].flag == "m")))
+    def bound(i: int) -> bool:  # 「受理量过千了吗」「过了1000件」: 过 before a number is a bound
+        nxt = [t for t in toks[i + 1:i + 3]]
+        return bool(nxt) and (nxt[0].flag == "m" or (nxt[0].word == "了" and len(nxt) > 1 and nxt[1].flag == "m"))
+
+    return "".join(w for i, (w, f) in enumerate(toks) if not (w == "过" and f == "ug" and not bound(i)))
 
 
 def drop_fillers(text: str) -> str:

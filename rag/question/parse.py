@@ -308,8 +308,9 @@ def _asked_direction(q: str, scope: QueryScope) -> str | None:
 
 def _rate_counts(thing: str) -> Part | None:
     """「人民调解的成功率」 → the count of 成功 in 人民调解 (「人民调解的成功多少」), labelled 成功."""
-    m = re.search(r"([\u4e00-\u9fff]{2})率$", thing.strip("？?。 "))
-    if not m or m.group(1) in vocab.NOT_RATE_STEMS:
+    thing = thing.strip("？?。 ")
+    m = re.search(r"([\u4e00-\u9fff]{2})率$", thing)
+    if not m or thing.endswith(vocab.NOT_RATE_WORDS):
         return None
     text = thing[: m.start(1)] + m.group(1) + "多少"
     return Part(m.group(1), text, analyse(text))
@@ -383,8 +384,9 @@ def _mentioned(q: str) -> str:
 
 def _share_parts(content: str) -> tuple[Part, ...]:
     """「已审结的占比是多少」 → (已审结,); 「审结的案件占办理案件的比例」 → (审结的案件, 办理案件)."""
-    within = re.search(r"(.+)(?:里面|里头|当中|之中|里|中)[，,]?(.+?)占(?:多大|多少|几成)?的?(比例|比重|百分之几|多少|几成)",
-                       content)
+    # 「X中，Y占多大比例」: a bare 中 / 里 only before a comma (not the 中 of 服务中心, the 里 of 邻里)
+    within = re.search(r"(.+)(?:里面|里头|当中|之中|(?:中|里)[，,])[，,]?(.+?)占(?:多大|多少|几成)?的?"
+                       r"(比例|比重|百分之几|多少|几成)", content)
     m = re.search(r"(.+?)占(?!比|多大|多少|几成)(.+?)的?(比例|比重|百分之几|多少)", content)
     if within and not m:
         pieces = [within.group(2), within.group(1)]  # 「中心办理的事项中，社保医保类占多大比例」: part, then whole
@@ -474,8 +476,9 @@ def _threshold(q: str) -> Threshold | None:
     n = nums[0]
     asking = vocab.YES_NO.search(q)
     if asking and n.end < asking.start() and re.match(r"[\u4e00-\u9fff]", q[n.end:n.end + 1]) \
+            and re.search(r"都|均|全部|全都|每", q[n.end:asking.end() + 3]) \
             and not re.search(r"以上|以下|以内", q[n.end:n.end + 3]):
-        return None  # 「大河乡的3名执法人员是不是都拿到了执法证」: the number counts the subject, it is no bound
+        return None  # 「大河乡的3名执法人员是不是都拿到了执法证」: the number counts the subject (都), it is no bound
     before = q[max(0, n.start - 2):n.start]
     if n.text.endswith("以上"):
         op = ">="

@@ -27,10 +27,10 @@ SPOKEN = (("一年里", "全年"), ("一年下来", "全年"), ("一整年", "�
           # a size or a length asked as 多大 / 多长 / 多久 is a figure too
           ("有多大", "有多少"), ("是多大", "是多少"), ("多长时间", "多少时间"), ("有多长", "有多少"), ("多久", "多少时间"))
 
-# Two characters before 率 that name no act whose count a rate could be computed from.
-NOT_RATE_STEMS = frozenset(("比例", "效率", "频率", "概率", "税率", "利率", "汇率"))
+# Rates that are no count over its total (效率, 税率) or a change over last year's base (增长率, 下降率).
+NOT_RATE_WORDS = ("效率", "频率", "概率", "税率", "利率", "汇率", "增长率", "下降率", "增速率", "降幅率", "变化率")
 # A question about a plan or target (a planned figure answers only these).
-PLAN_ASK = re.compile(r"计划|目标|力争|打算|拟|明年|下一年|下一步|今后|将要|预计|规划|安排|要达到|争取")
+PLAN_ASK = re.compile(r"计划|目标|力争|打算|(?<!模)拟|明年|下一年|下一步|今后|将要|预计|规划|安排|要达到|争取")
 # Yes/no questions: the asking words, and the comparison a threshold is held to.
 YES_NO = re.compile(r"有没有|是不是|是否|有无|能否|可否|够不够|到没到|达没达到|超没超过|吗[？?]?$|吗[，,。]"
                     r"|了没有?[？?]?$|没有[？?]$")

@@ -24,11 +24,18 @@ def _never_done(text: str) -> str:
     has not happened (by the report's date: what 「完成了吗」 asks is answered no)."""
     toks = _tokens(text)
     for i, (w, f) in enumerate(toks):
+        found = ""
         if w in rules.NEVER_WORDS and i + 1 < len(toks) and toks[i + 1][1].startswith("v"):
             before = toks[i - 1][0] if i and toks[i - 1][0] in ("尚", "仍", "还") else ""
-            return before + w + toks[i + 1][0]
-        if w.startswith("未") and len(w) >= 3 and f in ("i", "v") and w not in rules.NOT_NEVER:
-            return w  # jieba's 未受理 / 未审结 as one word
+            found = before + w + toks[i + 1][0]
+        elif w.startswith("未") and len(w) >= 3 and f in ("i", "v") and not w.startswith(rules.NOT_NEVER):
+            found = w  # jieba's 未受理 / 未审结 as one word
+        if not found:
+            continue
+        head, rest = "".join(t for t, _ in toks[:i]), "".join(t for t, _ in toks[i:])
+        if rules.NEVER_AS_MODIFIER.match(rest) or any(t in head for t in rules.NOT_NEVER_BEFORE):
+            return ""  # 「对未取得执法证的人员…」「个别单位尚未建立…」: a kind of people, or only some: not none
+        return found
     return ""
 
 

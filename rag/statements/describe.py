@@ -332,7 +332,7 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
     if clause.lstrip().startswith(rules.PART_WORDS):
         return "part"
     since_comma = lead[max(lead.rfind(c) for c in "，,；;。") + 1:]
-    if since_comma.lstrip().startswith(rules.PART_WORDS):
+    if since_comma.lstrip().startswith("其中"):
         return "part"  # 「其中行政处罚事项17项、行政检查事项6项」: every item the 其中 lists
     if k and (clause.lstrip().startswith(("已", "均已", "其中已")) or _AMONG_BEFORE.search(clause)) \
             and words[k - 1].quantity.unit == q.unit and words[k - 1].quantity.value >= q.value:

@@ -71,7 +71,11 @@ ZERO_WORDS = ("无一宗", "无一起", "无一件", "无一例", "无一人", "
               "无发生", "无遗留", "杜绝", "清零")
 # 「镇级未制发行政规范性文件」「整改尚未完成」: an adverb of not before a verb (the act has not happened).
 NEVER_WORDS = ("未", "没有", "从未", "均未", "并未", "尚未", "仍未", "暂未", "还未", "还没有")
-NOT_NEVER = frozenset(("未诉先办", "未批先建", "未雨绸缪", "未成年", "未成年人"))
+NOT_NEVER = ("未诉先办", "未批先建", "未雨绸缪", "未成年", "未经")
+# 「未取得执法证的人员」「未按期整改的单位」: the 未-phrase names a kind of people or things.
+NEVER_AS_MODIFIER = re.compile(r"^[^，,；;。]{1,14}?的(?:人员|人|单位|企业|行为|主体|部门|群众|项目|经营者|商户|当事人)")
+# Before the 未: only some did not (个别单位尚未…), or whoever did not is dealt with (对未…的, 督促未…).
+NOT_NEVER_BEFORE = ("个别", "部分", "少数", "一些", "有的", "少量", "对", "凡", "督促", "针对")
 # 「实现零超时」「零脱管、零重新犯罪」: 零 before an event word, after a verb of achieving or in a list of them.
 ZERO_PREFIX = re.compile(r"(?:实现|保持|做到|达到|确保|全年|、|，|,)零(?=[\u4e00-\u9fff])"
                          # 「办件零超时」「…的比例为零」: 零 before an event word, or a figure stated as 零
