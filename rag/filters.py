@@ -72,6 +72,12 @@ class ScopeDetector:
                 short = _strip_suffix(part)
                 if len(short) >= 2:
                     self._entry(short)[1].add(e.doc_id)
+        # A department's report answers to its place's name (城东区 for 城东区市场监管局) only when the place has no
+        # report of its own: the district's figures are the district's, not its bureau's.
+        departments = {e.doc_id for e in catalog if e.level == "department"}
+        for own, _ in self._names.values():
+            if own & departments and own - departments:
+                own -= departments
         # One pattern, longest names first: at each position the longest name wins (北京市昌平区 over 北京市).
         order = sorted(self._names, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, order))) if order else None
