@@ -142,6 +142,7 @@ ROWS = [
     # a size or a length asked as 多大 / 多长 is a figure; a length asks units of time
     ([], "昌平区2024年拆除违法建设面积有多大？", {"wants_number": True, "metric": lambda m: "平方米" in m.units}),
     ([], "昌平区行政复议平均办理时间多长时间？", {"wants_number": True, "metric": lambda m: "天" in m.units}),
+    ([], "昌平区审批时限平均压缩了多少？", {"metric": lambda m: "天" not in m.units}),  # a reduction may be a %
     # 过 of having done is not the reports' word; 过 before a number is a bound
     ([], "长子营镇2023年制发过行政规范性文件吗？", {"shape": "yesno", "metric": lambda m: "制发过" not in m.terms}),
     ([], "昌平区行政复议申请过1000件了没？", {"threshold": lambda t: t is not None and t.value == 1000}),

@@ -80,7 +80,8 @@ def expected_units(q: str) -> tuple[str, ...]:
         units.append("次")
     if not units and re.search(r"人数|多少.{0,4}(人员|群众|干部|人)", q):
         units.append("人")
-    if not units and re.search(r"多少时间|(时限|时长|周期|用时).{0,6}(多少|几)", q):
+    if not units and re.search(r"多少时间|(时限|时长|周期|用时).{0,6}(多少|几)", q) and asked_frame(q) != "delta":
+        # (「审批时限压缩了多少」 may be answered by a percentage: a reduction is not a length)
         units += _TIME_UNITS  # 「平均办理时间多长」 is not answered by 「2项」
     if not units and re.search(r"面积.{0,6}(多少|几)", q):
         units += _AREA_UNITS
