@@ -137,11 +137,7 @@ def rate_from_counts(pq: ParsedQuestion, ctx: AnswerContext) -> Answer | None:
             return None
         tried.add(part.quantity.start)
         whole = _whole_of(part, passages, ctx)
-        if stem in (part.statement.lead or "")[-8:] and not part.quantity.is_percent and whole is not None \
-                and part.statement.frame not in ("delta", "to", "from") \
-                and whole.quantity.value and whole.quantity.start != part.quantity.start \
-                and (whole.statement.frame == "total" or _shares_a_word(part.statement.measures, whole.statement.measures)):
-            # the whole counts the same thing (调解纠纷 267 / 265): not 「依申请公开328件…纠错0件」
+        if _counts_of_a_rate(stem, part, whole):
             citations, lines, values = cite_all([part, whole], pq.language)
             pv, wv = part.quantity.value, whole.quantity.value
             text = say("rate_from_counts", pq.language, s=_round(pv / wv * 100), rate=f"{stem}率", part=values[0],
@@ -150,8 +146,14 @@ def rate_from_counts(pq: ParsedQuestion, ctx: AnswerContext) -> Answer | None:
     return None
 
 
-def _shares_a_word(a: str, b: str) -> bool:
-    return any(a[i:i + 2] in b for i in range(len(a) - 1))
+def _counts_of_a_rate(stem: str, part, whole) -> bool:
+    """A count of the rate's own act (调解成功265件) beside a whole that counts the same thing (调解纠纷267件):
+    not 「依申请公开328件…纠错0件」, not a change (同比增长40件)."""
+    return whole is not None and stem in (part.statement.lead or "")[-8:] and not part.quantity.is_percent \
+        and part.statement.frame not in ("delta", "to", "from") and bool(whole.quantity.value) \
+        and whole.quantity.start != part.quantity.start \
+        and (whole.statement.frame == "total" or extractive.shares_a_pair(part.statement.measures,
+                                                                          whole.statement.measures))
 
 
 def _can_hold(whole, part) -> bool:

@@ -128,8 +128,7 @@ def _rarest_word_rule(intent: Intent, idf: IdfFn) -> tuple[StatementTest, Statem
     """「保留区级政务服务事项1286项，其中即办件712项，实现“全程网办”的事项1019项」 asked 「能全程网办的区级政务服务事项
     有多少项」: of a sentence's counts in one measure word, the one whose own words hold the question's most
     specific word (全程网办) and that counts the asked thing (not 「一个中心,两个巡查点的…格局」) answers."""
-    words = [t for t in intent.terms if len(t) >= 2]
-    rarest = max(words, key=lambda t: (idf(t) or 0.0, len(t))) if len(words) >= 2 else ""
+    rarest = rarest_word(intent, idf) if sum(len(t) >= 2 for t in intent.terms) >= 2 else ""
     counts = ("plain", "part", "total")
 
     def holds(st: Statement) -> bool:  # its own words or its measured thing (「…申请3120件，受理2875件」: 申请)
@@ -211,12 +210,19 @@ def _negates_asked(pick: Pick, intent: Intent) -> bool:
 
 def _measures_rarest_word(pick: Pick, intent: Intent, idf: IdfFn | None) -> bool:
     """The figure's measured thing holds the question's most specific word (or a two-character piece of it)."""
+    rarest = rarest_word(intent, idf) if idf is not None else ""
+    return not rarest or shares_a_pair(rarest, to_simplified(pick.statement.measures))
+
+
+def rarest_word(intent: Intent, idf: IdfFn) -> str:
+    """The question's most specific word of two or more characters (highest idf, then longest); "" if none."""
     words = [t for t in intent.terms if len(t) >= 2]
-    if not words or idf is None:
-        return True
-    rarest = max(words, key=lambda t: (idf(t) or 0.0, len(t)))
-    thing = to_simplified(pick.statement.measures)
-    return any(rarest[i:i + 2] in thing for i in range(len(rarest) - 1))
+    return max(words, key=lambda t: (idf(t) or 0.0, len(t))) if words else ""
+
+
+def shares_a_pair(a: str, b: str) -> bool:
+    """Some two characters of `a` stand together in `b` (行政复议案件 / 复议申请 share 复议)."""
+    return any(a[i:i + 2] in b for i in range(len(a) - 1))
 
 
 def _a_meeting(pick: Pick) -> bool:
