@@ -174,9 +174,29 @@ def test_a_plan_says_not_done_and_why():
     text = "推动行政执法监督平台在全部乡镇上线运行。"
     plan = Passage(Chunk("demo-2024", ("四、下一年工作安排",), "下一年安排", text, 0, len(text)), "示范区", 1.0)
     st = next(s for s in chunk_statements(plan.chunk, plan.chunk.doc_id, "", 0, plan.title) if s.value is None)
-    ok, why = verdict(SimpleNamespace(language="zh", asks_done=True, asks_all=False), st)
+    ok, why = verdict(SimpleNamespace(language="zh", asks_done=True, asks_all=False, asks_plan=False), st)
     assert not ok and why.startswith("报告把它列在下一年的工作安排中")
+    # asked about the plan itself (「明年计划让平台在全部乡镇上线吗」), the plan says yes
+    ok, why = verdict(SimpleNamespace(language="zh", asks_done=False, asks_all=False, asks_plan=True), st)
+    assert ok and why.startswith("报告的下一年工作安排写明")
     record = _passage("行政执法监督平台尚未实现全县覆盖。")
     st = next(s for s in chunk_statements(record.chunk, record.chunk.doc_id, "", 0, record.title) if not s.as_written)
     assert st.polarity == "zero" and "行政执法监督平台" in st.measures
-    assert verdict(SimpleNamespace(language="zh", asks_done=True, asks_all=True), st)[0] is False
+    assert verdict(SimpleNamespace(language="zh", asks_done=True, asks_all=True, asks_plan=False), st)[0] is False
+
+
+def test_the_years_record_is_cited_before_next_years_plan_when_both_say_no():
+    from types import SimpleNamespace
+
+    from rag.answer.exists import exists_answer
+    from .parsed import parsed as parse
+
+    text = "推动行政执法监督平台在全部乡镇上线运行。"
+    plan = Passage(Chunk("demo-2024", ("四、下一年工作安排",), "下一年安排", text, 0, len(text)), "示范区", 1.0)
+    record = _passage("二是数字法治建设不够，行政执法监督平台尚未实现全县覆盖。")
+    ctx = SimpleNamespace(idf=None, top_k=5, search=lambda pq, k=5: [plan, record])
+    ans = exists_answer(parse("行政执法监督平台已经全县覆盖了吗？"), ctx)
+    assert ans.text.startswith("否") and ans.citations[0].text == record.chunk.text
+    # a question about the plan is answered by the plan
+    ans = exists_answer(parse("明年计划推动行政执法监督平台在全部乡镇上线运行吗？"), ctx)
+    assert ans.text.startswith("是") and ans.citations[0].text == text

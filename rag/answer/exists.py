@@ -49,6 +49,11 @@ def best_statement(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerConte
         same = [f for f in found if f[3].start == best[3].start and f[3].doc_id == best[3].doc_id
                 and f[3].value is None and _says_asked_act(f[3], pq)]
         best = max(same, key=lambda f: f[0], default=best)
+    if best is not None and not pq.asks_plan and best[3].kind == "下一年安排" and not verdict(pq, best[3])[0]:
+        # Asked about what was done, next year's plan says no; the year's own record, when it also says no
+        # (「…平台尚未实现全区覆盖」, 「…改革正在推进」), is the better proof: the verdict stays, the citation is the record.
+        record = [f for f in found if f[3].kind != "下一年安排" and not verdict(pq, f[3])[0]]
+        best = max(record, key=lambda f: f[0], default=best)
     return best
 
 
@@ -61,6 +66,7 @@ _WHY = {
     "zero": ("报告写明「{said}」", "the report states 「{said}」"),
     "none": ("报告写明没有发生", "the report states it did not happen"),
     "not_done": ("报告写的是「{said}」，并非已经完成", "the report says 「{said}」, not that it was done"),
+    "plans": ("报告的下一年工作安排写明「{said}」", "next year's plan states 「{said}」"),
     "in_plan": ("报告把它列在下一年的工作安排中（「{said}」），并非已经完成",
                 "the report lists it among next year's plans (「{said}」), not as done"),
     "under_way": ("报告写的是「{said}」，未写明已经完成", "the report says 「{said}」, not that it was completed"),
@@ -82,6 +88,9 @@ def verdict(pq: ParsedQuestion, st: Statement) -> tuple[bool, str]:
     if st.polarity == "zero":
         said = st.as_written or st.status_word
         return False, _why("zero", lang, said) if said else _why("none", lang)
+    planned = st.status in ("planned", "target") or st.kind == "下一年安排"
+    if planned and getattr(pq, "asks_plan", False):  # 「明年计划完成…吗」: the plan is what is asked
+        return True, _why("plans", lang, st.status_word or st.act or _NOT_DONE.get(st.status, "计划"))
     if st.status == "planned" and st.kind == "下一年安排":
         return False, _why("in_plan", lang, st.status_word or _NOT_DONE[st.status])
     if st.status in _NOT_DONE:
