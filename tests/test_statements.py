@@ -145,6 +145,7 @@ def test_a_zero_verb_counts_the_subject():
     ("在20余家新业态企业中开展包容审慎监管试点。", "20余家", "exploring"),  # the trial named after the count
     ("在试点乡镇共办理调解案件300件。", "300件", "done"),  # 试点 naming where: the count was done
     ("105项涉企监管事项纳入年度监管计划。", "105项", "done"),  # 计划 inside a noun after the count
+    ("优化审批流程,申报材料精简288项。", "288项", "done"),  # 申报 begins a noun (the materials), not an act
 ])
 def test_figure_status(sentence, as_written, status):
     kind = "下一年安排" if sentence.startswith("到") else "成效"

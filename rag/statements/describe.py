@@ -384,8 +384,18 @@ def _without_titles(text: str) -> str:
 
 
 def _attributive(text: str, at: int, word: str) -> bool:
-    """「县信访局探索的…工作法受到表彰」: a status word before 的 describes the thing; it is not the clause's."""
-    return text[at + len(word): at + len(word) + 1] == "的"
+    """「县信访局探索的…工作法受到表彰」: a status word before 的 describes the thing; it is not the clause's. Nor
+    is one that begins a noun (「申报材料精简288项」: materials), unless the noun is the act's own work (筹备工作)."""
+    if text[at + len(word): at + len(word) + 1] == "的":
+        return True
+    pos = 0
+    for w, f in _tokens(text):
+        if pos == at and len(w) > len(word) and w.startswith(word) and f.startswith("n"):
+            return w[len(word):] not in rules.GENERIC_WORDS
+        if pos > at:
+            break
+        pos += len(w)
+    return False
 
 
 def status_of(text_before: str, kind: str, upto: int | None = None) -> tuple[str, str]:
