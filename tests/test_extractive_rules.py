@@ -200,3 +200,17 @@ def test_the_years_record_is_cited_before_next_years_plan_when_both_say_no():
     # a question about the plan is answered by the plan
     ans = exists_answer(parse("明年计划推动行政执法监督平台在全部乡镇上线运行吗？"), ctx)
     assert ans.text.startswith("是") and ans.citations[0].text == text
+
+
+def test_a_base_computed_back_reads_in_the_reports_magnitude():
+    from types import SimpleNamespace
+
+    from rag.answer.arith import base_answer
+    from .parsed import parsed
+
+    p = _passage("全年新登记经营主体11.2万户，同比增长8.7%，其中新登记企业2.9万户。")
+    ctx = SimpleNamespace(idf=None, top_k=5, search=lambda pq, k=5: [p])
+    pq = parsed("按同比增速倒推，上年新登记经营主体大约多少万户？")
+    assert pq.operation == "base"
+    ans = base_answer(pq, ctx)  # 11.2万户 ÷ 1.087, one decimal as the computation keeps it
+    assert ans.answered and ans.text.startswith("约10.3万户（推算值") and "11.2 ÷ 1.087" in ans.text

@@ -248,10 +248,11 @@ def base_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         return _cannot(pq, say("rate_or_before", pq.language), [current], passages)
     citations, lines, values = cite_all([current, found.rate], pq.language)
     sign = "-" if found.down else "+"
-    unit = current.statement.unit
-    text = say("base", pq.language, base=fmt_number(round(found.base)), unit=unit, a=values[0], sign=sign, b=values[1],
-               x=fmt_number(current.quantity.value), y=fmt_number(found.factor),
-               exact=fmt_number(round(found.base, 1))) + "\n" + "\n".join(lines)
+    number, unit = _in_report_magnitude(current)  # 11.2万户 ÷ 1.087 ≈ 10.3万户, not 103035.9户
+    base = found.base * number / current.quantity.value if current.quantity.value else found.base
+    text = say("base", pq.language, base=_round(base), unit=unit, a=values[0], sign=sign, b=values[1],
+               x=fmt_number(number), y=fmt_number(found.factor),
+               exact=fmt_number(round(base, 1))) + "\n" + "\n".join(lines)
     return Answer(pq.text, text, True, citations, "extractive")
 
 

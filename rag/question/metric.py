@@ -24,7 +24,7 @@ FRAME_WORDS = frozenset(
     "是不是 不是 有没有 没有 太少 太多 偏少 偏多 够不够 超过 低于 高于 少于 多于 不到 以上 以下 吗 "
     "为什么 为何 原因 怎么会 什么原因".split()
 )
-_UNIT_AFTER_ASK = re.compile(r"(?:多少|几)\s*(?:个)?\s*(人次|家次|户次|件次|场次|批次|项次|万元|亿元|个百分点|"
+_UNIT_AFTER_ASK = re.compile(r"(?:多少|几)\s*(?:个)?\s*(?:[万亿千百](?!元))?(人次|家次|户次|件次|场次|批次|项次|万元|亿元|个百分点|"
                              r"[件次项名家人份条场期批篇本卷座户天元位所处类部套台辆起宗支张亩吨周个])")
 # Words a measure character begins (「多少处罚权」「几部门」): read as words, not as the asked unit.
 _NOT_UNITS = frozenset("处罚 处理 处置 部门 部分 条例 期间 场所 位置 类型 家庭 本级 起诉 支持 名单 份额 类别 所有 台账 周边 张贴".split())
@@ -144,7 +144,8 @@ def asked_frame(q: str) -> str | None:
 
 
 _MEASURE_TOKENS = frozenset("个 件 项 名 家 人 次 份 条 场 期 批 篇 本 卷 座 户 天 元 位 所 处 类 部 套 台 辆 起 宗 支 张 "
-                            "人次 件次 家次 户次 场次 批次 万元 亿元 万 亿 余 多".split())
+                            "人次 件次 家次 户次 场次 批次 万元 亿元 万 亿 余 多 万户 万人 万件 万人次 万家 万个 万次 "
+                            "亿人次".split())
 
 
 def ask_slots(q: str) -> tuple[str | None, str | None]:
