@@ -69,6 +69,9 @@ ROWS = [
     ([], "恩阳区的首违不罚清单里一共纳入了多少项事项？", {"within": ""}),  # 里 of where things are put
     ([], "通州区2020年下放了多少处罚权？", {"units": ()}),  # 处 begins 处罚: no measure word asked
     ([], "西城区2023年设立了多少处调解室？", {"units": ("处",)}),
+    # losing a lawsuit said plainly is 败诉, the reports' word
+    ([], "恩阳区2024年行政机关有没有输过官司？", {"metric": lambda m: "败诉" in m.terms}),
+    ([], "通州区2020年行政诉讼打输了几件？", {"metric": lambda m: "败诉" in m.terms}),
     # a magnitude before the measure word (多少万户) asks that measure; 万户 is no metric word
     ([], "通州区2020年新登记市场主体多少万户？", {"units": ("户",), "metric": lambda m: "万户" not in m.terms}),
     ([], "昌平区2024年行政复议申请同比增幅有没有超过50%？", {"threshold_of_change": True}),  # 增幅: a change as a noun
