@@ -99,7 +99,7 @@ def test_a_plan_word_as_a_noun_does_not_make_a_figure_planned(text, question, an
 
     from rag.answer.single import value_pick
 
-    pq = SimpleNamespace(metric=analyse(question), period="current", asks_plan=False, near=())
+    pq = SimpleNamespace(metric=analyse(question), period="current", asks_plan=False, near=(), asked_thing="")
     assert value_pick(pq, [_passage(text)], SimpleNamespace(idf=None)).quantity.text == answer
 
 
@@ -113,7 +113,7 @@ def test_a_planned_figure_answers_only_a_question_about_the_plan():
     ctx = SimpleNamespace(idf=None)
 
     def ask(question, plan):
-        return value_pick(SimpleNamespace(metric=analyse(question), period="current", asks_plan=plan, near=()), [p], ctx)
+        return value_pick(SimpleNamespace(metric=analyse(question), period="current", asks_plan=plan, near=(), asked_thing=""), [p], ctx)
 
     assert ask("行政复议案件平均办理周期是多少天？", False) is None
     assert ask("计划把行政复议案件平均办理周期缩短到多少天？", True).quantity.text == "40天"
@@ -214,3 +214,22 @@ def test_a_base_computed_back_reads_in_the_reports_magnitude():
     assert pq.operation == "base"
     ans = base_answer(pq, ctx)  # 11.2万户 ÷ 1.087, one decimal as the computation keeps it
     assert ans.answered and ans.text.startswith("约10.3万户（推算值") and "11.2 ÷ 1.087" in ans.text
+
+
+@pytest.mark.parametrize("asked,sentence,as_written,other", [
+    # the asked head noun of another named kind, the asked kind nowhere in the sentence: another thing
+    ("行政处罚案件", "法律援助机构办理法律援助案件4986件，同比增长8.3%。", "4986件", True),
+    ("查处的网络交易违法案件", "全年立案查处各类违法案件214件，结案198件。", "214件", True),
+    # a kind said by a verb, or the asked kind in the sentence, or no kind asked: not another thing
+    ("共办理行政复议案件", "全年新收行政复议案件120件，审结115件。", "120件", False),
+    ("行政处罚案件", "全年办理行政处罚案件300件，其中简易程序案件120件。", "120件", False),
+    ("案件", "全年办理法律援助案件4986件。", "4986件", False),
+    ("涉疫行政复议案件", "依法办理涉疫行政复议案件21件。", "21件", False),
+])
+def test_a_figure_of_another_kind_of_the_asked_thing_does_not_answer(asked, sentence, as_written, other):
+    from rag.answer.single import another_kind
+    from rag.statements.extract import chunk_statements
+
+    p = _passage(sentence)
+    st = next(s for s in chunk_statements(p.chunk, p.chunk.doc_id, "", 0, p.title) if s.as_written == as_written)
+    assert another_kind(asked, st) is other

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..question import ParsedQuestion
 from ..sections import item_spans
 from ..statements.change import change_phrase, direction_of
+from ..statements.describe import tagged_words
 from ..text.script import to_simplified
 from ..text.sentences import sentence_spans
 from ..types import Answer, Citation, Passage
@@ -15,14 +16,47 @@ from .wording import evidence_line, fmt_number, say
 def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, metric=None, exclude=frozenset()):
     """The asked number among the passages: the year asked, so a 上年 figure only when the question asks for
     the year before (and otherwise only when the report gives no figure of its own year)."""
+    asked = pq.asked_thing if metric is None else ""  # a part's own metric (a sum's addend) names its own thing
     metric = metric or pq.metric
-    stated = (lambda p: True) if pq.asks_plan else (lambda p: not _planned(p))
+    plan_ok = (lambda p: True) if pq.asks_plan else (lambda p: not _planned(p))
+
+    def stated(p) -> bool:
+        return plan_ok(p) and not another_kind(asked, p.statement)
     if pq.period == "previous":
         return extractive.best(metric, passages, exclude=exclude, idf=ctx.idf,
                                accept=lambda p: _previous(p) and stated(p), near=pq.near)
     pick = extractive.best(metric, passages, exclude=exclude, idf=ctx.idf,
                            accept=lambda p: not _previous(p) and stated(p), near=pq.near)
     return pick or extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=stated, near=pq.near)
+
+
+def another_kind(asked: str, st) -> bool:
+    """「行政处罚案件多少件」 offered 「办理法律援助案件4986件」: the figure counts the asked head noun (案件) of
+    another named kind (法律援助, not 行政处罚), and the asked kind stands nowhere in its sentence: it counts
+    another thing. A kind said by a verb (新收, 共办理) or not said at all names none."""
+    asked, thing = to_simplified(asked), to_simplified(st.measures)
+    n = 0
+    while n < min(len(asked), len(thing)) and asked[-1 - n] == thing[-1 - n]:
+        n += 1
+    if n < 2:
+        return False
+    mine, theirs = _kind_words(asked[:-n]), _kind_words(thing[:-n])
+    if len(mine) < 2 or len(theirs) < 2 or extractive.shares_a_pair(mine, theirs):
+        return False
+    return mine not in to_simplified(st.context or st.text)
+
+
+_NOT_KIND_TAGS = ("v", "d", "p", "c", "u", "m", "q", "f", "t")
+
+
+def _kind_words(modifier: str) -> str:
+    """The words naming a kind before a head noun: after its last 的, without the verbs, adverbs and
+    numbers that open it (「查处的网络交易」 → 网络交易, 「立案查处各类」 → 各类, 「共办理」 → "")."""
+    words = tagged_words(modifier.rsplit("的", 1)[-1])
+    i = 0
+    while i < len(words) and words[i][1].startswith(_NOT_KIND_TAGS):
+        i += 1
+    return "".join(w for w, _ in words[i:])
 
 
 def _previous(pick) -> bool:
