@@ -80,6 +80,12 @@ def test_measured_thing(sentence, as_written, measures):
     ("承接下放执法事项31项，其中行政处罚事项24项、行政检查事项7项。", "7项", "part"),  # every item 其中 lists
     ("全县15个司法所中已有9个达到省级规范化标准。", "15个", "total"),  # among them (中), already (已有)
     ("全县15个司法所中已有9个达到省级规范化标准。", "9个", "part"),
+    # a 其中 after a semicolon lists the parts of the clause group's first figure in their measure word; the
+    # list runs on past commas; a figure in another measure word is no total of theirs
+    ("全年查处各类违法案件150件，结案140件，罚没款合计80.5万元；其中食品领域案件60件，价格领域案件20件。", "150件", "total"),
+    ("全年查处各类违法案件150件，结案140件，罚没款合计80.5万元；其中食品领域案件60件，价格领域案件20件。", "140件", "plain"),
+    ("全年查处各类违法案件150件，结案140件，罚没款合计80.5万元；其中食品领域案件60件，价格领域案件20件。", "80.5万元", "plain"),
+    ("全年查处各类违法案件150件，结案140件，罚没款合计80.5万元；其中食品领域案件60件，价格领域案件20件。", "20件", "part"),
 ])
 def test_frame(sentence, as_written, frame):
     assert _figure(sentence, as_written).frame == frame
@@ -241,3 +247,11 @@ def test_a_level_that_opens_a_list_is_not_the_thing_counted():
 def test_a_bare_change_owns_the_words_of_the_figure_it_changes():
     st = _figure("全年接收行政复议申请860件,同比增长21.5%。", "21.5%")
     assert st.frame == "delta" and st.measures == "行政复议申请" and "行政复议申请" in st.own
+
+
+def test_a_semicolon_before_a_parts_list_does_not_end_the_sentence():
+    from rag.text.sentences import sentence_spans
+
+    text = "全年查处案件150件；其中食品领域案件60件。下一步将继续加强执法；强化监督。"
+    assert [text[a:b] for a, b in sentence_spans(text, 0, len(text))] == [
+        "全年查处案件150件；其中食品领域案件60件。", "下一步将继续加强执法；", "强化监督。"]

@@ -339,6 +339,11 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
     since_comma = lead[max(lead.rfind(c) for c in "，,；;。") + 1:]
     if since_comma.lstrip().startswith("其中"):
         return "part"  # 「其中行政处罚事项17项、行政检查事项6项」: every item the 其中 lists
+    among = lead.rfind("其中")
+    if among >= max(lead.rfind(c) for c in "；;。") and among >= 0:
+        first = next((w.quantity for w in words if w.quantity.start > among), None)
+        if first is not None and first.unit == q.unit:
+            return "part"  # 「其中食品安全领域案件87件，药品…领域案件23件」: the 其中 list runs on past a comma
     if k and (clause.lstrip().startswith(("已", "均已", "其中已")) or _AMONG_BEFORE.search(clause)) \
             and words[k - 1].quantity.unit == q.unit and words[k - 1].quantity.value >= q.value:
         return "part"  # 「收到线索239个,已办结231个」「18个司法所中已有12个…」
@@ -349,7 +354,17 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
             (re.match(r"^[，,]\s*(已|均已|其中已)", sentence[q.end:])
              or re.match(r"^[，,；;]\s*(?:" + "|".join(rules.PART_WORDS) + ")", sentence[q.end:])):
         return "total"  # 「…机构46家，其中律师事务所31家」
-    if any(w in clause for w in rules.TOTAL_WORDS) and "其中" in sentence[q.end:]:
+    among = sentence.find("其中", q.end)
+    first = next((w.quantity for w in words if w.quantity.start > among), None) if among >= 0 else None
+    if first is None or (first.unit != q.unit and first.unit):
+        return "plain"  # 「罚没款合计132.6万元；其中…案件87件」: parts in another measure word are not its parts
+    if any(w in clause for w in rules.TOTAL_WORDS):
+        return "total"
+    group = max(lead.rfind(c) for c in "；;。") + 1
+    if "。" not in sentence[q.end:among] and first.value <= q.value and \
+            not any(w.quantity.unit == q.unit and w.quantity.start >= group for w in words[:k]):
+        # 「全年立案查处各类违法案件214件，结案198件…；其中食品安全领域案件87件」: the parts' total is the
+        # clause group's first figure in their measure word
         return "total"
     return "plain"
 

@@ -23,6 +23,8 @@ from ..text.tokens import tokenize
 from ..types import Statement
 
 log = logging.getLogger(__name__)
+
+
 def _extraction_version() -> str:
     """A digest of the extraction's own source: any change to its rules re-extracts into a new store."""
     import hashlib
