@@ -54,7 +54,7 @@ def _act(sentence: str, **kw):
     ("督察覆盖2市5县及8个省直部门。", "8个", "省直部门"),  # a figure with its own noun does not share its neighbour's
     ("全年印发120项重要举措。", "120项", "重要举措"),  # 举措 is a noun (jieba: a verb)
     ("现场述法的有260余人。", "260余人", "现场述法"),  # 述/法 read as one noun
-
+    ("纠正违法或者不当文件6件。", "6件", "违法或者不当文件"),  # 或者 links two kinds of one thing
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures

@@ -170,6 +170,10 @@ def _ends_in_adverb(lead: str) -> bool:
     return bool(toks) and (toks[-1][0] in _ADVERBS or toks[-1][0] in _TRAILING_ADVERBS)
 
 
+# Words linking two modifiers or nouns of one measured thing (「公共服务等其他事项」「无证或超范围经营案件」).
+_LINKS = ("等", "其他", "、", "和", "及", "与", "或", "或者", "以及")
+
+
 def noun_before(lead: str) -> tuple[str, str]:
     """(measured thing, act) from the words before a figure: 「全年办理行政复议案件」 → (行政复议案件, 办理)."""
     text = _strip_tail(lead)
@@ -189,15 +193,15 @@ def noun_before(lead: str) -> tuple[str, str]:
                 break
             act = w  # 「群众跑动减少136次」「…报告会共举办3530余场」: the verb, then its subject before it
             continue
-        if phrase and (w in ("等", "其他", "、", "和", "及", "与") or (f.startswith("q") and _TOKEN_NOUN.match(w))):
-            phrase.insert(0, w)  # 「公共服务等其他事项」「其他类事项」
+        if phrase and (w in _LINKS or (f.startswith("q") and _TOKEN_NOUN.match(w))):
+            phrase.insert(0, w)  # 「公共服务等其他事项」「其他类事项」「违法或者不当文件」
             continue
         if _stops(w, f):
             if w == "的" and phrase and len("".join(phrase)) <= 2:
                 phrase[:0] = _modifier_before(toks, i)  # 「支付律师代理的费用」: a bare head keeps its 的-phrase
             break
         phrase.insert(0, w)
-    while phrase and phrase[0] in ("等", "、", "和", "及", "与"):
+    while phrase and phrase[0] in _LINKS and phrase[0] != "其他":
         phrase.pop(0)
     thing = _balanced("".join(phrase))
     if len(thing) == 1 and act:
