@@ -55,6 +55,8 @@ def _act(sentence: str, **kw):
     ("全年印发120项重要举措。", "120项", "重要举措"),  # 举措 is a noun (jieba: a verb)
     ("现场述法的有260余人。", "260余人", "现场述法"),  # 述/法 read as one noun
     ("纠正违法或者不当文件6件。", "6件", "违法或者不当文件"),  # 或者 links two kinds of one thing
+    # a clause with no noun of its own: the sentence's subject, quoted names (whatever their words) kept
+    ("“马上办”和“就近办”事项清单经梳理后向社会公布，共计860项。", "860项", "马上办和就近办事项清单"),
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures

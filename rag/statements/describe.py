@@ -228,17 +228,33 @@ def _modifier_before(toks, de: int) -> list[str]:
     return [*words, "的"] if words and any(w not in "“”\"" for w in words) else []
 
 
+_SUBJECT_ENDS = frozenset(("经", "于", "由", "被", "向", "在"))
+
+
 def subject_of(clause: str) -> str:
     """The noun phrase a clause opens with (「七进活动全年累计开展80余次」 → 七进活动): the measured thing when
     the words right before the figure are only a verb."""
     toks = _tokens(clause)
     out = ""
     started = False
+    quoted = False  # inside “…”: a name, whatever its words (「“一趟不用跑”和“最多跑一趟”办事清单」)
     for i, (w, f) in enumerate(toks):
-        if not started and (w in _ADVERBS or f.startswith(("t", "m", "p", "c", "d")) or w in "“”\""):
-            if w in "“”\"":
+        if w in "“”":
+            quoted = w == "“"
+            out += w
+            continue
+        if quoted:
+            out += w
+            continue
+        if out.endswith("”") and not started and w in _LINKS:
+            out += w  # 「“一趟不用跑”和“最多跑一趟”…」: two names of one thing
+            continue
+        if not started and (w in _ADVERBS or f.startswith(("t", "m", "p", "c", "d")) or w == '"'):
+            if w == '"':
                 out += w
             continue
+        if started and w in _SUBJECT_ENDS:
+            break  # 「…办事清单经梳理后」: 经 / 于 / 由 end the subject (jieba may tag 经 a noun)
         if (w in _ACT_VERBS or (f.startswith("v") and not f.startswith("vn"))) and not _verb_inside(toks, i):
             break
         if _stops(w, f) or f.startswith(("d", "l")):
