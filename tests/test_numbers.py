@@ -53,6 +53,8 @@ def _counts(text: str) -> list[tuple[float, str]]:
     ("超过100人", 100, 100, "人", True, False),
     ("5个百分点", 5, 5, "个百分点", False, False),
     ("3倍", 3, 3, "倍", False, False),
+    ("159微克/立方米", 159, 159, "微克/立方米", False, False),  # an environment bureau's concentrations
+    ("35平方公里", 35, 35, "平方公里", False, False),
 ])
 def test_parse_quantity(text, number, value, unit, approx, percent):
     q = _q(text)

@@ -198,3 +198,5 @@ def test_english_glossary_and_years():
     out = translate_english("How many legal aid cases did Enyang handle in 2024?")
     assert "法律援助案件" in out and "2024年" in out and "多少" in out
     assert translate_english("Did Enyang handle more than 40 cases?").endswith("吗？")
+    # 「What was X's ozone concentration in 2022?」 asks a figure, as 「…是多少」 does
+    assert translate_english("What was Enyang's ozone concentration in 2024?").endswith("臭氧浓度2024年是多少？")

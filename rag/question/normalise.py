@@ -62,7 +62,10 @@ def translate_english(text: str) -> str:
     yes_no = bool(_AUX_START.match(text))
     # 「What was the total budget of…」 asks for a figure as 「…多少」 does.
     amount = bool(re.match(r"\s*what\s+(?:is|was|were|are)\s+the\s+(?:total|overall|number|amount|sum|value|budget|"
-                           r"percentage|proportion|share|size)\b", text, re.I))
+                           r"percentage|proportion|share|size)\b", text, re.I)) or bool(
+        re.match(r"\s*what\s+(?:is|was|were|are)\b", text, re.I)
+        and re.search(r"\b(?:rate|ratio|concentration|percentage|proportion|share|amount|number|total|budget)\s*"
+                      r"(?:in\s+\d{4}\s*)?\??\s*$", text, re.I))  # 「What was X's ozone concentration in 2022?」
     text = re.sub(r"\b(in|for|during|of)\s+((?:19|20)\d{2})\b", r" \2年 ", text, flags=re.I)
     text = re.sub(r"(?<![0-9])((?:19|20)\d{2})(?![0-9年])", r"\1年", text)
     text = re.sub(r"\bunder\s+(?=\d)", " 少于 ", text, flags=re.I)  # 「under 500」 is a bound; 「under the scheme」 is not

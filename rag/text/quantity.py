@@ -49,7 +49,7 @@ _T2S = str.maketrans(_TRAD, _SIMP)
 _S2T = dict(zip(_SIMP, _TRAD))
 
 # Measure words, Simplified.  月/日/号 mark calendar dates, not amounts.
-_UNITS = """个百分点 百分点 个工作日 工作日 个月 小时 分钟 平方米 公里 年度
+_UNITS = """个百分点 百分点 个工作日 工作日 个月 小时 分钟 微克/立方米 毫克/立方米 立方米 平方公里 平方米 公里 公顷 公斤 千克 年度
 件次 人次 家次 户次 场次 批次 项次 次 件 项 名 家 人 个 份 条 场 期 批 篇 本 卷 座
 户 天 元 倍 年 位 所 处 类 部 套 台 辆 起 宗 支 张 亩 吨 米 周 月 日 号 市 县 分""".split()
 _DATE_UNITS = {"月", "日", "号"}
