@@ -1,11 +1,14 @@
 """The shipped reports' statements as a table for a hand check, and the change since the last one.
 
     python -m evals.handcheck_dump --out statements.tsv [--against evals/handcheck] [--todo todo.tsv]
+                                   [--judged review_new.tsv --review review.tsv]
 
 Writes one row per statement of the five shipped reports (the columns of evals/handcheck/statements.tsv).
 With --against, each row is matched to the earlier check's row (same report, sentence and figure, in order):
 an earlier judgement carries over only for a field whose value is unchanged; rows that are new, or whose
 judged fields changed, go to --todo for a reviewer. Prints how many carry over and how many are to review.
+With --judged (the reviewer's verdicts on the --todo rows), writes the whole check to --review (carried over and
+new verdicts; rows with neither a figure nor a status word skipped) and prints per-field accuracy.
 """
 from __future__ import annotations
 
@@ -86,6 +89,30 @@ def _worth_checking(row: dict) -> bool:
     return bool(row["figure"]) or row["status"] != "done" or row["polarity"] != "positive"
 
 
+REVIEW_COLUMNS = ("n", "checked", *JUDGED, "note")
+
+
+def merged(now: list[dict], kept: list[dict], judged: list[dict]) -> list[dict]:
+    """One verdict row per statement of `now`: the reviewer's, else the one carried over, else skipped."""
+    by_n = {r["n"]: r for r in kept}
+    by_n.update({r["n"]: r for r in judged})
+    return [by_n.get(row["n"], {"n": row["n"], "checked": "skip"}) for row in now]
+
+
+def accuracy(now: list[dict], review: list[dict]) -> dict[str, dict[str, tuple[int, int]]]:
+    """field → {"figure": (right, judged), "act": (right, judged)} over the checked rows."""
+    out: dict[str, dict[str, tuple[int, int]]] = {f: {"figure": (0, 0), "act": (0, 0)} for f in JUDGED}
+    for row, verdict in zip(now, review):
+        if verdict.get("checked") != "yes":
+            continue
+        kind = "figure" if row["figure"] else "act"
+        for f in JUDGED:
+            if verdict.get(f, "") in ("0", "1"):
+                right, n = out[f][kind]
+                out[f][kind] = (right + int(verdict[f]), n + 1)
+    return out
+
+
 def _write(path: Path, rows: list[dict], columns) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(columns), delimiter="\t", extrasaction="ignore")
@@ -98,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--against", type=Path, help="an earlier check: its statements.tsv and review.tsv")
     ap.add_argument("--todo", type=Path, help="where to write the rows a reviewer must judge")
+    ap.add_argument("--judged", type=Path, help="the reviewer's verdicts on the --todo rows")
+    ap.add_argument("--review", type=Path, help="where to write the whole check (with --judged)")
     args = ap.parse_args(argv)
     now = rows_now()
     _write(args.out, now, COLUMNS)
@@ -112,6 +141,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  lost {r['doc_id']} #{r['n']}: {r['figure']} in {r['sentence'][:60]}")
         if args.todo:
             _write(args.todo, todo, COLUMNS)
+        if args.judged and args.review:
+            review = merged(now, kept, _read(args.judged))
+            _write(args.review, review, REVIEW_COLUMNS)
+            table = accuracy(now, review)
+            print("field | rows with a figure | act rows")
+            for f, kinds in table.items():
+                cells = [f"{r / n:.1%} ({r}/{n})" if n else "—" for r, n in (kinds["figure"], kinds["act"])]
+                print(f"{f} | {cells[0]} | {cells[1]}")
     return 0
 
 
