@@ -134,6 +134,10 @@ def test_status(sentence, status):
     # after the status word only when and by whom, then the predicate: the thing is the subject before it
     ("其中物业管理条例已于年内经市人大常委会审议通过。", "物业管理条例", "done"),
     ("2025年将力争创建省级法治政府建设示范区。", "省级法治政府建设示范区", "target"),  # a year is no figure
+    # a status word across two words is none (「落实行政…」 holds no 实行); 综合 is no verb glued onto the act
+    ("严格落实行政执法“三项制度”。", "行政执法三项制度", "ongoing"),
+    ("全面实行政府权责清单制度。", "政府权责清单制度", "ongoing"),
+    ("深入推进综合行政执法改革。", "综合行政执法改革", "ongoing"),
 ])
 def test_act_thing_and_status(sentence, measures, status):
     act = _act(sentence)

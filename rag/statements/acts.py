@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from . import rules
-from .describe import _ADVERBS, _TRAILING_ADVERBS, _balanced, _future_jiang, _tokens, _without_titles, status_of, subject_of
+from .describe import (_ADVERBS, _TRAILING_ADVERBS, _balanced, _future_jiang, _tokens, _without_titles, status_of,
+                       straddles, subject_of)
 
 
 def zero_word(text: str) -> str:
@@ -124,6 +125,8 @@ def _status_words(text: str) -> list[tuple[int, str]]:
     for at, w in found:
         if out and at < out[-1][0] + len(out[-1][1]):
             continue
+        if len(w) > 1 and straddles(text, at, len(w)):
+            continue  # 「落实行政执法…」 holds no 实行
         if w == "将" and not _future_jiang(text, at):
             continue
         out.append((at, w))

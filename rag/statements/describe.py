@@ -423,6 +423,28 @@ def _without_titles(text: str) -> str:
     return rules.TITLE.sub(lambda m: "□" * len(m.group()), text)
 
 
+def straddles(text: str, at: int, length: int) -> bool:
+    """Whether text[at:at+length] begins inside one word and ends in the next: 实行 in 「落实行政执法」 (落实 | 行政)
+    is no word of the text. A word inside a longer one (推进 in 深入推进) does not straddle."""
+    pos = 0
+    for w, _ in _tokens(text):
+        end = pos + len(w)
+        if pos < at < end:
+            return at + length > end
+        if pos >= at:
+            return False
+        pos = end
+    return False
+
+
+def _last_word(text: str, word: str) -> int:
+    """The last place `word` stands in `text` as a word of it (not across two), or -1."""
+    at = text.rfind(word)
+    while at >= 0 and straddles(text, at, len(word)):
+        at = text.rfind(word, 0, at)
+    return at
+
+
 def _attributive(text: str, at: int, word: str) -> bool:
     """「县信访局探索的…工作法受到表彰」: a status word before 的 describes the thing; it is not the clause's. Nor
     is one that begins a noun (「申报材料精简288项」: materials), unless the noun is the act's own work (筹备工作)."""
@@ -449,7 +471,7 @@ def status_of(text_before: str, kind: str, upto: int | None = None) -> tuple[str
     best: tuple[int, int, str, str] | None = None  # (position, length, status, word)
     for status, words in rules.STATUS_WORDS:
         for w in words:
-            at = text_before.rfind(w)
+            at = _last_word(text_before, w)
             if at < 0 or (w == "将" and not _future_jiang(whole, at)) or _attributive(text_before, at, w):
                 continue
             key = (at + len(w), len(w))
