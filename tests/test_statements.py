@@ -138,6 +138,8 @@ def test_status(sentence, status):
     ("严格落实行政执法“三项制度”。", "行政执法三项制度", "ongoing"),
     ("全面实行政府权责清单制度。", "政府权责清单制度", "ongoing"),
     ("深入推进综合行政执法改革。", "综合行政执法改革", "ongoing"),
+    ("深化审批制度改革。", "审批制度改革", "ongoing"),  # 审批 / 信访 / 预算 name fields here, not acts
+    ("深化信访问题源头治理。", "信访问题源头治理", "ongoing"),
 ])
 def test_act_thing_and_status(sentence, measures, status):
     act = _act(sentence)

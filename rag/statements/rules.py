@@ -132,6 +132,6 @@ BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降�
 # Word classes (jieba's tags) that make up a measured noun phrase, and words that end one.
 # Nouns of the reports that jieba tags as another part of speech (举措/v, 例会/v, 清单/a, 诉求/v, 窗口/s) or
 # cuts in two (述/vg 法/j, 专/班): read as one noun.
-FIELD_NOUNS = frozenset(("举措", "例会", "清单", "诉求", "窗口", "述法", "专班", "调解室", "综合"))
+FIELD_NOUNS = frozenset(("举措", "例会", "清单", "诉求", "窗口", "述法", "专班", "调解室", "综合", "审批", "信访", "考评", "预算"))
 NOUN_TAGS = ("n", "nz", "vn", "ng", "nr", "ns", "nt", "an", "j", "l", "eng", "x")
 NOUN_STOP = frozenset("的 是 为 和 与 及 等 了 在 对 将 把 被 由 从 向 以 按 其 中 并 且 或 共".split())
