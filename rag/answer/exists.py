@@ -89,7 +89,7 @@ def verdict(pq: ParsedQuestion, st: Statement) -> tuple[bool, str]:
         said = st.as_written or st.status_word
         return False, _why("zero", lang, said) if said else _why("none", lang)
     planned = st.status in ("planned", "target") or st.kind == "下一年安排"
-    if planned and getattr(pq, "asks_plan", False):  # 「明年计划完成…吗」: the plan is what is asked
+    if planned and pq.asks_plan:  # 「明年计划完成…吗」: the plan is what is asked
         return True, _why("plans", lang, st.status_word or st.act or _NOT_DONE.get(st.status, "计划"))
     if st.status == "planned" and st.kind == "下一年安排":
         return False, _why("in_plan", lang, st.status_word or _NOT_DONE[st.status])

@@ -20,12 +20,12 @@ _ACT_VERBS = frozenset("""办理 接收 受理 审结 办结 开展 组织 举�
 应诉 败诉 胜诉 调取 移送 赔偿 补偿 认定 核查 审批 许可 登记 注册 保障 帮助 救助 援助 服务 吸纳 招录 任命 免职""".split())
 
 
-@lru_cache(maxsize=8192)
 def tagged_words(text: str) -> tuple[tuple[str, str], ...]:
     """(word, part of speech) of a Simplified text, with the field's nouns jieba cuts or mis-tags read as one."""
     return _tokens(text)
 
 
+@lru_cache(maxsize=8192)
 def _tokens(text: str) -> tuple[tuple[str, str], ...]:
     import jieba.posseg
 
