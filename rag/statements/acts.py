@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from . import rules
-from .describe import (_ADVERBS, _TRAILING_ADVERBS, _balanced, _future_jiang, _tokens, _without_titles, status_of,
-                       straddles, subject_of)
+from .describe import _ADVERBS, _TRAILING_ADVERBS, _balanced, _tokens, _without_titles, subject_of
+from .status import _future_jiang, status_of, straddles
 
 
 def zero_word(text: str) -> str:

@@ -15,6 +15,8 @@ from ..text.script import to_simplified
 from ..text.sentences import sentence_spans
 from ..types import Chunk, Report, Statement
 from . import acts, describe, rules
+from .frames import frame_of
+from .status import figure_status
 from .words import number_words
 
 _PREVIOUS = re.compile(f"({'|'.join(rules.PREVIOUS_WORDS)})(同期)?")
@@ -99,14 +101,14 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
             describe.measured_thing(sentence, nw, previous_thing,
                                     words[k + 1].quantity.start if k + 1 < len(words) else None)
         thing = _LEADING_YEAR.sub("", thing)
-        frame = describe.frame_of(sentence, words, k)
+        frame = frame_of(sentence, words, k)
         own = nw.own
         if frame in ("to", "delta") and len(rules.BARE.sub("", thing)) < 2 and previous_thing:
             # 「…申请1723件,同比增长48.2%」: a bare change is the previous figure's thing's, and owns its words.
             thing = previous_thing
             own = own if previous_thing in own else previous_thing + own
         previous_thing = thing or previous_thing
-        status, word = describe.figure_status(sentence, q.start, kind, q.end)
+        status, word = figure_status(sentence, q.start, kind, q.end)
         if period == "target" and status == "planned" and rules.TARGET_YEAR.search(sentence[:q.start]):
             status = "target"  # 「到2025年…保持在100%」: a figure for a target year is a target
         polarity = "zero" if q.value == 0 else "positive"

@@ -1,0 +1,116 @@
+"""Whether a thing was done, is under way, explored, prepared, planned or a target: the status words before it in
+its clause (「探索建设」 is not 「建成」), read as words of the text, never inside a document's name."""
+from __future__ import annotations
+
+from . import rules
+from .describe import _BREAK, _clause_start, _tokens, _without_titles
+
+
+def _future_jiang(text: str, at: int) -> bool:
+    """「将开展」 is a plan; 「将92部法规列入」「将学法列为」 (将 + object) is not."""
+    toks = _tokens(text[at + 1:at + 8])
+    return bool(toks) and toks[0][1].startswith("v") and not toks[0][1].startswith("vn")
+
+
+def straddles(text: str, at: int, length: int) -> bool:
+    """Whether text[at:at+length] begins inside one word and ends in the next: 实行 in 「落实行政执法」 (落实 | 行政)
+    is no word of the text. A word inside a longer one (推进 in 深入推进) does not straddle."""
+    pos = 0
+    for w, _ in _tokens(text):
+        end = pos + len(w)
+        if pos < at < end:
+            return at + length > end
+        if pos >= at:
+            return False
+        pos = end
+    return False
+
+
+def _last_word(text: str, word: str) -> int:
+    """The last place `word` stands in `text` as a word of it (not across two), or -1."""
+    at = text.rfind(word)
+    while at >= 0 and straddles(text, at, len(word)):
+        at = text.rfind(word, 0, at)
+    return at
+
+
+def _attributive(text: str, at: int, word: str) -> bool:
+    """「县信访局探索的…工作法受到表彰」: a status word before 的 describes the thing; it is not the clause's. Nor
+    is one that begins a noun (「申报材料精简288项」: materials), unless the noun is the act's own work (筹备工作)."""
+    if text[at + len(word): at + len(word) + 1] == "的":
+        return True
+    pos = 0
+    for w, f in _tokens(text):
+        if pos == at and len(w) > len(word) and w.startswith(word) and f.startswith("n"):
+            return w[len(word):] not in rules.GENERIC_WORDS
+        if pos > at:
+            break
+        pos += len(w)
+    return False
+
+
+def status_of(text_before: str, kind: str, upto: int | None = None) -> tuple[str, str]:
+    """(status, the word that says it) from the words before a figure or thing in its sentence.
+
+    The nearest status word wins; a plan section's statements are planned unless they say more. Words inside
+    a document's name (《…（试行）》) are not status words. `upto`: only words ending there or before count,
+    the text after stays in sight (「将深入…」: 将 before a verb is a plan)."""
+    whole = _without_titles(text_before)
+    text_before = whole[:upto] if upto is not None else whole
+    best: tuple[int, int, str, str] | None = None  # (position, length, status, word)
+    for status, words in rules.STATUS_WORDS:
+        for w in words:
+            at = _last_word(text_before, w)
+            if at < 0 or (w == "将" and not _future_jiang(whole, at)) or _attributive(text_before, at, w):
+                continue
+            key = (at + len(w), len(w))
+            if best is None or key > best[:2]:
+                best = (*key, status, w)
+    if best is None:
+        return rules.STATUS_BY_KIND.get(kind, "done"), ""
+    status, word = best[2], best[3]
+    if status in ("done", "ongoing", "preparing"):
+        # 「计划年内出台…」「探索建立…」「力争创建…」: a plan or trial word earlier in the clause governs what
+        # follows it, unless 已 stands between them (「…创建迎检工作已圆满完成」: the preparing is over).
+        governs = ("planned", "target") if status == "preparing" else ("planned", "target", "exploring", "preparing")
+        for governing, words in rules.STATUS_WORDS:
+            if governing in governs:
+                for w in words:
+                    at = text_before.rfind(w)
+                    if 0 <= at < best[0] - len(word) and not (w == "将" and not _future_jiang(whole, at)) \
+                            and not _attributive(text_before, at, w) \
+                            and not any(m in text_before[at + len(w):] for m in rules.DONE_MARKERS):
+                        return governing, w
+    if kind == "下一年安排" and status in ("done", "ongoing"):
+        return "planned", word
+    return status, word
+
+
+def figure_status(sentence: str, q_start: int, kind: str, q_end: int | None = None) -> tuple[str, str]:
+    """A figure's status: its clause's status words; a stated count with no such word is done.
+
+    What the rest of its clause says happened to the counted thing can hold it back (「1个项目获推荐」
+    「5个项目经择优推荐」: nominated, not yet awarded), and a pilot's reach is a trial's (「试点已扩展到3市」)."""
+    lead = sentence[:q_start]
+    clause = lead[_clause_start(lead):]
+    status, word = status_of(clause, kind)
+    if q_end is not None and (not word or status == "ongoing"):
+        rest = _without_titles(_BREAK.split(sentence[q_end:], maxsplit=1)[0])
+        held = next((w for w in rules.NOMINATED if w in rest), None)
+        if held:
+            return "preparing", held
+        tried = next((w for w in rules.TRIED_AFTER if w in rest), None)
+        if tried:
+            return "exploring", tried  # 「在150家重点企业和10余家企业中开展试点」
+    if status in ("ongoing", "done") and word in rules.DONE_MARKERS + tuple(
+            w for st, ws in rules.STATUS_WORDS if st == "ongoing" for w in ws) \
+            and any(t in clause for t in rules.TRIAL_THINGS):
+        return "exploring", word
+    if status == "ongoing":
+        return "done", word  # 「推进…完成8座」「持续开展…300余场次」: the count itself was done
+    if status == "done" or not word:
+        # A plan word earlier in the sentence governs the whole sentence (「计划…，力争…达到95%」).
+        s2, w2 = status_of(lead, kind)
+        if s2 in ("planned", "target"):
+            return s2, w2
+    return status, word
