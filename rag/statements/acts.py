@@ -175,7 +175,7 @@ def _predicate_start(body: str) -> int:
 def _subject(text: str) -> str:
     """The subject a clause opens with, without its actor (区里, 我市) or the prepositional phrase after it
     (「…专题由我市在全国首先」 → …专题)."""
-    text = text.strip("，,；;。 ")
+    text = re.sub(r"^[一二三四五六七八九十]+是", "", text.strip("，,；;。 "))  # 「二是…」 numbers the item
     for w in rules.ACTOR_WORDS:
         text = text.removeprefix(w)
     out = ""
