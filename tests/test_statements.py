@@ -115,6 +115,7 @@ def test_respective_items_pair_in_order():
     ("印发《镇级行政执法协调监督办法（试行）》。", "done"),  # 试行 names the document, not a trial
     ("探索推行《包容审慎监管清单》。", "exploring"),
     ("镇司法所探索的调解工作法获评全市优秀案例。", "done"),  # 探索的 describes the thing, not the clause
+    ("重点项目标准化建设全面完成。", "done"),  # no 目标 across 项目|标准化
 ])
 def test_status(sentence, status):
     assert _statements(sentence)[0].status == status

@@ -52,7 +52,9 @@ def best_statement(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerConte
     if best is not None and not pq.asks_plan and best[3].kind == "下一年安排" and not verdict(pq, best[3])[0]:
         # Asked about what was done, next year's plan says no; the year's own record, when it also says no
         # (「…平台尚未实现全区覆盖」, 「…改革正在推进」), is the better proof: the verdict stays, the citation is the record.
-        record = [f for f in found if f[3].kind != "下一年安排" and not verdict(pq, f[3])[0]]
+        said = _coverage((best[3].measures + best[3].own).lower(), plain)
+        record = [f for f in found if f[3].kind != "下一年安排" and not verdict(pq, f[3])[0]
+                  and _coverage((f[3].measures + f[3].own).lower(), plain) >= said]  # it says the asked thing
         best = max(record, key=lambda f: f[0], default=best)
     return best
 
@@ -67,6 +69,7 @@ _WHY = {
     "none": ("报告写明没有发生", "the report states it did not happen"),
     "not_done": ("报告写的是「{said}」，并非已经完成", "the report says 「{said}」, not that it was done"),
     "plans": ("报告的下一年工作安排写明「{said}」", "next year's plan states 「{said}」"),
+    "planned_here": ("报告写明计划「{said}」", "the report states the plan 「{said}」"),
     "in_plan": ("报告把它列在下一年的工作安排中（「{said}」），并非已经完成",
                 "the report lists it among next year's plans (「{said}」), not as done"),
     "under_way": ("报告写的是「{said}」，未写明已经完成", "the report says 「{said}」, not that it was completed"),
@@ -90,7 +93,8 @@ def verdict(pq: ParsedQuestion, st: Statement) -> tuple[bool, str]:
         return False, _why("zero", lang, said) if said else _why("none", lang)
     planned = st.status in ("planned", "target") or st.kind == "下一年安排"
     if planned and pq.asks_plan:  # 「明年计划完成…吗」: the plan is what is asked
-        return True, _why("plans", lang, st.status_word or st.act or _NOT_DONE.get(st.status, "计划"))
+        key = "plans" if st.kind == "下一年安排" else "planned_here"
+        return True, _why(key, lang, st.status_word or st.act or _NOT_DONE.get(st.status, "计划"))
     if st.status == "planned" and st.kind == "下一年安排":
         return False, _why("in_plan", lang, st.status_word or _NOT_DONE[st.status])
     if st.status in _NOT_DONE:

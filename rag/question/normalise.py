@@ -64,6 +64,7 @@ def translate_english(text: str) -> str:
     amount = bool(re.match(r"\s*what\s+(?:is|was|were|are)\s+the\s+(?:total|overall|number|amount|sum|value|budget|"
                            r"percentage|proportion|share|size)\b", text, re.I)) or bool(
         re.match(r"\s*what\s+(?:is|was|were|are)\b", text, re.I)
+        and not re.search(r"\b(?:why|reason|reasons|cause|causes|trend|change|changes)\b", text, re.I)
         and re.search(r"\b(?:rate|ratio|concentration|percentage|proportion|share|amount|number|total|budget)\s*"
                       r"(?:in\s+\d{4}\s*)?\??\s*$", text, re.I))  # 「What was X's ozone concentration in 2022?」
     text = re.sub(r"\b(in|for|during|of)\s+((?:19|20)\d{2})\b", r" \2年 ", text, flags=re.I)

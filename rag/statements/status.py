@@ -76,7 +76,7 @@ def status_of(text_before: str, kind: str, upto: int | None = None) -> tuple[str
         for governing, words in rules.STATUS_WORDS:
             if governing in governs:
                 for w in words:
-                    at = text_before.rfind(w)
+                    at = _last_word(text_before, w)
                     if 0 <= at < best[0] - len(word) and not (w == "将" and not _future_jiang(whole, at)) \
                             and not _attributive(text_before, at, w) \
                             and not any(m in text_before[at + len(w):] for m in rules.DONE_MARKERS):
