@@ -88,6 +88,13 @@ def test_measured_thing(sentence, as_written, measures):
     ("全年查处各类违法案件150件，结案140件，罚没款合计80.5万元；其中食品领域案件60件，价格领域案件20件。", "140件", "plain"),
     ("全年查处各类违法案件150件，结案140件，罚没款合计80.5万元；其中食品领域案件60件，价格领域案件20件。", "80.5万元", "plain"),
     ("全年查处各类违法案件150件，结案140件，罚没款合计80.5万元；其中食品领域案件60件，价格领域案件20件。", "20件", "part"),
+    # the 其中 list ends at a clause of its own total or the whole year's, and at a figure above its total
+    ("共受理投诉120件，其中网络投诉80件，电话投诉30件，全年共处理咨询3200件。", "30件", "part"),
+    ("共受理投诉120件，其中网络投诉80件，电话投诉30件，全年共处理咨询3200件。", "3200件", "plain"),
+    ("共受理投诉120件，其中网络投诉80件，电话投诉30件，办结咨询950件。", "950件", "plain"),
+    # 其中 after a comma lists the parts of the figure right before it, not of the clause group's first
+    ("受理公开申请200件，办理行政应诉案件150件，其中败诉5件。", "200件", "plain"),
+    ("受理公开申请200件，办理行政应诉案件150件，其中败诉5件。", "150件", "total"),
 ])
 def test_frame(sentence, as_written, frame):
     assert _figure(sentence, as_written).frame == frame

@@ -49,7 +49,9 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
     among = lead.rfind("其中")
     if among >= max(lead.rfind(c) for c in "；;。") and among >= 0:
         first = next((w.quantity for w in words if w.quantity.start > among), None)
-        if first is not None and first.unit == q.unit:
+        total = next((w.quantity for w in reversed(words) if w.quantity.end <= among), None)
+        if first is not None and first.unit == q.unit and not _ends_list(since_comma) \
+                and not (total is not None and total.unit == q.unit and q.value > total.value):
             return "part"  # 「其中食品安全领域案件87件，药品…领域案件23件」: the 其中 list runs on past a comma
     if k and (clause.lstrip().startswith(("已", "均已", "其中已")) or _AMONG_BEFORE.search(clause)) \
             and words[k - 1].quantity.unit == q.unit and words[k - 1].quantity.value >= q.value:
@@ -68,12 +70,22 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
     if any(w in clause for w in rules.TOTAL_WORDS):
         return "total"
     group = max(lead.rfind(c) for c in "；;。") + 1
+    neighbour = next((w.quantity for w in reversed(words) if w.quantity.end <= among), None)
+    if neighbour is not None and neighbour is not q and neighbour.unit == q.unit \
+            and re.fullmatch(r"\s*[，,]\s*", sentence[neighbour.end:among]):
+        return "plain"  # 「受理申请200件，行政应诉案件150件，其中败诉5件」: 150 is the total, not 200
     if "。" not in sentence[q.end:among] and first.value <= q.value and \
             not any(w.quantity.unit == q.unit and w.quantity.start >= group for w in words[:k]):
         # 「全年立案查处各类违法案件214件，结案198件…；其中食品安全领域案件87件」: the parts' total is the
         # clause group's first figure in their measure word
         return "total"
     return "plain"
+
+
+def _ends_list(clause: str) -> bool:
+    """A clause that opens with a total or a whole-period word (「全年共受理投诉举报3200件」) ends a 其中 list."""
+    clause = clause.lstrip()
+    return clause.startswith(rules.TOTAL_WORDS) or bool(re.match(r"全(年|市|县|区|镇|省|乡|街道)", clause))
 
 
 # 「18个司法所中已有12个」: the figure before 中 is the total, the one after 已有 its part.

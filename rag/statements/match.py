@@ -14,7 +14,7 @@ from ..text.tokens import tokenize
 from ..text.script import to_simplified
 from ..types import Statement
 from .storage import StatementStorage
-from .score import MIN_SCORE, MIN_SUPPORT, change_for_level, coverage, question_weights, score_statement
+from .score import MIN_SCORE, MIN_SUPPORT, change_for_level, question_weights, score_statement, support_ceiling
 
 DENSE_CANDIDATES = 200  # nearest measured-thing vectors always considered, beside the lexical postings
 PER_REPORT = 6  # lexical candidates per report from the store (best first by FTS rank); 3 picks as well on a
@@ -137,7 +137,7 @@ def rank_candidates(cands: list[tuple[Statement, float | None]], intent, doc_ids
     for s, sim in cands:
         if s.period != period or s.value is None or not s.as_written or change_for_level(s, intent):
             continue
-        if coverage(f"{s.own}|{s.wide}|{s.context or s.text}", plain) < MIN_SUPPORT:
+        if support_ceiling(s, plain) < MIN_SUPPORT:
             continue  # its support cannot reach the floor: each part's coverage is at most the whole's
         sem = (sim - lo) / (hi - lo) if sim is not None and hi > lo else 0.0
         score, support = score_statement(s, intent, weights, plain, sem)

@@ -8,7 +8,7 @@ are the ones asked (提升至多少 takes the "to" of 由A提升至B), and how h
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable
 
@@ -44,6 +44,11 @@ def coverage(text: str, weights: dict[str, float]) -> float:
     return _coverage(text, weights)
 
 
+def support_ceiling(st: Statement, plain: dict[str, float]) -> float:
+    """The most support the statement can have: the coverage of all its texts together."""
+    return _coverage(_texts(st).joined, plain)
+
+
 def _coverage(text: str, weights: dict[str, float]) -> float:
     text = text.lower()  # tokens are lower-cased (A类 → a类)
     total = hit = 0.0
@@ -55,31 +60,11 @@ def _coverage(text: str, weights: dict[str, float]) -> float:
 
 
 
-def score_number(nw: NumberWords, sentence_and_heading: str, intent, measures: tuple[str, ...],
-                 weights: dict[str, float], plain: dict[str, float], retrieval: float = 0.0,
-                 rank: int = 0) -> tuple[float, float]:
-    """(score, support) of one number's words for a question (before what the sentence means is read)."""
-    # Each text is scanned once for both weightings (the same terms, summed in the same order).
-    sent_cov, sent_plain = _both(sentence_and_heading, weights, plain)
-    own_w, own_p = _both(nw.own, weights, plain)
-    wide_w, wide_p = _both(nw.wide, weights, plain)
-    extra = _extra_share(nw.lead if not nw.respective else nw.own, weights)
-    own_cov = max(own_w, 0.75 * wide_w)
-    unit_fit = _unit_fit(nw.quantity, intent.units, measures)
-    # The question's verb (审结) and counted thing (问题) among the number's own words.
-    slots = sum(1.0 for w in (intent.predicate, intent.counted) if w and w in nw.own)
-    score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots
-             + 0.6 * retrieval - 0.08 * rank)
-    own_plain = max(own_p, 0.75 * wide_p)
-    return score, 0.65 * own_plain + 0.35 * sent_plain
-
-
-def _both(text: str, weights: dict[str, float], plain: dict[str, float]) -> tuple[float, float]:
-    """(`_coverage` with `weights`, `_coverage` with `plain`) of one text, in one scan: both hold the
-    question's terms in the same order (`question_weights`), so the sums run in `_coverage`'s order."""
+def _both_lower(text: str, weights: dict[str, float], plain: dict[str, float]) -> tuple[float, float]:
+    """(`_coverage` with `weights`, `_coverage` with `plain`) of one lower-cased text, in one scan: both hold
+    the question's terms in the same order (`question_weights`), so the sums run in `_coverage`'s order."""
     if len(weights) != len(plain):
         return _coverage(text, weights), _coverage(text, plain)
-    text = text.lower()
     total_w = total_p = hit_w = hit_p = 0.0
     for (t, w), p in zip(weights.items(), plain.values()):
         total_w += w
@@ -112,9 +97,11 @@ def _unit_fit(q: Quantity, units: tuple[str, ...], measures: tuple[str, ...] = (
 
 
 
-def _extra_share(context: str, weights: dict[str, float]) -> float:
-    """How much of the words a number owns the question did not ask about (行政诉讼 in 「复议和诉讼共6件」)."""
-    words = [t for t in _tokens(context) if len(t) > 1]
+def _long_tokens(text: str) -> tuple[str, ...]:
+    return tuple(t for t in _tokens(text) if len(t) > 1)
+
+
+def _extra_of(words: tuple[str, ...], weights: dict[str, float]) -> float:
     if not words:
         return 0.0
     return sum(1 for t in words if t not in weights) / len(words)
@@ -132,12 +119,23 @@ _FRAME_FIT = {
 
 def score_statement(st: Statement, intent, weights: dict[str, float], plain: dict[str, float],
                     retrieval: float = 0.0, rank: int = 0, measures: tuple[str, ...] = ()) -> tuple[float, float]:
-    """(score, support) of one statement for a question: its words, its measured thing and its frame."""
-    nw = words_of(st)
-    score, support = score_number(nw, st.context or st.text, intent, measures, weights, plain, retrieval, rank)
+    """(score, support) of one statement for a question: its words, its measured thing and its frame.
+    Reads the statement's texts lower-cased once per statement (`_texts`): a ranking scores thousands."""
+    t = _texts(st)
+    nw = t.words
+    sent_cov, sent_plain = _both_lower(t.sentence, weights, plain)
+    own_w, own_p = _both_lower(t.own, weights, plain)
+    wide_w, wide_p = _both_lower(t.wide, weights, plain)
+    extra = _extra_of(t.extra_words, weights)
+    own_cov = max(own_w, 0.75 * wide_w)
+    unit_fit = _unit_fit(nw.quantity, intent.units, measures)
+    slots = sum(1.0 for w in (intent.predicate, intent.counted) if w and w in nw.own)
+    score = (2.5 * own_cov + 1.2 * sent_cov + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots
+             + 0.6 * retrieval - 0.08 * rank)
+    support = 0.65 * max(own_p, 0.75 * wide_p) + 0.35 * sent_plain
     # 「几级」「几大」: the asked measure word identifies the figure; otherwise its thing and act count too.
     if st.measures and not measures:
-        thing = st.measures.lower()
+        thing = t.thing
         near = _near_question_word(intent, weights)
         score += 1.4 * _coverage(thing, near) if near else 0.0
         if intent.counted and intent.counted in thing:
@@ -177,6 +175,32 @@ def _near_question_word(intent, weights: dict[str, float]) -> dict[str, float]:
     """The metric words right beside 多少/几 (they name what is measured), with their weights."""
     focus = getattr(intent, "focus", ()) or ()
     return {t: weights[t] for t, f in zip(intent.terms, focus) if f > 1.7 and t in weights}
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """A statement's texts as the scoring rule reads them: lower-cased, its words tokenised."""
+
+    words: NumberWords
+    sentence: str  # the sentence and its heading
+    own: str
+    wide: str
+    extra_words: tuple[str, ...]  # the words of its lead (its own words in a 分别 list), two characters or more
+    thing: str  # its measured thing
+    joined: str  # own | wide | sentence: no part's coverage exceeds this one's
+
+
+def _texts(st: Statement) -> _Texts:
+    """Computed once per statement object and kept on it (outside its fields: equality, `to_dict` and
+    `replace` never see it), so a warm process scores a statement without re-reading its texts."""
+    got = st.__dict__.get("_texts")
+    if got is None:
+        nw = words_of(st)
+        got = _Texts(nw, (st.context or st.text).lower(), nw.own.lower(), nw.wide.lower(),
+                     _long_tokens(nw.lead if not nw.respective else nw.own), st.measures.lower(),
+                     f"{st.own}|{st.wide}|{st.context or st.text}".lower())
+        object.__setattr__(st, "_texts", got)
+    return got
 
 
 def words_of(st: Statement) -> NumberWords:

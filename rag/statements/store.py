@@ -234,15 +234,30 @@ class StatementStore:
         when = " AND s.period = ?" if period else ""
         with self._lock:
             live, args = self._of_versions(versions, "s.version")
-            found = (f"SELECT s.rowid AS id, f.rank AS rank, ROW_NUMBER() OVER (PARTITION BY s.doc_id ORDER BY f.rank) "
-                     f"AS nth FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
+            found = (f"SELECT s.rowid AS id, s.sid AS sid, f.rank AS rank, ROW_NUMBER() OVER (PARTITION BY s.doc_id "
+                     f"ORDER BY f.rank) AS nth FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
                      f"WHERE statements_fts MATCH ? AND {live} AND s.value IS NOT NULL{when}")
             keep = "WHERE nth <= ?" if per_report else ""
-            sql = (f"SELECT s.sid, s.data FROM ({found}) c JOIN statements s ON s.rowid = c.id {keep} "
-                   f"ORDER BY c.rank LIMIT ?")
+            sql = f"SELECT id, sid FROM ({found}) c {keep} ORDER BY c.rank LIMIT ?"
             extra = [per_report] if per_report else []
-            return self._rows(sql, [match, *args, *([period] if period else []), *extra, limit],
-                              versions if live == "1=1" else None)
+            rows = self._db.execute(sql, [match, *args, *([period] if period else []), *extra, limit]).fetchall()
+            if live == "1=1":  # another process may have committed a version in between
+                wanted = set(versions)
+                rows = [(i, sid) for i, sid in rows if sid.rsplit("#", 1)[0] in wanted]
+            return self._by_rowids(rows)
+
+    def _by_rowids(self, rows: list[tuple[int, str]]) -> list[Statement]:
+        """The statements of (rowid, sid) rows, in their order: the decoded ones from the cache, the data of
+        the rest read by rowid (a candidate list reads the rows' keys first, their data only when needed).
+        Called under the lock."""
+        held = {sid: self._cache.get(sid) for _, sid in rows}  # taken first: decoding the rest may evict them
+        missing = [i for i, sid in rows if held[sid] is None]
+        data: dict[int, str] = {}
+        for j in range(0, len(missing), 500):
+            part = missing[j:j + 500]
+            data.update(self._db.execute(f"SELECT rowid, data FROM statements WHERE rowid IN "
+                                         f"({','.join('?' * len(part))})", part).fetchall())
+        return [held[sid] or self._decoded(sid, data[i]) for i, sid in rows if held[sid] or i in data]
 
     def by_ids(self, sids: list[str]) -> list[Statement]:
         if not sids:
