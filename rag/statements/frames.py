@@ -49,7 +49,7 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
     among = lead.rfind("其中")
     if among >= max(lead.rfind(c) for c in "；;。") and among >= 0:
         first = next((w.quantity for w in words if w.quantity.start > among), None)
-        total = next((w.quantity for w in reversed(words) if w.quantity.end <= among), None)
+        total = _last_before(words, among)
         if first is not None and first.unit == q.unit and not _ends_list(since_comma) \
                 and not (total is not None and total.unit == q.unit and q.value > total.value):
             return "part"  # 「其中食品安全领域案件87件，药品…领域案件23件」: the 其中 list runs on past a comma
@@ -70,7 +70,7 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
     if any(w in clause for w in rules.TOTAL_WORDS):
         return "total"
     group = max(lead.rfind(c) for c in "；;。") + 1
-    neighbour = next((w.quantity for w in reversed(words) if w.quantity.end <= among), None)
+    neighbour = _last_before(words, among)
     if neighbour is not None and neighbour is not q and neighbour.unit == q.unit \
             and re.fullmatch(r"\s*[，,]\s*", sentence[neighbour.end:among]):
         return "plain"  # 「受理申请200件，行政应诉案件150件，其中败诉5件」: 150 is the total, not 200
@@ -80,6 +80,11 @@ def frame_of(sentence: str, words: list[NumberWords], k: int) -> str:
         # clause group's first figure in their measure word
         return "total"
     return "plain"
+
+
+def _last_before(words: list[NumberWords], pos: int):
+    """The last figure that ends at or before `pos` (the figure a 其中 at `pos` follows), or None."""
+    return next((w.quantity for w in reversed(words) if w.quantity.end <= pos), None)
 
 
 def _ends_list(clause: str) -> bool:

@@ -61,6 +61,14 @@ def _words(st: Statement) -> str:
     return " ".join(dict.fromkeys(t.lower() for t in tokenize(st.own + " " + st.measures) if t.strip()))
 
 
+def _of_versions_kept(rows: list[tuple], versions: Iterable[str] | None) -> list[tuple]:
+    """Rows (sid first) of the given versions only; all rows when `versions` is None. A sid names its version."""
+    if versions is None:
+        return rows
+    keep = set(versions)
+    return [r for r in rows if r[0].rsplit("#", 1)[0] in keep]
+
+
 class StatementStore:
     """The embedded statements store (a `StatementStorage`): SQLite rows and FTS, Chroma vectors."""
 
@@ -174,16 +182,19 @@ class StatementStore:
         version never changes; its sid names the version), so a warm process reads popular figures free.
         `versions`: keep only their rows (a query that dropped its version filter may see a version another
         process committed in between)."""
-        keep = set(versions) if versions is not None else None
         with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
-            return [self._decoded(sid, data) for sid, data in rows
-                    if keep is None or sid.rsplit("#", 1)[0] in keep]
+            rows = _of_versions_kept(self._db.execute(sql, args).fetchall(), versions)
+            return [self._decoded(sid, data) for sid, data in rows]
 
-    def _decoded(self, sid: str, data: str) -> Statement:
+    def _held(self, sid: str) -> Statement | None:
         st = self._cache.get(sid)
         if st is not None:
             self._cache.move_to_end(sid)  # least recently read goes first
+        return st
+
+    def _decoded(self, sid: str, data: str) -> Statement:
+        st = self._held(sid)
+        if st is not None:
             return st
         st = Statement.from_dict(json.loads(data))
         if len(self._cache) >= DECODED_CACHE:
@@ -238,26 +249,24 @@ class StatementStore:
                      f"ORDER BY f.rank) AS nth FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
                      f"WHERE statements_fts MATCH ? AND {live} AND s.value IS NOT NULL{when}")
             keep = "WHERE nth <= ?" if per_report else ""
-            sql = f"SELECT id, sid FROM ({found}) c {keep} ORDER BY c.rank LIMIT ?"
+            sql = f"SELECT sid, id FROM ({found}) c {keep} ORDER BY c.rank LIMIT ?"
             extra = [per_report] if per_report else []
             rows = self._db.execute(sql, [match, *args, *([period] if period else []), *extra, limit]).fetchall()
-            if live == "1=1":  # another process may have committed a version in between
-                wanted = set(versions)
-                rows = [(i, sid) for i, sid in rows if sid.rsplit("#", 1)[0] in wanted]
-            return self._by_rowids(rows)
+            # the version filter was dropped when every version is live: another process may have committed one since
+            return self._by_rowids(_of_versions_kept(rows, versions if live == "1=1" else None))
 
-    def _by_rowids(self, rows: list[tuple[int, str]]) -> list[Statement]:
-        """The statements of (rowid, sid) rows, in their order: the decoded ones from the cache, the data of
+    def _by_rowids(self, rows: list[tuple[str, int]]) -> list[Statement]:
+        """The statements of (sid, rowid) rows, in their order: the decoded ones from the cache, the data of
         the rest read by rowid (a candidate list reads the rows' keys first, their data only when needed).
         Called under the lock."""
-        held = {sid: self._cache.get(sid) for _, sid in rows}  # taken first: decoding the rest may evict them
-        missing = [i for i, sid in rows if held[sid] is None]
+        held = {sid: self._held(sid) for sid, _ in rows}  # taken first: decoding the rest may evict them
+        missing = [i for sid, i in rows if held[sid] is None]
         data: dict[int, str] = {}
         for j in range(0, len(missing), 500):
             part = missing[j:j + 500]
             data.update(self._db.execute(f"SELECT rowid, data FROM statements WHERE rowid IN "
                                          f"({','.join('?' * len(part))})", part).fetchall())
-        return [held[sid] or self._decoded(sid, data[i]) for i, sid in rows if held[sid] or i in data]
+        return [held[sid] or self._decoded(sid, data[i]) for sid, i in rows if held[sid] or i in data]
 
     def by_ids(self, sids: list[str]) -> list[Statement]:
         if not sids:
