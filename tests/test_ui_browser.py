@@ -440,6 +440,45 @@ def test_a_question_sent_while_answering_is_queued_and_answered_intact(browser, 
         page.close()
 
 
+# The page's own click on 发送 for a queued question is dropped once, as a busy page can lose it.
+DROP_FIRST_QUEUED_SEND = """
+(() => {
+  const dispatch = EventTarget.prototype.dispatchEvent;
+  EventTarget.prototype.dispatchEvent = function (ev) {
+    if (ev && ev.__ragQueued && !window.__ragDropped) { window.__ragDropped = true; return true; }
+    return dispatch.call(this, ev);
+  };
+})();
+"""
+
+
+def test_a_queued_question_whose_send_is_lost_is_sent_again_once(browser, slow_url):
+    from playwright.sync_api import expect
+
+    errors: list[str] = []
+    page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.add_init_script(DROP_FIRST_QUEUED_SEND)
+    try:
+        page.goto(slow_url)
+        expect(page.locator("#rag-input textarea")).to_be_visible(timeout=TIMEOUT)
+        ask(page, GOLD_QUESTION)
+        expect(page.locator("#rag-stop")).to_be_enabled(timeout=TIMEOUT)
+        ask(page, SECOND)
+        expect(page.locator("#rag-pending .rag-pending-item")).to_have_count(1)
+        user = page.locator('[data-testid="user"]')
+        expect(user).to_have_count(2, timeout=TIMEOUT)
+        assert page.evaluate("window.__ragDropped") is True  # the first send really was lost
+        expect(page.locator('[data-testid="bot"]').nth(1).locator(".rag-answer")).to_contain_text("41", timeout=TIMEOUT)
+        final_reply(page, 1)
+        page.wait_for_timeout(4000)
+        assert user.all_inner_texts() == [GOLD_QUESTION, SECOND]  # sent again, and only once
+        assert page.locator("#rag-input textarea").input_value() == ""
+        assert not errors, errors
+    finally:
+        page.close()
+
+
 def test_the_conversation_survives_a_reload_until_cleared(browser, app_url):
     from playwright.sync_api import expect
 

@@ -366,21 +366,42 @@ if (!window.__ragLinks) {
   window.addEventListener('click', (ev) => {
     if (ev.target.closest && ev.target.closest('#rag-send') && !ev.__ragQueued) hold(ev);
   }, true);
+  // A queued question is sent by clicking 发送 for the user. That click can be lost (the answer that just
+  // ended is still settling in the page); a question is never lost with it: while it sits unsent in the box,
+  // with nothing answering and nothing waiting in Gradio's queue, it is sent again (at most three times).
+  let inflight = null;
+  const chatWaiting = () => !!document.querySelector('#rag-chatbot [data-testid="status-tracker"]:not(.hide)');
+  const clickSend = () => {
+    const send = $('#rag-send');
+    if (!send || send.disabled) return false;
+    const ev = new MouseEvent('click', { bubbles: true, cancelable: true });
+    ev.__ragQueued = true;
+    send.dispatchEvent(ev);
+    return true;
+  };
+  const confirmSent = () => {
+    const t = box();
+    if (users() > inflight.users || !t || t.value !== inflight.q) { inflight = null; return; }  // sent, or edited
+    const s = stopBtn();
+    if ((s && !s.disabled) || chatWaiting() || Date.now() - inflight.at < 3000) return;
+    if (inflight.tries >= 3) { inflight = null; return; }  // it stays in the box for the user to send
+    inflight.tries += 1;
+    inflight.at = Date.now();
+    launched();
+    clickSend();
+  };
   const sendNext = () => {
+    if (inflight) { confirmSent(); return; }
     if (!pending.length || busy()) return;
     const t = box();
-    const send = $('#rag-send');
-    if (!t || !send) return;
+    if (!t || !$('#rag-send')) return;
     const q = pending.shift();
     renderPending();
     if (t.value.trim()) draft = t.value;  // the user is typing the next one: keep it
     setBox(q);
     launched();
-    setTimeout(() => {
-      const ev = new MouseEvent('click', { bubbles: true, cancelable: true });
-      ev.__ragQueued = true;
-      send.dispatchEvent(ev);
-    }, 150);
+    inflight = { q, users: users(), at: Date.now(), tries: 1 };
+    setTimeout(clickSend, 150);
   };
   setInterval(sendNext, 400);
 
