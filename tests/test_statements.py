@@ -151,10 +151,25 @@ def test_status(sentence, status):
     ("二是法治宣传工作精度还需进一步提升。", "法治宣传工作精度", "ongoing"),
     ("一是行政复议体制改革顺利完成。", "行政复议体制改革", "done"),
     ("深化信访问题源头治理。", "信访问题源头治理", "ongoing"),
+    # a number that names (5+N, 12345) or ranks (第二批) is no figure: the clause is still an act
+    ("县里的3+X联调机制入选全市第一批法治建设创新案例。", "全市第一批法治建设创新案例", "done"),
+    ("12345热线已实现全县覆盖。", "全县覆盖", "done"),
+    # beside a figure an act is stated only when explored or under way (the figure says done and planned)
+    ("行政执法协调监督试点在4个街道有序推进。", "行政执法协调监督试点", "exploring"),
 ])
 def test_act_thing_and_status(sentence, measures, status):
     act = _act(sentence)
     assert (act.measures, act.status) == (measures, status)
+
+
+@pytest.mark.parametrize("sentence", [
+    "目前仍有3个村尚未配备法律顾问。",  # the figure counts the villages not done: no 「none done」 act beside it
+    "已建成公共法律服务工作站12个。",  # done: the figure's statement says it
+    "2026年力争新增持证执法人员4名。",  # planned: the figure's statement says it
+])
+def test_a_clause_with_a_figure_done_or_planned_states_no_act_beside_it(sentence):
+    found = _statements(sentence)
+    assert found and all(s.as_written for s in found), [(s.measures, s.act, s.status) for s in found]
 
 
 def test_a_zero_verb_counts_the_subject():

@@ -40,14 +40,16 @@ def _never_done(text: str) -> str:
     return ""
 
 
-# A year or a date is no figure of a clause's own (「2024年将力争创建…示范县」 is an act).
-_DATES = re.compile(r"(?:19|20)\d{2}\s*年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{1,2}月(?:份|底|初|中旬|上旬|下旬)")
 _THING_END = re.compile(r"(工作|等工作|活动|事项|情况)$")
 
 
-def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
+def acts(sentence: str, kind: str, figures_at: tuple[int, ...] = ()) -> list[tuple[int, int, str, str, str, str]]:
     """Acts stated without a figure: (start, end, thing, act word, status, polarity) for each clause that says
-    something was explored, prepared, planned, done, or never happened (「探索建设区级行政争议调处中心」)."""
+    something was explored, prepared, planned, done, or never happened (「探索建设区级行政争议调处中心」).
+    `figures_at`: where the sentence's figures start. A clause holding one is that figure's statement when it
+    says the thing was done, not done or planned (「仍有2个村尚未配备」 counts the ones not done); an act explored
+    or under way is stated beside its figure (「改革试点在3个乡镇稳步推进」). A number that is a name or a
+    rank is no figure (「5+N机制入选第二批…示范项目」「12345热线实现…」)."""
     out = []
     pos = 0
     for part in re.split(r"([，,；;。！？!?\n])", sentence):
@@ -55,9 +57,8 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
         if len(part) < 4:
             continue
         zero = zero_word(part)
-        if not zero and re.search(r"[0-9０-９]", _DATES.sub("", part)):
-            continue  # its figures are statements of their own (「仍有2个村尚未配备」 counts the ones not done)
-        never = "" if zero else _never_done(part)
+        counted = any(start <= at < pos for at in figures_at)
+        never = "" if zero or counted else _never_done(part)
         zero = zero or never
         if zero:
             at = part.find(zero)
@@ -77,6 +78,8 @@ def acts(sentence: str, kind: str) -> list[tuple[int, int, str, str, str, str]]:
                 out.append((start + at, start + len(part), thing, zero, "done", "zero"))
             continue
         status, word = status_of(part, kind)
+        if counted and status in ("done", "planned", "target"):
+            continue  # the figure's statement says it (a planned figure is planned)
         if not word and kind == "下一年安排":
             # A plan's clause is planned whatever its verb: 「完善行政规范性文件备案审查」.
             toks = _tokens(part.strip("，,；;。 \n"))

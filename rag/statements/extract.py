@@ -125,7 +125,7 @@ def _acts(sentence: str, original: str, kind: str, year: int, base: int, common:
           figures: list[Statement]) -> list[Statement]:
     """Acts with no figure of their own: explored, prepared, planned, done, or stated as none."""
     out = []
-    for start, end, thing, act, status, polarity in acts.acts(sentence, kind):
+    for start, end, thing, act, status, polarity in acts.acts(sentence, kind, tuple(f.value_start - base for f in figures)):
         period, for_year = ("target", year + 1) if kind == "下一年安排" else ("current", year)
         out.append(Statement(
             **common, year=for_year, metric=thing, metric_simplified=thing,
