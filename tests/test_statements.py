@@ -186,6 +186,10 @@ def test_a_zero_verb_counts_the_subject():
     ("在试点乡镇共办理调解案件300件。", "300件", "done"),  # 试点 naming where: the count was done
     ("105项涉企监管事项纳入年度监管计划。", "105项", "done"),  # 计划 inside a noun after the count
     ("优化审批流程,申报材料精简288项。", "288项", "done"),  # 申报 begins a noun (the materials), not an act
+    # under an ongoing verb, tasks and projects are under way; what happened (讲座, 场次) was done
+    ("统筹推进12项法治领域改革任务。", "12项", "ongoing"),
+    ("加快推进5个重点项目建设。", "5个", "ongoing"),
+    ("持续开展普法讲座80余场。", "80余场", "done"),
 ])
 def test_figure_status(sentence, as_written, status):
     kind = "下一年安排" if sentence.startswith("到") else "成效"

@@ -47,8 +47,8 @@ def acts(sentence: str, kind: str, figures_at: tuple[int, ...] = ()) -> list[tup
     """Acts stated without a figure: (start, end, thing, act word, status, polarity) for each clause that says
     something was explored, prepared, planned, done, or never happened (「探索建设区级行政争议调处中心」).
     `figures_at`: where the sentence's figures start. A clause holding one is that figure's statement when it
-    says the thing was done, not done or planned (「仍有2个村尚未配备」 counts the ones not done); an act explored
-    or under way is stated beside its figure (「改革试点在3个乡镇稳步推进」). A number that is a name or a
+    says the thing was done, not done, under way or planned (「仍有2个村尚未配备」 counts the ones not done); an
+    act explored or being prepared is stated beside its figure (「改革试点在3个乡镇稳步推进」). A number that is a name or a
     rank is no figure (「5+N机制入选第二批…示范项目」「12345热线实现…」)."""
     out = []
     pos = 0
@@ -78,8 +78,6 @@ def acts(sentence: str, kind: str, figures_at: tuple[int, ...] = ()) -> list[tup
                 out.append((start + at, start + len(part), thing, zero, "done", "zero"))
             continue
         status, word = status_of(part, kind)
-        if counted and status in ("done", "planned", "target"):
-            continue  # the figure's statement says it (a planned figure is planned)
         if not word and kind == "下一年安排":
             # A plan's clause is planned whatever its verb: 「完善行政规范性文件备案审查」.
             toks = _tokens(part.strip("，,；;。 \n"))
@@ -111,6 +109,8 @@ def acts(sentence: str, kind: str, figures_at: tuple[int, ...] = ()) -> list[tup
                 thing = subject_of(part)  # 「X目前处于加快建设阶段」: the thing is what the clause opens with
         if status == "ongoing" and any(t in thing for t in rules.TRIAL_THINGS):
             status = "exploring"  # 「…改革试点在多地持续推进」: a pilot under way is still a trial
+        if counted and status not in ("exploring", "preparing"):
+            continue  # done, under way or planned: the figure's statement says it
         if len(thing) >= 3:
             out.append((start + max(word_at, 0), start + len(part), _balanced(thing), act, status, "positive"))
     return out

@@ -63,6 +63,9 @@ SUBJECT_END = ("由", "在", "被", "经", "于", "从")
 NOMINATED = ("被推荐", "获推荐", "择优推荐", "推荐参加", "推荐申报", "参加申报", "参与申报", "参评")
 # Words after a counted thing that it was a trial ground (「在10余家企业中开展试点」).
 TRIED_AFTER = ("开展试点", "试点推行", "先行先试", "探索", "试行", "试点")
+# Counted things that an ongoing verb keeps under way (「统筹推进65项改革任务」: the tasks are being pushed, not
+# done); a count of what happened under an ongoing verb is done (「持续开展普法活动300余场次」).
+UNDER_WAY_THINGS = ("任务", "项目", "工程", "重点工作")
 # A pilot is a trial until it is rolled out: a thing that is a 试点 under way is being explored.
 TRIAL_THINGS = ("试点",)
 # A figure stated in the achievements is done unless its clause says otherwise; one in the plan is planned.
