@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.text.quantity import (Quantity, cn_to_number, find_counted, find_quantities, parse_quantity,
+from rag.text.quantity import (Quantity, cn_to_number, find_counted, find_quantities, find_ranks, parse_quantity,
                          same_value)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -225,3 +225,20 @@ def test_speed_on_a_500_char_passage():
         find_quantities(text)
     per_call = (time.perf_counter() - t0) / 200
     assert per_call < 0.002, f"{per_call * 1000:.2f} ms per 500 characters"
+
+
+@pytest.mark.parametrize("text,ranks", [
+    ("改善幅度居全省第二。", [("第二", 2)]),
+    ("总分排第二,法治保障一项得分居首位。", [("第二", 2), ("首位", 1)]),
+    ("在全市评价中排名第一。", [("第一", 1)]),
+    ("荣获全省第一名。", [("第一名", 1)]),
+    ("位列全市第3位。", [("第3位", 3)]),
+    ("排名全省第12。", [("第12", 12)]),
+    # an ordinal naming a batch, a session or a time is no place
+    ("列入第二批示范名单。", []),
+    ("举办第六届政府开放日。", []),
+    ("居民第二次参加听证。", []),
+    ("安排第二批次检查。", []),
+])
+def test_ranks(text, ranks):
+    assert [(q.text, q.value) for q in find_ranks(text)] == [(t, float(v)) for t, v in ranks]

@@ -174,6 +174,11 @@ ROWS = [
     # 「X中，Y占多大比例」: the part, then its whole
     ([], "西城区便民服务中心办理的事项中，社保类占多大比例？",
      {"operation": "share", "parts": lambda ps: [p.label for p in ps] == ["社保类", "便民服务中心办理的事项"]}),
+    # a place asked is answered by a rank only; a count of people is no rank, nor is 第几届 a place
+    ([], "西城区在好差评评价中排名第几？", {"metric": lambda m: m.units == ("排名",)}),
+    ([], "西城区在全市考核中位列第几名？", {"metric": lambda m: m.units == ("排名",)}),
+    ([], "昌平区共有多少名执法人员？", {"metric": lambda m: m.units == ("名",)}),
+    ([], "西城区举办的是第几届活动？", {"metric": lambda m: "排名" not in m.units}),
 ]
 
 

@@ -172,6 +172,16 @@ def test_a_clause_with_a_figure_done_or_planned_states_no_act_beside_it(sentence
     assert found and all(s.as_written for s in found), [(s.measures, s.act, s.status) for s in found]
 
 
+@pytest.mark.parametrize("sentence,as_written,measures,value", [
+    ("AQI优良率提升至88.8%,改善幅度居全省第二。", "第二", "改善幅度", 2),
+    ("在全省法治政府建设考核中连续3年位列第一。", "第一", "法治政府建设考核", 1),
+    ("在全市2023年度政务服务满意度评价中排名第四。", "第四", "政务服务满意度评价", 4),
+])
+def test_a_rank_is_a_statement_of_its_place(sentence, as_written, measures, value):
+    rank = next(s for s in _statements(sentence) if s.as_written == as_written)
+    assert (rank.measures, rank.value, rank.unit) == (measures, value, "排名")
+
+
 def test_a_zero_verb_counts_the_subject():
     # 「…案件全年无一宗败诉」: what never lost is the cases, not 败诉.
     zero = [s for s in _statements("以县政府为被告的行政诉讼案件全年无一宗败诉。") if s.polarity == "zero"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..text.quantity import RANK_UNIT, RANK_VERB
 from . import rules
 from .words import NumberWords
 
@@ -170,6 +171,7 @@ def _ends_in_adverb(lead: str) -> bool:
     return bool(toks) and (toks[-1][0] in _ADVERBS or toks[-1][0] in _TRAILING_ADVERBS)
 
 
+_YEAR_TAILS = ("年度", "年", "年底", "年末", "年初")
 # Words linking two modifiers or nouns of one measured thing (「公共服务等其他事项」「无证或超范围经营案件」).
 _LINKS = ("等", "其他", "、", "和", "及", "与", "或", "或者", "以及")
 
@@ -203,6 +205,8 @@ def noun_before(lead: str) -> tuple[str, str]:
         phrase.insert(0, w)
     while phrase and phrase[0] in _LINKS and phrase[0] != "其他":
         phrase.pop(0)
+    if len(phrase) > 1 and phrase[0] in _YEAR_TAILS and re.search(r"(?:19|20)\d{2}$", text[: len(text) - len("".join(phrase))]):
+        phrase.pop(0)  # 「2023年度行政复议案件」: the year's 年度 is a date, not part of the thing
     thing = _balanced("".join(phrase))
     if len(thing) == 1 and act:
         return act + thing, ""  # 「进驻率」: jieba reads 进驻 as the verb of 率
@@ -278,9 +282,24 @@ def _balanced(text: str) -> str:
     return text
 
 
+# Between the ranked thing and its ranking verb: 「考核中」「连续3年」「再次」.
+_RANK_LEAD_TAIL = re.compile(r"(?:[中里上]|连续[0-9一二三四五六七八九十]+年|再次|继续|持续|稳|均|已|仍)+$")
+
+
+def _ranked_thing(lead: str) -> tuple[str, str]:
+    """(what is ranked, the ranking verb): 「改善幅度居全省第二」 → (改善幅度, 居); 「在…评价中排名第一」 → (…评价, 排名)."""
+    verbs = list(RANK_VERB.finditer(lead))
+    if not verbs:
+        return noun_before(lead)  # 「荣获全省第一名」
+    before = _RANK_LEAD_TAIL.sub("", lead[:verbs[-1].start()].rstrip("，, "))
+    return noun_before(before)[0], verbs[-1].group()
+
+
 def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: int | None = None) -> tuple[str, str]:
     """(measured thing, act) of one figure; a bare rate or change borrows the previous figure's thing."""
     q = nw.quantity
+    if q.unit == RANK_UNIT:
+        return _ranked_thing(sentence[:q.start])
     if nw.respective:
         verb = _respective_verb(sentence, q.start)
         item = nw.own[: len(nw.own) - len(q.text)]

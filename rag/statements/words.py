@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text.quantity import Quantity, find_counted, find_quantities
+from ..text.quantity import Quantity, find_counted, find_quantities, find_ranks
 from ..text.tokens import split_items
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（(]")
@@ -106,8 +106,11 @@ def _tail(sentence: str, end: int) -> str:
 
 
 def _quantities(sentence: str, measures: tuple[str, ...]) -> list[Quantity]:
-    """Numbers in a sentence; for 「几X」 questions also numerals used as names (六大提升, 第三批)."""
+    """Numbers and ranks in a sentence; for 「几X」 questions also numerals used as names (六大提升, 第三批)."""
     found = find_quantities(sentence)
+    for q in find_ranks(sentence):  # 「居全省第二」: a place, stated as a figure of its own
+        if not any(q.start < f.end and f.start < q.end for f in found):
+            found.append(q)
     for measure in measures:
         for q in find_counted(sentence, measure):
             if not any(q.start < f.end and f.start < q.end for f in found):

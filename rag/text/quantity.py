@@ -339,6 +339,39 @@ def find_counted(text: str, measure: str) -> list[Quantity]:
     return out
 
 
+# A rank: 「排名第一」「居全省第二」「位列全市第3位」「得分居首位」「荣获全省第一名」. The ordinal after a ranking
+# verb (a scope may stand between), or one followed by 名; never an ordinal naming a batch or a session
+# (「列入第二批」「第六届」), which a measure word follows.
+_RANK_VERB = r"(?:排名|排在|(?<![安编])排|位列|名列|并列|位居|位于|居于|(?<![民邻])居(?![民住家委室所中]))"
+_RANK = re.compile(
+    rf"{_RANK_VERB}[^，,。；;：:、\s第]{{0,12}}?(?P<o>第(?P<n>{_D}+|[一二三四五六七八九十两]+)(?P<w>[名位])?|首位|榜首)"
+    rf"|(?P<o2>第(?P<n2>{_D}+|[一二三四五六七八九十两]+)名)")
+_NOT_AFTER_RANK = re.compile(r"[批届次轮期季个条项类阶部章款节年号家]")
+RANK_UNIT = "排名"  # a unit no count uses: a rank never answers 「多少名」
+RANK_VERB = re.compile(_RANK_VERB)
+
+
+def find_ranks(text: str) -> list[Quantity]:
+    """Ranks in a text, each the ordinal as written (第二, 首位, 第一名) with its place as the value."""
+    out = []
+    for m in _RANK.finditer(text):
+        group = "o" if m.group("o") else "o2"
+        start, end = m.start(group), m.end(group)
+        if not m.group("w") and group == "o" and _NOT_AFTER_RANK.match(text, end):
+            continue  # 「列入第二批」: a batch, not a place
+        n = m.group("n") or m.group("n2")
+        if n is None:
+            value = 1.0  # 首位 / 榜首
+        elif n[0].isdigit() or n[0] in "０１２３４５６７８９":
+            value = _arabic(n)
+        else:
+            value, _ = _split_cn_mult(n)
+            if value is None:
+                continue
+        out.append(Quantity(text[start:end], start, end, value, value, RANK_UNIT, False, False, False))
+    return out
+
+
 def units_compatible(a: str, b: str) -> bool:
     """"" matches anything; 件 matches 件次 (reports write 件(次) loosely)."""
     if not a or not b or a == b:
