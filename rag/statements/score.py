@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Callable
 
 from ..text.tokens import tokenize
-from ..text.quantity import _T2S, Quantity, units_compatible
+from ..text.quantity import _T2S, RANK_UNIT, Quantity, units_compatible
 from ..types import Statement
 from .words import NumberWords
 
@@ -84,6 +84,8 @@ def question_weights(intent, idf: IdfFn | None) -> tuple[dict[str, float], dict[
 def _unit_fit(q: Quantity, units: tuple[str, ...], measures: tuple[str, ...] = ()) -> float:
     if measures and q.text.rstrip().endswith(measures):
         return 1.0
+    if (q.unit == RANK_UNIT) != (RANK_UNIT in units):
+        return -1.0  # a place answers only a question asking one (「排名第几」), and only a place does
     if not units:
         return 0.0
     for u in units:
