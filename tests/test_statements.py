@@ -182,6 +182,14 @@ def test_a_rank_is_a_statement_of_its_place(sentence, as_written, measures, valu
     assert (rank.measures, rank.value, rank.unit) == (measures, value, "排名")
 
 
+def test_a_place_said_of_all_the_figures_before_it_is_each_ones():
+    # 「…；…；均在全市排名第3」: the clauses after ； are sentences of their own, the place is theirs all
+    found = _statements("全区受理投诉1.2万件;调解成功率98%;均在全市排名第5。")
+    rank = next(s for s in found if s.as_written == "第5")
+    assert (rank.unit, rank.measures) == ("排名", "投诉、调解成功率")
+    assert "受理投诉1.2万件" in rank.own and "调解成功率98%" in rank.own
+
+
 def test_a_zero_verb_counts_the_subject():
     # 「…案件全年无一宗败诉」: what never lost is the cases, not 败诉.
     zero = [s for s in _statements("以县政府为被告的行政诉讼案件全年无一宗败诉。") if s.polarity == "zero"]

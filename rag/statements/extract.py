@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from ..text.instructions import is_instruction
+from ..text.quantity import RANK_UNIT
 from ..text.script import to_simplified
 from ..text.sentences import sentence_spans
 from ..types import Chunk, Report, Statement
@@ -21,6 +22,8 @@ from .words import number_words
 
 _PREVIOUS = re.compile(f"({'|'.join(rules.PREVIOUS_WORDS)})(同期)?")
 _CHANGE = re.compile("|".join(rules.CHANGE_VERBS))
+_FULL_STOPS = ("。", "！", "？", "!", "?")
+_ALL_RANKED = re.compile(r"^[，,；;、\s]*(?:均|都|全部|皆)")
 _LEADING_YEAR = re.compile(r"^(?:截至)?(?:19|20)\d{2}年(?:度|底|末|全年)?")
 _CLOSERS = ")）”」』’"
 _TRIM = " \t\r\n\u3000，,、；;：:。"
@@ -53,6 +56,7 @@ def _chunk_statements(text: str, kind: str, section: str, offset: int, doc_id: s
     simple = to_simplified(text)
     heading = to_simplified(section)
     out: list[Statement] = []
+    run: list[Statement] = []  # the figures since the last full stop
     for a, b in sentence_spans(simple, 0, len(simple)):
         sentence = simple[a:b]
         if is_instruction(sentence):
@@ -63,14 +67,18 @@ def _chunk_statements(text: str, kind: str, section: str, offset: int, doc_id: s
         common = dict(doc_id=doc_id, region=region, kind=kind, text=original[lstrip:len(original) - rstrip],
                       start=offset + a + lstrip, end=offset + b - rstrip, section=section, title=title,
                       context=sentence + heading)
-        figures = _figures(sentence, original, kind, year, offset + a, common, measures, skip, names)
+        figures = _figures(sentence, original, kind, year, offset + a, common, measures, skip, names, run)
+        run = run + figures if not sentence.rstrip().endswith(_FULL_STOPS) else []
         out += figures
         out += _acts(sentence, original, kind, year, offset + a, common, figures)
     return tuple(out)
 
 
 def _figures(sentence: str, original: str, kind: str, year: int, base: int, common: dict,
-             measures: tuple[str, ...] = (), skip: tuple[float, ...] = (), names: bool = False) -> list[Statement]:
+             measures: tuple[str, ...] = (), skip: tuple[float, ...] = (), names: bool = False,
+             before: list[Statement] | None = None) -> list[Statement]:
+    """The figures of one sentence; `before`: those of the sentences before it since the last full stop
+    (a clause after ；, 「均在全市排名第3」, may speak of them)."""
     words = number_words(sentence, measures, set(skip))
     out: list[Statement] = []
     previous_thing = ""
@@ -103,6 +111,11 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
         thing = _LEADING_YEAR.sub("", thing)
         frame = frame_of(sentence, words, k)
         own = nw.own
+        ranked = (before or []) + out
+        if q.unit == RANK_UNIT and not thing and ranked and _ALL_RANKED.match(nw.lead):
+            # 「…检查量37.45万件；处罚案件总量2.73万件；均在全市排名第3」: the place is each figure's before it
+            thing = "、".join(dict.fromkeys(s.measures for s in ranked if s.measures))
+            own = "，".join(s.own for s in ranked) + "，" + own
         if frame in ("to", "delta") and len(rules.BARE.sub("", thing)) < 2 and previous_thing:
             # 「…申请1723件,同比增长48.2%」: a bare change is the previous figure's thing's, and owns its words.
             thing = previous_thing

@@ -84,8 +84,6 @@ def question_weights(intent, idf: IdfFn | None) -> tuple[dict[str, float], dict[
 def _unit_fit(q: Quantity, units: tuple[str, ...], measures: tuple[str, ...] = ()) -> float:
     if measures and q.text.rstrip().endswith(measures):
         return 1.0
-    if (q.unit == RANK_UNIT) != (RANK_UNIT in units):
-        return -1.0  # a place answers only a question asking one (「排名第几」), and only a place does
     if not units:
         return 0.0
     for u in units:
@@ -119,10 +117,15 @@ _FRAME_FIT = {
 }
 
 
+NO_FIT = (-10.0, 0.0)  # (score, support) of a statement that cannot answer the question at all
+
+
 def score_statement(st: Statement, intent, weights: dict[str, float], plain: dict[str, float],
                     retrieval: float = 0.0, rank: int = 0, measures: tuple[str, ...] = ()) -> tuple[float, float]:
     """(score, support) of one statement for a question: its words, its measured thing and its frame.
     Reads the statement's texts lower-cased once per statement (`_texts`): a ranking scores thousands."""
+    if (st.unit == RANK_UNIT) != (RANK_UNIT in intent.units):
+        return NO_FIT  # a place answers only a question asking one (「排名第几」), and only a place does
     t = _texts(st)
     nw = t.words
     sent_cov, sent_plain = _both_lower(t.sentence, weights, plain)

@@ -107,10 +107,9 @@ def _tail(sentence: str, end: int) -> str:
 
 def _quantities(sentence: str, measures: tuple[str, ...]) -> list[Quantity]:
     """Numbers and ranks in a sentence; for 「几X」 questions also numerals used as names (六大提升, 第三批)."""
-    found = find_quantities(sentence)
-    for q in find_ranks(sentence):  # 「居全省第二」: a place, stated as a figure of its own
-        if not any(q.start < f.end and f.start < q.end for f in found):
-            found.append(q)
+    ranks = find_ranks(sentence)  # 「居全省第二」「排名第3」: a place, stated as a figure of its own
+    found = [f for f in find_quantities(sentence) if not any(r.start < f.end and f.start < r.end for r in ranks)]
+    found += ranks
     for measure in measures:
         for q in find_counted(sentence, measure):
             if not any(q.start < f.end and f.start < q.end for f in found):
