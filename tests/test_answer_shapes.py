@@ -83,11 +83,25 @@ def test_value(world):
     ("恩阳区2024年办理的行政复议案件达到50件了吗？", "否"),
     ("西城区2023年完成的审计项目有40个吗？", "否"),
     ("昌平区2024年行政复议申请是不是1723件？", "是"),
+    # a place asked: the report's rank decides (通州区's figures are 「均在全市排名第3」)
+    ("通州区2020年行政处罚案件总量是全市第一吗？", "否"),
+    ("通州区2020年行政检查量排名全市前三吗？", "是"),
+    ("西城区在2023年度好差评评价中是全市第一吗？", "是"),
 ])
 def test_yes_no_leads_with_the_verdict_and_cites(world, question, lead):
     pq, ans = ask(world, question)
     assert ans.answered and ans.text.startswith(lead), ans.text
     assert ans.citations
+    _cited_in_report(world, ans)
+
+
+@pytest.mark.parametrize("question,place", [
+    ("通州区2020年行政处罚案件总量在全市排第几？", "第3"),
+    ("西城区在2023年度好差评评价中排名第几？", "第一"),
+])
+def test_a_place_asked_is_answered_by_the_reports_rank(world, question, place):
+    _, ans = ask(world, question)
+    assert ans.answered and ans.text.startswith(place), ans.text
     _cited_in_report(world, ans)
 
 

@@ -179,6 +179,10 @@ ROWS = [
     ([], "西城区在全市考核中位列第几名？", {"metric": lambda m: m.units == ("排名",)}),
     ([], "昌平区共有多少名执法人员？", {"metric": lambda m: m.units == ("名",)}),
     ([], "西城区举办的是第几届活动？", {"metric": lambda m: "排名" not in m.units}),
+    # a yes/no on a place holds the report to it: 第一 is = 1, 前三 is <= 3; 第二批 is no place
+    ([], "西城区在好差评评价中是全市第一吗？", {"threshold": lambda t: (t.op, t.value, t.unit) == ("=", 1.0, "排名")}),
+    ([], "通州区行政检查量排名全市前三吗？", {"threshold": lambda t: (t.op, t.value, t.unit) == ("<=", 3.0, "排名")}),
+    ([], "西城区是第二批示范项目吗？", {"threshold": lambda t: t is None or t.unit != "排名"}),
 ]
 
 

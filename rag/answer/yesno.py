@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from ..question import ParsedQuestion
 from ..statements.change import change_phrase, direction_of
+from ..text.quantity import RANK_UNIT
 from ..types import Answer
 from . import extractive
 from .across import _comparable, compare_answer, per_place
@@ -40,6 +41,11 @@ def yesno_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             return Answer(pq.text, f"{lead}。\n{evidence_line(1, extractive.quote(pick), pq.language)}", True,
                           [pick.citation()], "extractive")
         verdict = yes if t.holds(q.value) else no
+        if t.unit == RANK_UNIT:  # a place: 「否。报告写明排名第3（问题问的是第一）」
+            lead = f"{verdict}。报告写明{value}（问题问的是{t.text}）" if pq.language != "en" \
+                else f"{verdict}. The report states {value} (asked: {t.text})"
+            return Answer(pq.text, f"{lead}。\n{evidence_line(1, extractive.quote(pick), pq.language)}", True,
+                          [pick.citation()], "extractive")
         approx = "（报告为约数）" if q.approx and abs(q.value - t.value) / max(t.value, 1) < 0.1 else ""
         lead = f"{verdict}。报告写明{value}{approx}（问题中的标准：{_OP_WORDS[t.op]}{fmt_number(t.value)}{t.unit}）" \
             if pq.language != "en" else f"{verdict}. The report states {value} (threshold: {t.op} {fmt_number(t.value)}{t.unit})"

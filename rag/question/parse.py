@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import QuestionError
 from ..text.script import to_simplified
 from ..filters import QueryScope, ScopeDetector
-from ..text.quantity import find_quantities
+from ..text.quantity import RANK_UNIT, cn_to_number, find_quantities
 from . import vocab
 from .clean import clean_question_with_notice
 from .compose import compose
@@ -461,9 +461,32 @@ def _premise(q: str) -> str | None:
     return "up" if up and not down else "down" if down and not up else None
 
 
+# 「是全市第一吗」「排名前三吗」「位居榜首吗」: the place a yes/no question holds the report to (never 第二批).
+_ASKED_PLACE = re.compile(r"(?:排名|排在|排|位列|位居|名列|居|是|为|进入|进)[^，,。？?]{0,8}?"
+                          r"(?:(?P<top>前)|第)(?P<n>[0-9]+|[一二三四五六七八九十两]+)(?:名|位)?"
+                          r"(?![批届次轮期季个条项类阶部章款节年号家])|(?:位居|居|是)[^，,。？?]{0,8}?(?P<one>首位|榜首)")
+
+
+def _asked_place(q: str) -> Threshold | None:
+    m = _ASKED_PLACE.search(q)
+    if not m:
+        return None
+    if m.group("one"):
+        return Threshold("=", 1.0, RANK_UNIT, m.group("one"))
+    n = m.group("n")
+    value = float(n) if n.isdigit() else cn_to_number(n)
+    if value is None:
+        return None
+    top = bool(m.group("top"))
+    return Threshold("<=" if top else "=", float(value), RANK_UNIT, ("前" if top else "第") + n)
+
+
 def _threshold(q: str) -> Threshold | None:
     """The figure a yes/no question holds the report to: 「超过40件」 (>), 「30次以上」 (>=), 「有40个吗」 (>=),
-    「是不是1723件」 (=)."""
+    「是不是1723件」 (=), 「是全市第一吗」 (a place: = 1), 「排名前三吗」 (<= 3)."""
+    place = _asked_place(q)
+    if place is not None:
+        return place
     for words, op in vocab.THRESHOLD_OPS:
         for m in re.finditer(words, q):
             nums = [x for x in find_quantities(q[m.end():m.end() + 16]) if not x.is_year]
