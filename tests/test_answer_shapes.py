@@ -87,6 +87,7 @@ def test_value(world):
     ("通州区2020年行政处罚案件总量是全市第一吗？", "否"),
     ("通州区2020年行政检查量排名全市前三吗？", "是"),
     ("西城区在2023年度好差评评价中是全市第一吗？", "是"),
+    ("Was Tongzhou ranked first in the city for administrative penalty cases in 2020?", "No"),
 ])
 def test_yes_no_leads_with_the_verdict_and_cites(world, question, lead):
     pq, ans = ask(world, question)
@@ -98,6 +99,7 @@ def test_yes_no_leads_with_the_verdict_and_cites(world, question, lead):
 @pytest.mark.parametrize("question,place", [
     ("通州区2020年行政处罚案件总量在全市排第几？", "第3"),
     ("西城区在2023年度好差评评价中排名第几？", "第一"),
+    ("What place did Tongzhou rank in the city for total administrative penalty cases in 2020?", "第3"),
 ])
 def test_a_place_asked_is_answered_by_the_reports_rank(world, question, place):
     _, ans = ask(world, question)

@@ -211,3 +211,12 @@ def test_english_glossary_and_years():
     # 「What was X's ozone concentration in 2022?」 asks a figure, as 「…是多少」 does
     assert translate_english("What was Enyang's ozone concentration in 2024?").endswith("臭氧浓度2024年是多少？")
     assert "多少" not in translate_english("What was the reason for the low correction rate?")  # a why, no figure
+
+
+@pytest.mark.parametrize("english,chinese", [
+    ("What place did Tongzhou rank in the city in 2020?", "排名第几"),
+    ("Was Xicheng ranked first in the city?", "排名第一"),
+    ("Was Tongzhou in the top three in the city?", "排名前三"),
+])
+def test_english_asks_a_place(english, chinese):
+    assert chinese in translate_english(english)

@@ -42,9 +42,10 @@ def yesno_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
                           [pick.citation()], "extractive")
         verdict = yes if t.holds(q.value) else no
         if t.unit == RANK_UNIT:  # a place: 「否。报告写明排名第3（问题问的是第一）」
-            lead = f"{verdict}。报告写明{value}（问题问的是{t.text}）" if pq.language != "en" \
-                else f"{verdict}. The report states {value} (asked: {t.text})"
-            return Answer(pq.text, f"{lead}。\n{evidence_line(1, extractive.quote(pick), pq.language)}", True,
+            asked = ("top " if t.op == "<=" else "No. ") + fmt_number(t.value)
+            lead = f"{verdict}。报告写明{value}（问题问的是{t.text}）。" if pq.language != "en" \
+                else f"{verdict}. The report states place {fmt_number(q.value)} ({value}; asked: {asked})."
+            return Answer(pq.text, f"{lead}\n{evidence_line(1, extractive.quote(pick), pq.language)}", True,
                           [pick.citation()], "extractive")
         approx = "（报告为约数）" if q.approx and abs(q.value - t.value) / max(t.value, 1) < 0.1 else ""
         lead = f"{verdict}。报告写明{value}{approx}（问题中的标准：{_OP_WORDS[t.op]}{fmt_number(t.value)}{t.unit}）" \

@@ -57,6 +57,11 @@ def glossary_terms(text: str) -> list[str]:
                                                       len(other) > len(t)) and t not in terms[:i]]
 
 
+_EN_PLACES = {"first": "一", "1st": "一", "second": "二", "2nd": "二", "third": "三", "3rd": "三", "fourth": "四",
+              "4th": "四", "fifth": "五", "5th": "五", "three": "三", "3": "三", "five": "五", "5": "五", "ten": "十",
+              "10": "十"}
+
+
 def translate_english(text: str) -> str:
     """Glossary terms to Chinese, years to 「2024年」, yes/no openers to 吗; other English words dropped."""
     yes_no = bool(_AUX_START.match(text))
@@ -69,6 +74,13 @@ def translate_english(text: str) -> str:
                       r"(?:in\s+\d{4}\s*)?\??\s*$", text, re.I))  # 「What was X's ozone concentration in 2022?」
     text = re.sub(r"\b(in|for|during|of)\s+((?:19|20)\d{2})\b", r" \2年 ", text, flags=re.I)
     text = re.sub(r"(?<![0-9])((?:19|20)\d{2})(?![0-9年])", r"\1年", text)
+    # A place: 「ranked first」 → 排名第一, 「in the top three」 → 排名前三, 「what place / where did … rank」 → 排名第几.
+    asks_place = bool(re.search(r"\bwhat\s+(?:place|rank|ranking|position)\b|\b(?:where|how)\s+(?:did|does|do)\b.*\brank",
+                                text, re.I))
+    text = re.sub(r"\b(?:ranked|ranks|rank|ranking|placed|came|was)\s+(?:No\.?\s*)?(first|1st|second|2nd|third|3rd|fourth|4th|"
+                  r"fifth|5th)\b", lambda m: f" 排名第{_EN_PLACES[m.group(1).lower()]} ", text, flags=re.I)
+    text = re.sub(r"\b(?:in|among)\s+the\s+top\s+(three|3|five|5|ten|10)\b",
+                  lambda m: f" 排名前{_EN_PLACES[m.group(1).lower()]} ", text, flags=re.I)
     text = re.sub(r"\bunder\s+(?=\d)", " 少于 ", text, flags=re.I)  # 「under 500」 is a bound; 「under the scheme」 is not
     pattern, rows = glossary()
     if rows:
@@ -78,8 +90,10 @@ def translate_english(text: str) -> str:
     text = re.sub(r"\s+", "", text).strip("?？.。!！ ")
     if yes_no and not text.endswith("吗"):
         text += "吗"
-    if amount and "多少" not in text:
+    if amount and "多少" not in text and not asks_place:
         text += "是多少"
+    if asks_place and "第几" not in text:
+        text += "排名第几"
     return text + "？"
 
 
