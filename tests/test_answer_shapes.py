@@ -88,6 +88,9 @@ def test_value(world):
     ("通州区2020年行政检查量排名全市前三吗？", "是"),
     ("西城区在2023年度好差评评价中是全市第一吗？", "是"),
     ("Was Tongzhou ranked first in the city for administrative penalty cases in 2020?", "No"),
+    # an ordinal asked (第五届): the report's ordinal of that measure word decides
+    ("西城区2023年举办的是第五届政府向公众报告工作活动吗？", "否"),
+    ("西城区2023年举办的是第六届政府向公众报告工作活动吗？", "是"),
 ])
 def test_yes_no_leads_with_the_verdict_and_cites(world, question, lead):
     pq, ans = ask(world, question)

@@ -183,6 +183,9 @@ ROWS = [
     ([], "西城区在好差评评价中是全市第一吗？", {"threshold": lambda t: (t.op, t.value, t.unit) == ("=", 1.0, "排名")}),
     ([], "通州区行政检查量排名全市前三吗？", {"threshold": lambda t: (t.op, t.value, t.unit) == ("<=", 3.0, "排名")}),
     ([], "西城区是第二批示范项目吗？", {"threshold": lambda t: t is None or t.unit != "排名"}),
+    # 「是第六届…吗」 asks which ordinal; 「拿到第三批…了吗」 asks whether it was done: no ordinal bound
+    ([], "西城区举办的是第六届政府开放日吗？", {"threshold": lambda t: (t.op, t.value, t.unit) == ("=", 6.0, "届")}),
+    ([], "西城区拿到第三批示范项目了吗？", {"threshold": lambda t: t is None or t.unit != "批"}),
 ]
 
 

@@ -467,6 +467,9 @@ _ASKED_PLACE = re.compile(r"(?:排名|排在|排|位列|位居|名列|居|是|�
                           r"(?![批届次轮期季个条项类阶部章款节年号家])|(?:位居|居|是)[^，,。？?]{0,8}?(?P<one>首位|榜首)")
 
 
+_ASKED_ORDINAL = re.compile(r"(?<=是|为)第([0-9]+|[一二三四五六七八九十]+)(届|批|轮|期)")  # 「是第六届…吗」, not 「拿到第三批…了吗」
+
+
 def _asked_place(q: str) -> Threshold | None:
     m = _ASKED_PLACE.search(q)
     if not m:
@@ -487,6 +490,12 @@ def _threshold(q: str) -> Threshold | None:
     place = _asked_place(q)
     if place is not None:
         return place
+    m = _ASKED_ORDINAL.search(q)
+    if m:  # 「是第六届…吗」: the report's ordinal of the same measure word decides
+        n = m.group(1)
+        value = float(n) if n.isdigit() else cn_to_number(n)
+        if value is not None:
+            return Threshold("=", float(value), m.group(2), m.group())
     for words, op in vocab.THRESHOLD_OPS:
         for m in re.finditer(words, q):
             nums = [x for x in find_quantities(q[m.end():m.end() + 16]) if not x.is_year]
