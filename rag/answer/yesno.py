@@ -29,10 +29,9 @@ def yesno_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     if pq.threshold is not None:
         # The threshold's number may well be the report's own figure: it is a candidate here.
         t = pq.threshold
-        ordinal = t.text.startswith("第") and t.unit != RANK_UNIT  # 「第六届」: read as written, in any context
         metric = replace(pq.metric, numbers=(), units=(t.unit,) if t.unit else pq.metric.units,
                          frame="delta" if pq.threshold_of_change else pq.metric.frame,
-                         measures=(t.unit,) if ordinal else pq.metric.measures)
+                         measures=(t.unit,) if t.ordinal else pq.metric.measures)
         pick = value_pick(pq, passages, ctx, metric)
         if pick is None:
             return refuse_metric(pq, passages)
@@ -43,7 +42,7 @@ def yesno_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             return Answer(pq.text, f"{lead}。\n{evidence_line(1, extractive.quote(pick), pq.language)}", True,
                           [pick.citation()], "extractive")
         verdict = yes if t.holds(q.value) else no
-        if t.unit == RANK_UNIT or ordinal:  # a place or an ordinal: 「否。报告写明第3（问题问的是第一）」
+        if t.unit == RANK_UNIT or t.ordinal:  # a place or an ordinal: 「否。报告写明第3（问题问的是第一）」
             asked = ("top " if t.op == "<=" else "No. ") + fmt_number(t.value)
             lead = f"{verdict}。报告写明{value}（问题问的是{t.text}）。" if pq.language != "en" \
                 else f"{verdict}. The report states place {fmt_number(q.value)} ({value}; asked: {asked})."

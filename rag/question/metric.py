@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..text.tokens import tokenize
 from ..text.script import to_simplified
-from ..text.quantity import RANK_UNIT, find_quantities
+from ..text.quantity import NOT_A_PLACE_AFTER, RANK_UNIT, RANK_VERB_PATTERN, find_quantities
 from ..text.tokens import split_on_conjunctions
 from .vocab import OWNER_ENDS
 
@@ -66,7 +66,7 @@ _AREA_UNITS = ["平方米", "万平方米", "亩", "万亩", "平方公里", "�
 
 
 # 「排名第几」「位列全省第几」「第几名」「名次」: the question asks a place, answered by a rank only.
-_ASKS_RANK = re.compile(r"(?:排名|排在|排|位列|位居|名列|居)[^，,。？?]{0,12}第几(?![届批次轮期个项条类])|第几[名位]|名次"
+_ASKS_RANK = re.compile(rf"{RANK_VERB_PATTERN}[^，,。？?]{{0,12}}第几(?![{NOT_A_PLACE_AFTER}])|第几[名位]|名次"
                         r"|排名(?:情况|如何|怎么样|怎样)")
 
 

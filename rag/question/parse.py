@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from ..errors import QuestionError
 from ..text.script import to_simplified
 from ..filters import QueryScope, ScopeDetector
-from ..text.quantity import RANK_UNIT, cn_to_number, find_quantities
+from ..text.quantity import (NOT_A_PLACE_AFTER, ORDINAL_NUMERAL, RANK_UNIT, RANK_VERB_PATTERN, find_quantities,
+                             ordinal_value)
 from . import vocab
 from .clean import clean_question_with_notice
 from .compose import compose
@@ -35,6 +36,7 @@ class Threshold:
     value: float
     unit: str
     text: str
+    ordinal: bool = False  # 「是第六届吗」: the number names the 届, read as written in any context
 
     def holds(self, value: float) -> bool:
         return {">": value > self.value, ">=": value >= self.value, "<": value < self.value,
@@ -462,12 +464,11 @@ def _premise(q: str) -> str | None:
 
 
 # 「是全市第一吗」「排名前三吗」「位居榜首吗」: the place a yes/no question holds the report to (never 第二批).
-_ASKED_PLACE = re.compile(r"(?:排名|排在|排|位列|位居|名列|居|是|为|进入|进)[^，,。？?]{0,8}?"
-                          r"(?:(?P<top>前)|第)(?P<n>[0-9]+|[一二三四五六七八九十两]+)(?:名|位)?"
-                          r"(?![批届次轮期季个条项类阶部章款节年号家])|(?:位居|居|是)[^，,。？?]{0,8}?(?P<one>首位|榜首)")
-
-
-_ASKED_ORDINAL = re.compile(r"(?<=是|为)第([0-9]+|[一二三四五六七八九十]+)(届|批|轮|期)")  # 「是第六届…吗」, not 「拿到第三批…了吗」
+_ASKED_PLACE = re.compile(rf"(?:{RANK_VERB_PATTERN}|是|为|进入|进)[^，,。？?]{{0,8}}?"
+                          rf"(?:(?P<top>前)|第)(?P<n>{ORDINAL_NUMERAL})(?:名|位)?(?![{NOT_A_PLACE_AFTER}])"
+                          r"|(?:位居|居|是)[^，,。？?]{0,8}?(?P<one>首位|榜首)")
+# 「是第六届…吗」 asks which ordinal; 「拿到第三批…了吗」 asks whether it was done.
+_ASKED_ORDINAL = re.compile(rf"(?<=是|为)第({ORDINAL_NUMERAL})(届|批|轮|期)")
 
 
 def _asked_place(q: str) -> Threshold | None:
@@ -476,12 +477,11 @@ def _asked_place(q: str) -> Threshold | None:
         return None
     if m.group("one"):
         return Threshold("=", 1.0, RANK_UNIT, m.group("one"))
-    n = m.group("n")
-    value = float(n) if n.isdigit() else cn_to_number(n)
+    value = ordinal_value(m.group("n"))
     if value is None:
         return None
     top = bool(m.group("top"))
-    return Threshold("<=" if top else "=", float(value), RANK_UNIT, ("前" if top else "第") + n)
+    return Threshold("<=" if top else "=", value, RANK_UNIT, ("前" if top else "第") + m.group("n"))
 
 
 def _threshold(q: str) -> Threshold | None:
@@ -491,11 +491,9 @@ def _threshold(q: str) -> Threshold | None:
     if place is not None:
         return place
     m = _ASKED_ORDINAL.search(q)
-    if m:  # 「是第六届…吗」: the report's ordinal of the same measure word decides
-        n = m.group(1)
-        value = float(n) if n.isdigit() else cn_to_number(n)
-        if value is not None:
-            return Threshold("=", float(value), m.group(2), m.group())
+    value = ordinal_value(m.group(1)) if m else None
+    if value is not None:  # 「是第六届…吗」: the report's ordinal of the same measure word decides
+        return Threshold("=", value, m.group(2), m.group(), ordinal=True)
     for words, op in vocab.THRESHOLD_OPS:
         for m in re.finditer(words, q):
             nums = [x for x in find_quantities(q[m.end():m.end() + 16]) if not x.is_year]

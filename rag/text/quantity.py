@@ -342,13 +342,23 @@ def find_counted(text: str, measure: str) -> list[Quantity]:
 # A rank: 「排名第一」「居全省第二」「位列全市第3位」「得分居首位」「荣获全省第一名」. The ordinal after a ranking
 # verb (a scope may stand between), or one followed by 名; never an ordinal naming a batch or a session
 # (「列入第二批」「第六届」), which a measure word follows.
-_RANK_VERB = r"(?:排名|排在|(?<![安编])排|位列|名列|并列|位居|位于|居于|(?<![民邻])居(?![民住家委室所中]))"
+RANK_VERB_PATTERN = r"(?:排名|排在|(?<![安编])排|位列|名列|并列|位居|位于|居于|(?<![民邻])居(?![民住家委室所中]))"
+ORDINAL_NUMERAL = rf"(?:{_D}+|[一二三四五六七八九十两]+)"
+NOT_A_PLACE_AFTER = "批届次轮期季个条项类阶部章款节年号家"  # 第二批, 第六届, 第三次: an ordinal naming, not a place
 _RANK = re.compile(
-    rf"{_RANK_VERB}[^，,。；;：:、\s第]{{0,12}}?(?P<o>第(?P<n>{_D}+|[一二三四五六七八九十两]+)(?P<w>[名位])?|首位|榜首)"
-    rf"|(?P<o2>第(?P<n2>{_D}+|[一二三四五六七八九十两]+)名)")
-_NOT_AFTER_RANK = re.compile(r"[批届次轮期季个条项类阶部章款节年号家]")
+    rf"{RANK_VERB_PATTERN}[^，,。；;：:、\s第]{{0,12}}?(?P<o>第(?P<n>{ORDINAL_NUMERAL})(?P<w>[名位])?|首位|榜首)"
+    rf"|(?P<o2>第(?P<n2>{ORDINAL_NUMERAL})名)")
+_NOT_AFTER_RANK = re.compile(f"[{NOT_A_PLACE_AFTER}]")
 RANK_UNIT = "排名"  # a unit no count uses: a rank never answers 「多少名」
-RANK_VERB = re.compile(_RANK_VERB)
+RANK_VERB = re.compile(RANK_VERB_PATTERN)
+
+
+def ordinal_value(numeral: str) -> float | None:
+    """The number of an ordinal's numeral: 3 / ３ / 三 / 十二 → 3.0 / 3.0 / 3.0 / 12.0."""
+    if numeral[0].isdigit() or numeral[0] in "０１２３４５６７８９":
+        return _arabic(numeral)
+    value, _ = _split_cn_mult(numeral)
+    return value
 
 
 def find_ranks(text: str) -> list[Quantity]:
@@ -360,14 +370,9 @@ def find_ranks(text: str) -> list[Quantity]:
         if not m.group("w") and group == "o" and _NOT_AFTER_RANK.match(text, end):
             continue  # 「列入第二批」: a batch, not a place
         n = m.group("n") or m.group("n2")
-        if n is None:
-            value = 1.0  # 首位 / 榜首
-        elif n[0].isdigit() or n[0] in "０１２３４５６７８９":
-            value = _arabic(n)
-        else:
-            value, _ = _split_cn_mult(n)
-            if value is None:
-                continue
+        value = 1.0 if n is None else ordinal_value(n)  # 首位 / 榜首 are first
+        if value is None:
+            continue
         out.append(Quantity(text[start:end], start, end, value, value, RANK_UNIT, False, False, False))
     return out
 
