@@ -49,6 +49,18 @@ def test_refuses_what_the_reports_do_not_hold(assistant, question):
                    .replace("2020", "").replace("2023", ""))
 
 
+def test_a_change_of_another_thing_in_the_sentence_does_not_answer(assistant):
+    # 「…申请1723件,同比增长48.2%,矛盾综合化解率达46.9%」: the 48.2% is the applications' change, not the rate's
+    ans = assistant.ask("昌平区矛盾综合化解率比上年提高了多少？")
+    assert not ans.answered and "46.9%" in ans.text.split("\n")[0] and "48.2" not in ans.text.split("\n")[0]
+
+
+def test_a_count_of_something_else_beside_the_asked_people_is_no_answer(assistant):
+    # 「现有公职律师42名,区政府法律顾问参与规范性文件审查共计42件次」 states no number of 法律顾问
+    ans = assistant.ask("昌平区有多少名区政府法律顾问？")
+    assert not ans.answered and "42" not in ans.text.split("\n")[0]
+
+
 def test_comparison_is_computed_with_a_citation_per_side(assistant):
     ans = assistant.ask("2024年昌平区和恩阳区，哪个区的行政复议案件更多？")
     assert ans.text.startswith("昌平区更多")

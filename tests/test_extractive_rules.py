@@ -68,6 +68,25 @@ def test_meetings_are_counted_only_by_counts_of_meetings(text, question, answer)
     assert (pick.quantity.text if pick else None) == answer
 
 
+# A count of people is not answered by a count of things, nor the other way round; after such a miss the
+# neighbouring figure must name the asked thing itself (公职律师 are not 法律顾问).
+PEOPLE_AND_THINGS = [
+    ("现有公职律师42名,区政府法律顾问参与规范性文件审查共计42件次。", "区政府法律顾问有多少名？", None),
+    ("现有公职律师42名,区政府法律顾问参与规范性文件审查共计42件次。", "公职律师有多少名？", "42名"),
+    ("现有公职律师42名,区政府法律顾问参与规范性文件审查共计42件次。", "法律顾问参与审查了多少件次？", "42件次"),
+    ("全年开展普法培训12场,参训干部3600人次。", "参训干部有多少人？", "3600人次"),
+    ("全年开展普法培训12场,参训干部3600人次。", "开展普法培训多少场？", "12场"),
+    ("接待来访群众320人次,办理信访事项85件。", "办理信访事项多少件？", "85件"),
+    ("聘请法律顾问15名,审查合同80份。", "聘请了几个法律顾问？", "15名"),  # 个 counts people as well
+]
+
+
+@pytest.mark.parametrize("text,question,answer", PEOPLE_AND_THINGS)
+def test_people_are_not_counted_by_things(text, question, answer):
+    pick = extractive.best(analyse(question), [_passage(text)], idf=_idf)
+    assert (pick.quantity.text if pick else None) == answer
+
+
 # Which of a sentence's figures measures the asked thing: the asked act, the named part, not a plan.
 PICKS = [
     ("全市共收到行政复议申请3120件，同比增长9.6%，受理2875件，审结2640件。", "全市受理了多少件行政复议申请？", "2875件"),

@@ -242,3 +242,14 @@ def test_speed_on_a_500_char_passage():
 ])
 def test_ranks(text, ranks):
     assert [(q.text, q.value) for q in find_ranks(text)] == [(t, float(v)) for t, v in ranks]
+
+
+@pytest.mark.parametrize("asked,unit,other", [
+    ("名", "件次", True), ("人", "项", True), ("件", "人次", True), ("名", "人", False), ("人", "人次", False),
+    ("件", "项", False), ("个", "名", False), ("名", "个", False), ("户", "家", False), ("名", "", False),
+    ("名", "元", False),  # money is another matter (the unit's own fit), not people against things
+])
+def test_people_against_things(asked, unit, other):
+    from rag.text.quantity import counts_other_than
+
+    assert counts_other_than(asked, unit) is other

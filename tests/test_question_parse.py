@@ -68,6 +68,9 @@ ROWS = [
     ([], "按比例算，恩阳区纠错多少件？", {"operation": lambda o: o != "apply"}),  # a bare 按比例 names no rate
     ([], "恩阳区的首违不罚清单里一共纳入了多少项事项？", {"within": ""}),  # 里 of where things are put
     ([], "通州区2020年下放了多少处罚权？", {"units": ()}),  # 处 begins 处罚: no measure word asked
+    ([], "昌平区答复了多少人大代表建议？", {"units": ()}),  # 人 begins 人大: no measure word asked
+    ([], "通州区有多少人民调解组织？", {"units": ()}),
+    ([], "通州区有多少人参加了普法培训？", {"units": ("人",)}),
     ([], "西城区2023年设立了多少处调解室？", {"units": ("处",)}),
     # losing a lawsuit said plainly is 败诉, the reports' word
     ([], "恩阳区2024年行政机关有没有输过官司？", {"metric": lambda m: "败诉" in m.terms}),

@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Callable
 
 from ..text.script import to_simplified
-from ..text.quantity import Quantity, parse_quantity
+from ..text.quantity import Quantity, counts_other_than, parse_quantity
 from ..question.metric import Intent
 from ..text.sentences import sentence_spans
 from ..text.tokens import tokenize
@@ -178,6 +178,9 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
             return None
         if _other_kind(pick, intent):
             continue  # 「应诉率是多少」 is not answered by 「6次」, nor 「多少件」 by 「48.2%」
+        if _counts_other_kind(pick, intent):
+            passed_over = True
+            continue  # 「多少名法律顾问」 is not answered by 「法律顾问参与审查42件次」
         if _negates_asked(pick, intent):
             passed_over = True
             continue  # 「办理了多少件行政处罚案件」 is not answered by 「适用不予处罚…的案件1452件」
@@ -247,6 +250,12 @@ def _other_kind(pick: Pick, intent: Intent) -> bool:
     if change_for_level(pick.statement, intent):
         return True  # 「纠错率是多少」 is not answered by 「同比增长48.2%」
     return len(units) == 1 and not intent.measures and pick.quantity.is_percent != (units[0] == "%")
+
+
+def _counts_other_kind(pick: Pick, intent: Intent) -> bool:
+    """The question counts people (多少名/多少人) and the figure counts things (件次, 项), or the other way round."""
+    units = intent.units
+    return len(units) == 1 and not intent.measures and counts_other_than(units[0], pick.quantity.unit)
 
 
 def same_sentence(pick: Pick, passages: list[Passage], idf: IdfFn | None = None) -> list[Pick]:

@@ -5,6 +5,7 @@ from ..question import ParsedQuestion
 from ..sections import item_spans
 from ..statements.change import change_phrase, direction_of
 from ..statements.describe import tagged_words
+from ..statements.score import CHANGE_WORDS
 from ..text.script import to_simplified
 from ..text.sentences import sentence_spans
 from ..types import Answer, Citation, Passage
@@ -221,6 +222,11 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     picks = [p for p in extractive.candidates(pq.metric, passages, ctx.idf)[:10] if p.support >= extractive.MIN_SUPPORT]
     # 「比上年增加了多少件」 wants a count; 「同比增长了多少」 (no measure word) takes what the report states.
     wants = None if not pq.units else ("%" in pq.units)
+    # a stated change answers only if it is the asked thing's: 「申请1723件,同比增长48.2%,化解率达46.9%」 asked
+    # 「化解率提高了多少」 holds no change of 化解率
+    others = {(p.statement.doc_id, p.statement.start) for p in picks
+              if p.statement.frame == "delta" and not _changes_asked(p, pq, ctx)}
+    picks = [p for p in picks if p.statement.frame != "delta" or _changes_asked(p, pq, ctx)]
     for pick in picks:
         if pick.statement.frame == "delta" and wants in (None, pick.quantity.is_percent):
             return Answer(pq.text, f"{extractive.state_value(pick)}。\n{evidence_line(1, extractive.quote(pick), pq.language)}",
@@ -245,13 +251,27 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
                        unit=now.statement.unit, a=values[0], b=values[1], x=fmt_number(now.quantity.value),
                        y=fmt_number(found.factor), exact=fmt_number(round(gap, 1)))
             return Answer(pq.text, text + "\n" + "\n".join(lines), True, citations, "extractive")
+    if now and wants and now.quantity.is_percent:
+        # 「化解率提高了多少」 is never answered by the rate itself (「化解率达46.9%」)
+        text = say("level_only", pq.language, value=extractive.state_value(now))
+        return Answer(pq.text, f"{text}\n{evidence_line(1, extractive.quote(now), pq.language)}", False,
+                      [now.citation()], "extractive")
     for pick in picks:
+        if (pick.statement.doc_id, pick.statement.start) in others:
+            continue  # its sentence's change is another thing's
         phrase = change_phrase(extractive.quote(pick))
         if phrase:
             text = (f"报告只写明{phrase}，没有给出上一年的具体数字，无法算出差值。\n"
                     f"{evidence_line(1, extractive.quote(pick), pq.language)}")
             return Answer(pq.text, text, True, [pick.citation()], "extractive")
     return value_answer(pq, ctx) if now else refuse_metric(pq, passages)
+
+
+def _changes_asked(pick, pq: ParsedQuestion, ctx: AnswerContext) -> bool:
+    """A stated change whose measured thing, where known, shares a word of the asked metric (not its change word)."""
+    thing = to_simplified(pick.statement.measures)
+    words = [t for t in pq.metric.terms if len(t) >= 2 and t not in CHANGE_WORDS]
+    return not thing or not words or any(extractive.shares_a_pair(t, thing) for t in words)
 
 
 def _names(label: str, clause: str) -> bool:

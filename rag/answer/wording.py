@@ -39,6 +39,9 @@ _PHRASES = {
                          "About {s}% (computed; the report states no {rate}): {part} ÷ {whole} = {x} ÷ {y} ≈ {s}%."),
     "share": ("约{s}%：{label}{part} ÷ 总数{whole} = {x} ÷ {y} ≈ {s}%。", "About {s}%: {label}{part} ÷ the total {whole} = {x} ÷ {y} ≈ {s}%."),
     "average": ("平均每{per}约{avg}{unit}：{a} ÷ {b} = {x} ÷ {y} ≈ {avg}。", "About {avg}{unit} per {per}: {a} ÷ {b} = {x} ÷ {y} ≈ {avg}."),
+    "level_only": ("报告只写明{value}，未写明较上年的变化或上年数字，无法回答变化了多少。",
+                   "The report states only {value}, neither the change from the year before nor that year's figure: "
+                   "the change cannot be given."),
     "base_stated": ("{value}（报告写明的上年数字）。", "{value} (the year before's figure, as the report states it)."),
     "base": ("约{base}{unit}（推算值，报告未直接写明）：{a} ÷ (1 {sign} {b}) = {x} ÷ {y} ≈ {exact}。",
              "About {base}{unit} (computed: the report does not state it): {a} ÷ (1 {sign} {b}) = {x} ÷ {y} ≈ {exact}."),

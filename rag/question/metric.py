@@ -27,7 +27,7 @@ FRAME_WORDS = frozenset(
 _UNIT_AFTER_ASK = re.compile(r"(?:多少|几)\s*(?:个)?\s*(?:[万亿千百](?!元))?(人次|家次|户次|件次|场次|批次|项次|万元|亿元|个百分点|"
                              r"[件次项名家人份条场期批篇本卷座户天元位所处类部套台辆起宗支张亩吨周个])")
 # Words a measure character begins (「多少处罚权」「几部门」): read as words, not as the asked unit.
-_NOT_UNITS = frozenset("处罚 处理 处置 部门 部分 条例 期间 场所 位置 类型 家庭 本级 起诉 支持 名单 份额 类别 所有 台账 周边 张贴".split())
+_NOT_UNITS = frozenset("人大 人民 处罚 处理 处置 部门 部分 条例 期间 场所 位置 类型 家庭 本级 起诉 支持 名单 份额 类别 所有 台账 周边 张贴".split())
 _PERCENT_WORDS = ("率", "比例", "比重", "占比", "百分比", "百分之几", "百分之多少", "百分点", "同比", "增长了多少", "下降了多少",
                   "降低了多少", "提高了多少", "提升了多少")
 _MONEY_WORDS = ("多少钱", "资金", "金额", "经费", "费用", "奖励", "预算", "万元", "亿元", "减免", "罚款", "处罚金")
@@ -85,7 +85,7 @@ def expected_units(q: str) -> tuple[str, ...]:
         units.append("元")
     if not units and re.search(r"几次|多少次|次数", q):
         units.append("次")
-    if not units and re.search(r"人数|多少.{0,4}(人员|群众|干部|人)", q):
+    if not units and re.search(r"人数|多少.{0,4}(人员|群众|干部|人(?![民大]))", q):
         units.append("人")
     if not units and re.search(r"多少时间|(时限|时长|周期|用时).{0,6}(多少|几)", q) and asked_frame(q) != "delta":
         # (「审批时限压缩了多少」 may be answered by a percentage: a reduction is not a length)

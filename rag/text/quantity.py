@@ -377,6 +377,18 @@ def find_ranks(text: str) -> list[Quantity]:
     return out
 
 
+# Measure words of people, and of the other things reports count: 「多少名法律顾问」 is not answered by 「42件次」,
+# nor 「多少件」 by 「300人次」. 个 counts either and 户 is a household or a firm, so they are in neither.
+PEOPLE_UNITS = frozenset("名 人 位 人次".split())
+THING_UNITS = frozenset("件 件次 项 项次 次 家 家次 份 条 场 场次 期 批 批次 篇 本 卷 座 所 处 部 套 台 辆 起 宗 支 张".split())
+
+
+def counts_other_than(asked: str, unit: str) -> bool:
+    """Whether a figure in `unit` counts another kind of thing than `asked` does: people against things."""
+    kinds = [(u in PEOPLE_UNITS, u in THING_UNITS) for u in (asked, unit)]
+    return all(p or t for p, t in kinds) and kinds[0][0] != kinds[1][0]
+
+
 def units_compatible(a: str, b: str) -> bool:
     """"" matches anything; 件 matches 件次 (reports write 件(次) loosely)."""
     if not a or not b or a == b:
