@@ -156,6 +156,9 @@ def test_status(sentence, status):
     ("12345热线已实现全县覆盖。", "全县覆盖", "done"),
     # beside a figure an act is stated only when explored or under way (the figure says done and planned)
     ("行政执法协调监督试点在4个街道有序推进。", "行政执法协调监督试点", "exploring"),
+    # a quoted object is a name: its first word is no verb of the act (not 探索巡审 + 同步)
+    ("强化审计监督,探索“巡审同步”。", "巡审同步", "exploring"),
+    ("探索推行“首违不罚”清单制度。", "首违不罚清单制度", "exploring"),
 ])
 def test_act_thing_and_status(sentence, measures, status):
     act = _act(sentence)

@@ -101,7 +101,9 @@ def acts(sentence: str, kind: str, figures_at: tuple[int, ...] = ()) -> list[tup
                 # predicate; the thing is the subject before it.
                 thing, act = _subject(part[:word_at]), word + body[_predicate_start(body):]
             verb_toks = _tokens(thing)
-            if verb_toks and verb_toks[0][1].startswith("v") and len(verb_toks) > 1:
+            # a quoted object is a name (探索“巡审同步”): its first word is no verb of the act's
+            quoted = word_at >= 0 and part[word_at + len(word):].lstrip().startswith(("“", '"', "「"))
+            if verb_toks and verb_toks[0][1].startswith("v") and len(verb_toks) > 1 and not quoted:
                 act = word + verb_toks[0][0]
                 thing = thing[len(verb_toks[0][0]):]
             thing = _THING_END.sub("", thing.strip("“”\"的 ")) or thing
