@@ -55,6 +55,16 @@ def test_a_change_of_another_thing_in_the_sentence_does_not_answer(assistant):
     assert not ans.answered and "46.9%" in ans.text.split("\n")[0] and "48.2" not in ans.text.split("\n")[0]
 
 
+@pytest.mark.parametrize("question,stated", [
+    ("西城区政策性文件草案公开征集意见比上年多了多少件？", "21件"),  # the year's count, no change and no 上年 figure
+    ("西城区2023年发布政策解读的数量同比增长了多少？", "31件"),
+])
+def test_a_change_asked_against_the_year_before_is_not_answered_by_the_years_figure(assistant, question, stated):
+    ans = assistant.ask(question)
+    lead = ans.text.split("\n")[0]
+    assert not ans.answered and stated in lead and "未写明" in lead
+
+
 def test_a_count_of_something_else_beside_the_asked_people_is_no_answer(assistant):
     # 「现有公职律师42名,区政府法律顾问参与规范性文件审查共计42件次」 states no number of 法律顾问
     ans = assistant.ask("昌平区有多少名区政府法律顾问？")

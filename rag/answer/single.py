@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from ..question import ParsedQuestion
+from ..question.vocab import AGAINST_BEFORE
 from ..sections import item_spans
 from ..statements.change import change_phrase, direction_of
 from ..statements.describe import tagged_words
-from ..statements.score import CHANGE_WORDS
+from ..statements.score import CHANGE_TERMS
 from ..text.script import to_simplified
 from ..text.sentences import sentence_spans
 from ..types import Answer, Citation, Passage
@@ -251,11 +252,6 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
                        unit=now.statement.unit, a=values[0], b=values[1], x=fmt_number(now.quantity.value),
                        y=fmt_number(found.factor), exact=fmt_number(round(gap, 1)))
             return Answer(pq.text, text + "\n" + "\n".join(lines), True, citations, "extractive")
-    if now and wants and now.quantity.is_percent:
-        # 「化解率提高了多少」 is never answered by the rate itself (「化解率达46.9%」)
-        text = say("level_only", pq.language, value=extractive.state_value(now))
-        return Answer(pq.text, f"{text}\n{evidence_line(1, extractive.quote(now), pq.language)}", False,
-                      [now.citation()], "extractive")
     for pick in picks:
         if (pick.statement.doc_id, pick.statement.start) in others:
             continue  # its sentence's change is another thing's
@@ -264,13 +260,19 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             text = (f"报告只写明{phrase}，没有给出上一年的具体数字，无法算出差值。\n"
                     f"{evidence_line(1, extractive.quote(pick), pq.language)}")
             return Answer(pq.text, text, True, [pick.citation()], "extractive")
+    if now and (wants and now.quantity.is_percent or AGAINST_BEFORE.search(pq.resolved)):
+        # 「化解率提高了多少」 is never answered by the rate itself (「化解率达46.9%」), nor 「比上年多了多少件」 by
+        # the year's own count; 「新增了多少家」 asked alone is (below)
+        text = say("level_only", pq.language, value=extractive.state_value(now))
+        return Answer(pq.text, f"{text}\n{evidence_line(1, extractive.quote(now), pq.language)}", False,
+                      [now.citation()], "extractive")
     return value_answer(pq, ctx) if now else refuse_metric(pq, passages)
 
 
 def _changes_asked(pick, pq: ParsedQuestion, ctx: AnswerContext) -> bool:
     """A stated change whose measured thing, where known, shares a word of the asked metric (not its change word)."""
     thing = to_simplified(pick.statement.measures)
-    words = [t for t in pq.metric.terms if len(t) >= 2 and t not in CHANGE_WORDS]
+    words = [t for t in pq.metric.terms if len(t) >= 2 and t not in CHANGE_TERMS]
     return not thing or not words or any(extractive.shares_a_pair(t, thing) for t in words)
 
 

@@ -147,6 +147,8 @@ CHANGE_NOUN = re.compile(r"(增幅|涨幅|降幅|增速|增长率|下降率|增�
 ASKS_UP = re.compile(r"多|增|高|上升|提升|提高|超过|涨")
 # 「比上年多吗」「较去年同期」: a comparison with the year before.
 VERSUS_PREVIOUS = re.compile(r"比.{0,6}(上年|去年|上一年|前一年|同期)")
+# Any comparison with the year before (「比上年多了多少件」「较去年」「同比」): the year's own figure answers none.
+AGAINST_BEFORE = re.compile(r"(比|较|相比|与).{0,6}(上年|去年|上一年|前一年|同期)|同比|环比")
 # Words of a level or rate: a comparison of them is worded 最高/最低, not 最多/最少.
 LEVEL_WORDS = ("高", "低", "率", "比例")
 ASKS_DOWN = re.compile(r"少|减|降|低|下滑|回落")

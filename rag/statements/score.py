@@ -151,7 +151,7 @@ def score_statement(st: Statement, intent, weights: dict[str, float], plain: dic
     return score, support
 
 
-CHANGE_WORDS = ("增长", "下降", "增幅", "降幅", "涨幅", "增速", "变化", "增加", "减少", "提高", "提升", "降低", "上升", "同比",
+CHANGE_TERMS = ("增长", "下降", "增幅", "降幅", "涨幅", "增速", "变化", "增加", "减少", "提高", "提升", "降低", "上升", "同比",
                  "环比", "比上年", "较上年")
 
 
@@ -160,7 +160,7 @@ def change_for_level(st: Statement, intent) -> bool:
     another kind of figure, whatever its words."""
     if st.frame != "delta" or getattr(intent, "frame", None) is not None or tuple(intent.units) != ("%",):
         return False
-    return not any(w in t for t in intent.terms for w in CHANGE_WORDS)
+    return not any(w in t for t in intent.terms for w in CHANGE_TERMS)
 
 
 def names_asked_thing(st: Statement, intent) -> bool:
