@@ -65,6 +65,12 @@ def test_a_change_asked_against_the_year_before_is_not_answered_by_the_years_fig
     assert not ans.answered and stated in lead and "未写明" in lead
 
 
+def test_a_plan_asked_is_not_answered_by_what_was_done(assistant):
+    ans = assistant.ask("恩阳区2025年计划办理多少件法律援助案件？")
+    lead = ans.text.split("\n")[0]
+    assert not ans.answered and "252件" in lead and "未写明计划" in lead
+
+
 def test_a_count_of_something_else_beside_the_asked_people_is_no_answer(assistant):
     # 「现有公职律师42名,区政府法律顾问参与规范性文件审查共计42件次」 states no number of 法律顾问
     ans = assistant.ask("昌平区有多少名区政府法律顾问？")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..question import ParsedQuestion
-from ..question.vocab import AGAINST_BEFORE
+from ..question.vocab import AGAINST_BEFORE, PLAN_ONLY
 from ..sections import item_spans
 from ..statements.change import change_phrase, direction_of
 from ..statements.describe import tagged_words
@@ -84,6 +84,11 @@ def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     pick = value_pick(pq, passages, ctx)
     if pick is None:
         return refuse_metric(pq, passages)
+    if pq.asks_plan and not _planned(pick) and PLAN_ONLY.search(pq.resolved):
+        # 「2025年计划办理多少件」 is not answered by 「办理法律援助案件252件」, which was done
+        text = say("done_not_plan", pq.language, value=extractive.state_value(pick))
+        return Answer(pq.text, f"{text}\n{evidence_line(1, extractive.quote(pick), pq.language)}", False,
+                      [pick.citation()], "extractive")
     if pq.within and not _names(pq.within, f"{pick.statement.own}{pick.statement.measures}"):
         # 「纠错的案件里，拆迁拆违领域有几件」: 「直接纠错33件」 counts them all, not the part asked for.
         return refuse_metric(pq, [pick.passage] + [p for p in passages if p is not pick.passage])
