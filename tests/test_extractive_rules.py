@@ -68,9 +68,9 @@ def test_meetings_are_counted_only_by_counts_of_meetings(text, question, answer)
     assert (pick.quantity.text if pick else None) == answer
 
 
-# A count of people is not answered by a count of things, nor the other way round; after such a miss the
+# A count of people is not answered by a count of things, nor teams by items; after such a miss the
 # neighbouring figure must name the asked thing itself (公职律师 are not 法律顾问).
-PEOPLE_AND_THINGS = [
+COUNT_FAMILIES = [
     ("现有公职律师42名,区政府法律顾问参与规范性文件审查共计42件次。", "区政府法律顾问有多少名？", None),
     ("现有公职律师42名,区政府法律顾问参与规范性文件审查共计42件次。", "公职律师有多少名？", "42名"),
     ("现有公职律师42名,区政府法律顾问参与规范性文件审查共计42件次。", "法律顾问参与审查了多少件次？", "42件次"),
@@ -78,11 +78,13 @@ PEOPLE_AND_THINGS = [
     ("全年开展普法培训12场,参训干部3600人次。", "开展普法培训多少场？", "12场"),
     ("接待来访群众320人次,办理信访事项85件。", "办理信访事项多少件？", "85件"),
     ("聘请法律顾问15名,审查合同80份。", "聘请了几个法律顾问？", "15名"),  # 个 counts people as well
+    ("在各街道组建综合执法队,431项行政处罚权下放街道。", "组建了多少支综合执法队？", None),  # teams, not powers
+    ("组建综合执法队22支,下放行政处罚权431项。", "组建了多少支综合执法队？", "22支"),
 ]
 
 
-@pytest.mark.parametrize("text,question,answer", PEOPLE_AND_THINGS)
-def test_people_are_not_counted_by_things(text, question, answer):
+@pytest.mark.parametrize("text,question,answer", COUNT_FAMILIES)
+def test_a_count_is_answered_in_its_family_of_measure_words(text, question, answer):
     pick = extractive.best(analyse(question), [_passage(text)], idf=_idf)
     assert (pick.quantity.text if pick else None) == answer
 

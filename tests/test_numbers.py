@@ -247,9 +247,11 @@ def test_ranks(text, ranks):
 @pytest.mark.parametrize("asked,unit,other", [
     ("名", "件次", True), ("人", "项", True), ("件", "人次", True), ("名", "人", False), ("人", "人次", False),
     ("件", "项", False), ("个", "名", False), ("名", "个", False), ("户", "家", False), ("名", "", False),
-    ("名", "元", False),  # money is another matter (the unit's own fit), not people against things
+    ("名", "元", False),  # money is no count: the unit's own fit weighs it
+    ("支", "项", True), ("家", "件", True), ("次", "件次", False), ("次", "场", False), ("次", "人次", True),
+    ("场", "项", True), ("座", "家", False),
 ])
-def test_people_against_things(asked, unit, other):
+def test_a_count_in_another_family_of_measure_words(asked, unit, other):
     from rag.text.quantity import counts_other_than
 
     assert counts_other_than(asked, unit) is other

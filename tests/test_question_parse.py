@@ -37,6 +37,8 @@ ROWS = [
     ([], "西城区2023年报告写了几个方面的不足？", {"operation": "count", "kind": "不足"}),
     ([], "昌平区2024年受理了多少件行政复议案件？", {"asked_thing": "行政复议案件"}),  # named after the asking word
     ([], "恩阳区2024年办理法律援助案件多少件？", {"asked_thing": "办理法律援助案件"}),
+    ([], "通州区组建了多少支综合执法队？", {"asked_thing": "综合执法队"}),  # 支 is the measure word here
+    ([], "西城区有多少座基层应急服务站？", {"asked_thing": "基层应急服务站"}),
     (["昌平区2024年共接收行政复议申请多少件？"], "这个比上一年少了多少件吗？", {"asked_direction": "down"}),
     ([], "昌平区2024年接收行政复议申请比上年多了多少件？", {"operation": "change"}),
     ([], "通州区2020年存在的问题有几条？", {"operation": "count", "kind": "不足"}),  # the count asked after the thing

@@ -322,7 +322,7 @@ def _asked_thing(content: str) -> str:
     """「办理法律援助案件多少件？」 → 办理法律援助案件: what the user asked about, in their words."""
     what = content.strip("？?。，, ").removeprefix("那么").removeprefix("那")
     # a measure word opens only a piece after an asking word (多少「件」行政复议案件), not 人民调解
-    pieces = [(re.sub(r"^[个件项家人次条名份场批篇本宗户位所]+", "", p) if i else p).strip("，,的了 ")
+    pieces = [(re.sub(r"^(?:[个件项家人次条名份场批篇本宗户位所座台套]|支(?!持))+", "", p) if i else p).strip("，,的了 ")
               for i, p in enumerate(re.split(r"(?:共|一共|总共|有|是|了)?(?:多少|几)", what))]
     # 「办理法律援助案件多少件」 names it before the asking word, 「受理了多少件行政复议案件」 after it, and so
     # does a translated English question (「多少行政复议申请接收」): the piece with the most metric words.

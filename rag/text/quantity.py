@@ -377,16 +377,26 @@ def find_ranks(text: str) -> list[Quantity]:
     return out
 
 
-# Measure words of people, and of the other things reports count: 「多少名法律顾问」 is not answered by 「42件次」,
-# nor 「多少件」 by 「300人次」. 个 counts either and 户 is a household or a firm, so they are in neither.
-PEOPLE_UNITS = frozenset("名 人 位 人次".split())
-THING_UNITS = frozenset("件 件次 项 项次 次 家 家次 份 条 场 场次 期 批 批次 篇 本 卷 座 所 处 部 套 台 辆 起 宗 支 张".split())
+# What each measure word counts: a count in a measure word of another family counts another kind of thing
+# (「多少名法律顾问」 is not answered by 「42件次」, 「多少支执法队」 not by 「431项」). 个 counts anything, and a
+# measure word in no family is unknown: both fit every question.
+UNIT_FAMILIES = {
+    "people": frozenset("名 人 位 人次".split()),
+    "matters": frozenset("件 件次 宗 起 份 项 项次 条 篇 本 卷 部 类".split()),
+    "occasions": frozenset("次 场 场次 期 批 批次 轮 件次 项次 家次 户次".split()),
+    "bodies": frozenset("家 家次 户 户次 所 处 支 座".split()),
+    "objects": frozenset("台 辆 套 张 座 本".split()),
+}
+
+
+def _families(unit: str) -> set[str]:
+    return {name for name, units in UNIT_FAMILIES.items() if unit in units}
 
 
 def counts_other_than(asked: str, unit: str) -> bool:
-    """Whether a figure in `unit` counts another kind of thing than `asked` does: people against things."""
-    kinds = [(u in PEOPLE_UNITS, u in THING_UNITS) for u in (asked, unit)]
-    return all(p or t for p, t in kinds) and kinds[0][0] != kinds[1][0]
+    """Whether a figure in `unit` counts another kind of thing than a question asking `asked` does."""
+    a, b = _families(asked), _families(unit)
+    return bool(a) and bool(b) and not a & b
 
 
 def units_compatible(a: str, b: str) -> bool:
