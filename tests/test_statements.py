@@ -159,6 +159,9 @@ def test_status(sentence, status):
     # a quoted object is a name: its first word is no verb of the act (not 探索巡审 + 同步)
     ("强化审计监督,探索“巡审同步”。", "巡审同步", "exploring"),
     ("探索推行“首违不罚”清单制度。", "首违不罚清单制度", "exploring"),
+    # 初步: begun, not finished
+    ("初步调整园区管理体制。", "园区管理体制", "ongoing"),
+    ("行政执法监督体系初步形成。", "行政执法监督体系", "ongoing"),
 ])
 def test_act_thing_and_status(sentence, measures, status):
     act = _act(sentence)
