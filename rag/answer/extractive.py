@@ -253,7 +253,7 @@ def _other_kind(pick: Pick, intent: Intent) -> bool:
 
 
 def _counts_other_kind(pick: Pick, intent: Intent) -> bool:
-    """The question counts people (多少名/多少人) and the figure counts things (件次, 项), or the other way round."""
+    """The figure counts in another family of measure words than the question asks (多少名 / 42件次, 多少支 / 431项)."""
     units = intent.units
     return len(units) == 1 and not intent.measures and counts_other_than(units[0], pick.quantity.unit)
 

@@ -230,9 +230,9 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     wants = None if not pq.units else ("%" in pq.units)
     # a stated change answers only if it is the asked thing's: 「申请1723件,同比增长48.2%,化解率达46.9%」 asked
     # 「化解率提高了多少」 holds no change of 化解率
-    others = {(p.statement.doc_id, p.statement.start) for p in picks
-              if p.statement.frame == "delta" and not _changes_asked(p, pq, ctx)}
-    picks = [p for p in picks if p.statement.frame != "delta" or _changes_asked(p, pq, ctx)]
+    foreign = [p for p in picks if p.statement.frame == "delta" and not _changes_asked(p, pq)]
+    others = {(p.statement.doc_id, p.statement.start) for p in foreign}
+    picks = [p for p in picks if all(p is not f for f in foreign)]
     for pick in picks:
         if pick.statement.frame == "delta" and wants in (None, pick.quantity.is_percent):
             return Answer(pq.text, f"{extractive.state_value(pick)}。\n{evidence_line(1, extractive.quote(pick), pq.language)}",
@@ -274,7 +274,7 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     return value_answer(pq, ctx) if now else refuse_metric(pq, passages)
 
 
-def _changes_asked(pick, pq: ParsedQuestion, ctx: AnswerContext) -> bool:
+def _changes_asked(pick, pq: ParsedQuestion) -> bool:
     """A stated change whose measured thing, where known, shares a word of the asked metric (not its change word)."""
     thing = to_simplified(pick.statement.measures)
     words = [t for t in pq.metric.terms if len(t) >= 2 and t not in CHANGE_TERMS]

@@ -33,11 +33,10 @@ SPOKEN = (("一年里", "全年"), ("一年下来", "全年"), ("一整年", "�
 # Rates that are no count over its total (效率, 税率) or a change over last year's base (增长率, 下降率).
 NOT_RATE_WORDS = ("效率", "频率", "概率", "税率", "利率", "汇率", "增长率", "下降率", "增速率", "降幅率", "变化率")
 # A question about a plan or target (a planned figure answers only these).
-# A question that asks for the plan itself (「明年计划办理多少件」): a figure of what was done answers none.
-# (PLAN_ASK's 规划/安排/目标 are as often names: 八五普法规划, 目标任务.)
-# A plan word asks for the plan only when it governs the asking (计划办理多少件), not as a noun (列入年度监管计划).
-PLAN_ONLY = re.compile(r"(计划|力争|打算|预计|争取|目标是)[^，,。？?]{0,8}(多少|几)|明年|下一年")
 PLAN_ASK = re.compile(r"计划|目标|力争|打算|(?<!模)拟|明年|下一年|下一步|今后|将要|预计|规划|安排|要达到|争取")
+# A question that asks for the plan itself (「明年计划办理多少件」): a figure of what was done answers none. A plan
+# word asks so only when it governs the asking, not as a noun (列入年度监管计划, 八五普法规划, 目标任务).
+PLAN_ONLY = re.compile(r"(计划|力争|打算|预计|争取|目标是)[^，,。？?]{0,8}(多少|几)|明年|下一年")
 # Yes/no questions: the asking words, and the comparison a threshold is held to.
 YES_NO = re.compile(r"有没有|是不是|是否|有无|能否|可否|够不够|到没到|达没达到|超没超过|吗[？?]?$|吗[，,。]"
                     r"|了没有?[？?]?$|没有[？?]$")

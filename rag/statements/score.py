@@ -152,7 +152,7 @@ def score_statement(st: Statement, intent, weights: dict[str, float], plain: dic
 
 
 CHANGE_TERMS = ("增长", "下降", "增幅", "降幅", "涨幅", "增速", "变化", "增加", "减少", "提高", "提升", "降低", "上升", "同比",
-                 "环比", "比上年", "较上年")
+                "环比", "比上年", "较上年")
 
 
 def change_for_level(st: Statement, intent) -> bool:
