@@ -38,6 +38,10 @@ ROWS = [
     ([], "昌平区2024年受理了多少件行政复议案件？", {"asked_thing": "行政复议案件"}),  # named after the asking word
     ([], "恩阳区2024年办理法律援助案件多少件？", {"asked_thing": "办理法律援助案件"}),
     ([], "通州区组建了多少支综合执法队？", {"asked_thing": "综合执法队"}),  # 支 is the measure word here
+    ([], "恩阳区2025年计划办理多少件法律援助案件？", {"plan_only": True, "against_before": False}),
+    ([], "恩阳区有多少项涉企监管事项被列入年度监管计划？", {"plan_only": False}),  # 计划 is a plan document
+    ([], "西城区政策解读比上年多了多少件？", {"against_before": True, "plan_only": False}),
+    ([], "昌平区行政复议申请同比增长了多少？", {"against_before": True}),
     ([], "西城区有多少座基层应急服务站？", {"asked_thing": "基层应急服务站"}),
     (["昌平区2024年共接收行政复议申请多少件？"], "这个比上一年少了多少件吗？", {"asked_direction": "down"}),
     ([], "昌平区2024年接收行政复议申请比上年多了多少件？", {"operation": "change"}),

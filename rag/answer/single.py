@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from ..question import ParsedQuestion
-from ..question.vocab import AGAINST_BEFORE, PLAN_ONLY
 from ..sections import item_spans
 from ..statements.change import change_phrase, direction_of
 from ..statements.describe import tagged_words
@@ -84,7 +83,7 @@ def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     pick = value_pick(pq, passages, ctx)
     if pick is None:
         return refuse_metric(pq, passages)
-    if pq.asks_plan and not _planned(pick) and PLAN_ONLY.search(pq.resolved):
+    if pq.plan_only and not _planned(pick):
         # 「2025年计划办理多少件」 is not answered by 「办理法律援助案件252件」, which was done
         text = say("done_not_plan", pq.language, value=extractive.state_value(pick))
         return Answer(pq.text, f"{text}\n{evidence_line(1, extractive.quote(pick), pq.language)}", False,
@@ -265,7 +264,7 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             text = (f"报告只写明{phrase}，没有给出上一年的具体数字，无法算出差值。\n"
                     f"{evidence_line(1, extractive.quote(pick), pq.language)}")
             return Answer(pq.text, text, True, [pick.citation()], "extractive")
-    if now and (wants and now.quantity.is_percent or AGAINST_BEFORE.search(pq.resolved)):
+    if now and (wants and now.quantity.is_percent or pq.against_before):
         # 「化解率提高了多少」 is never answered by the rate itself (「化解率达46.9%」), nor 「比上年多了多少件」 by
         # the year's own count; 「新增了多少家」 asked alone is (below)
         text = say("level_only", pq.language, value=extractive.state_value(now))

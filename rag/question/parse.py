@@ -81,6 +81,9 @@ class ParsedQuestion:
     mention: str = ""  # the thing a mentions question looks for
     threshold_of_change: bool = False  # 「是不是下降了六成以上」: the threshold holds a change, not a level
     versus_previous: bool = False  # 「比上年多吗」: a yes/no about the change from the year before
+    against_before: bool = False  # 「比上年多了多少件」「同比」: any comparison with the year before (the year's own
+    # figure answers none)
+    plan_only: bool = False  # 「2025年计划办理多少件」: a plan word governs the asking (a done figure answers none)
     asked_direction: str | None = None  # "up" | "down": the way a comparison asks (多/高/增 vs 少/低/减)
     asks_rate: bool = False  # a level or rate (率/比例/高/低): worded highest/lowest, not most/least
     asked_thing: str = ""  # the asked thing as the user named it, without the asking words (for 未找到「…」)
@@ -266,6 +269,8 @@ def _shape(pq: ParsedQuestion) -> ParsedQuestion:
     fields["asks_done"] = bool(vocab.ASKS_DONE.search(q))
     fields["asks_all"] = bool(vocab.ASKS_ALL.search(q))
     fields["versus_previous"] = bool(vocab.VERSUS_PREVIOUS.search(q))
+    fields["against_before"] = bool(vocab.AGAINST_BEFORE.search(q))
+    fields["plan_only"] = pq.asks_plan and bool(vocab.PLAN_ONLY.search(q))
     fields["asked_direction"] = _asked_direction(q, pq.scope)
     fields["asks_rate"] = any(w in q for w in vocab.LEVEL_WORDS)
     fields["asked_thing"] = _asked_thing(content)
