@@ -6,6 +6,8 @@ Library objects (llama-index nodes, Chroma results) never leave `rag.index` /
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cached_property
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,45 @@ class Statement:
     @classmethod
     def from_dict(cls, d: dict) -> "Statement":
         names = _STATEMENT_FIELDS or _STATEMENT_FIELDS.update(f.name for f in fields(cls)) or _STATEMENT_FIELDS
+        if d.keys() == names:
+            # A stored statement has every field (its `to_dict`): set them directly, a few times faster than
+            # the frozen constructor's field-by-field setattr; a store reads thousands per ranking.
+            st = object.__new__(cls)
+            st.__dict__.update(d)
+            return st
         return cls(**{k: v for k, v in d.items() if k in names})
 
 
 _STATEMENT_FIELDS: set[str] = set()  # filled on first use
+
+
+@dataclass(frozen=True)
+class StatementMatch:
+    """A report's best statement for a metric, or `statement=None`: the report does not state it.
+
+    A store's match carries its figure (`value`, `unit`) and reads the whole statement on first use
+    (`load`): a ranking across thousands of reports sorts them all and quotes a few."""
+
+    doc_id: str
+    held: Statement | None = None
+    score: float = 0.0
+    support: float = 0.0
+    load: Callable[[], Statement] | None = field(default=None, compare=False, repr=False)
+    figure: tuple[float, str] | None = None  # (value, unit) of a match whose statement is not read yet
+
+    @property
+    def found(self) -> bool:
+        """Whether the report states it (without reading the statement)."""
+        return self.held is not None or self.load is not None
+
+    @cached_property
+    def statement(self) -> Statement | None:
+        return self.held if self.load is None else self.load()
+
+    @property
+    def value(self) -> float | None:
+        return self.figure[0] if self.figure else (self.held.value if self.held else None)
+
+    @property
+    def unit(self) -> str:
+        return self.figure[1] if self.figure else (self.held.unit if self.held else "")

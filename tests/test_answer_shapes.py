@@ -119,6 +119,34 @@ def test_rank_over_every_report_names_the_place_and_the_unstated(world):
     _cited_in_report(world, ans)
 
 
+def test_a_ranking_across_many_reports_lists_the_first_ten_and_reads_only_them(world):
+    """300 reports state it: the ten highest are listed and quoted, the rest counted; only the ten are read."""
+    from dataclasses import replace
+
+    from rag.answer.across import RANK_SHOWN
+    from rag.types import StatementMatch
+
+    parser, ctx, _ = world
+    seed = next(m.statement for m in ctx.statements().best_per_report(
+        parser.parse("哪个地方的行政复议案件最多？").metric, [e.doc_id for e in ctx.catalog]) if m.statement)
+    read = []
+
+    def load(i):
+        read.append(i)
+        return replace(seed, doc_id=f"d{i}", region=f"样本{i}区", value=float(i), as_written=f"{i}件")
+
+    class ManyReports:
+        def best_per_report(self, metric, docs, **_):
+            return [StatementMatch(f"d{i}", None, 5.0, 0.9, lambda i=i: load(i), (float(i), "件")) for i in range(300)]
+
+    many = replace(ctx, statements=lambda: ManyReports())
+    pq = parser.parse("哪个地方的行政复议案件最多？")
+    ans = extractive_answer(pq, many)
+    assert ans.text.startswith("样本299区") and "299件" in ans.text.split("\n")[0], ans.text
+    assert "共300份报告写明此项" in ans.text and len(ans.chart) == RANK_SHOWN == len(ans.citations)
+    assert sorted(read) == list(range(300 - RANK_SHOWN, 300))
+
+
 def test_rank_ascending(world):
     pq, ans = ask(world, "这些报告里，谁的行政复议案件数最少？")
     assert ans.text.startswith("长子营镇"), ans.text

@@ -35,6 +35,16 @@ def test_the_store_picks_what_memory_picks(tables, metric):
     assert got == want and any(sid for _, sid in want)
 
 
+def test_a_store_match_carries_its_figure_and_reads_its_statement_when_used(tables):
+    _, stored, docs = tables
+    matches = stored.best_per_report(analyse("行政复议案件多少件"), docs)
+    found = [m for m in matches if m.found]
+    assert found and all("statement" not in m.__dict__ for m in found)  # nothing read yet
+    for m in found:
+        assert (m.value, m.unit) == (m.statement.value, m.statement.unit) and m.statement.doc_id == m.doc_id
+    assert all(m.statement is None for m in matches if not m.found)
+
+
 def test_the_previous_year_is_asked_of_the_store_too(tables):
     memory, stored, docs = tables
     intent = analyse("行政复议案件多少件")

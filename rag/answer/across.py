@@ -58,11 +58,6 @@ def _comparable(a: Figure, b: Figure) -> bool:
     return a.is_percent == b.is_percent and units_compatible(a.unit, b.unit)
 
 
-def _same_kind(a: Figure, b: Figure) -> bool:
-    """Rankable together: rates with rates, money with money, counts with counts (件 / 件次 / 份 alike)."""
-    return a.is_percent == b.is_percent and (a.unit == "元") == (b.unit == "元")
-
-
 def per_place(pq: ParsedQuestion, ctx: AnswerContext) -> tuple[list[Figure], list[str]]:
     """Each named place's figure (one search per place), and the places whose reports lack it. When the
     question names one thing per place (as many parts as places), each place is asked for its own."""
@@ -164,36 +159,55 @@ def sum_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
                   chart=chart)
 
 
+RANK_LISTED = 20  # a ranking of more reports than this lists its first RANK_SHOWN and counts the rest
+RANK_SHOWN = 10
+
+
+def _kind(m) -> tuple[bool, bool]:
+    """Rankable together: rates with rates, money with money, counts with counts (件 / 件次 / 份 alike)."""
+    return m.unit == "%", m.unit == "元"
+
+
 def rank_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
-    """「哪个地方…最多」: each report's best fact for the metric (the facts table), ranked in code."""
+    """「哪个地方…最多」: each report's best fact for the metric (the facts table), ranked in code. Across many
+    reports the first RANK_SHOWN are listed and quoted, the rest counted: only the listed statements are read."""
     docs = list(pq.scope.doc_ids) if pq.scope.doc_ids is not None else [e.doc_id for e in ctx.catalog]
     metric = pq.parts[0].metric if pq.parts else pq.metric
     matches = ctx.statements().best_per_report(metric, docs, metric_text=pq.asked_thing)
     entries = {e.doc_id: e for e in ctx.catalog}
-    figures = []
-    for m in matches:
-        if m.statement is not None:
-            f = m.statement
-            figures.append((m.score, Figure(entries[f.doc_id].short_region if f.doc_id in entries else f.region,
-                                            f.year, f.value, f.unit, f.unit == "%", f.as_written, f.citation)))
+    found = [m for m in matches if m.found]
     unstated = [place_year(entries[m.doc_id].short_region, entries[m.doc_id].year, pq.language)
-                for m in matches if m.statement is None and m.doc_id in entries]
-    if not figures:
+                for m in matches if not m.found and m.doc_id in entries]
+    if not found:
         text = say("no_rank", pq.language, thing=pq.asked_thing, n=len(docs))
         return Answer(pq.text, text, False, [], "extractive")
-    ref = max(figures, key=lambda x: x[0])[1]
-    same = [f for _, f in figures if _same_kind(f, ref)]
-    other = [f for _, f in figures if not _same_kind(f, ref)]
-    same.sort(key=lambda f: f.value, reverse=pq.descending)
+    ref = _kind(max(found, key=lambda m: m.score))
+    ranked = sorted((m for m in found if _kind(m) == ref), key=lambda m: m.value, reverse=pq.descending)
+    apart = [m for m in found if _kind(m) != ref]
+    listed = ranked if len(ranked) <= RANK_LISTED else ranked[:RANK_SHOWN]
+    listed_apart = apart if len(apart) <= RANK_LISTED else apart[:RANK_SHOWN]
+
+    def figure(m) -> Figure | None:
+        f = m.statement  # read here, for the listed ones only
+        if f is None:
+            return None  # removed since it was ranked
+        return Figure(entries[f.doc_id].short_region if f.doc_id in entries else f.region, f.year, f.value, f.unit,
+                      f.unit == "%", f.as_written, f.citation)
+
+    same = [f for f in map(figure, listed) if f]
+    other = [f for f in map(figure, listed_apart) if f]
+    if not same:
+        text = say("no_rank", pq.language, thing=pq.asked_thing, n=len(docs))
+        return Answer(pq.text, text, False, [], "extractive")
     citations, lines, marked = _cite(same + other, pq.language)
     top = same[0]
-    ranked = say("semicolon", pq.language).join(f"{i}. {place_year(f.place, f.year, pq.language)}{m}"
-                      for i, (f, m) in enumerate(zip(same, marked), 1))
+    order = say("semicolon", pq.language).join(f"{i}. {place_year(f.place, f.year, pq.language)}{m}"
+                                                 for i, (f, m) in enumerate(zip(same, marked), 1))
     if len(same) == 1:
         lead = say("only_one", pq.language, place=top.place, value=marked[0])
     else:
         lead = say("top", pq.language, place=top.place, word=_word(pq, not pq.descending), value=marked[0])
-        lead += f"\n{say('ranking', pq.language)}{say('colon', pq.language)}{ranked}"
+        lead += f"\n{say('ranking', pq.language)}{say('colon', pq.language)}{order}"
     units = sorted({f.unit for f in same})
     if len(units) > 1:
         lead += "\n" + say("units_rank", pq.language,
@@ -202,7 +216,11 @@ def rank_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
         lead += "\n" + say("semicolon", pq.language).join(
             f"{place_year(f.place, f.year, pq.language)}{m}（{say('not_comparable', pq.language)}）"
                                 for f, m in zip(other, marked[len(same):]))
+    if len(listed) < len(ranked) or len(listed_apart) < len(apart):
+        lead += "\n" + say("ranked_more", pq.language, n=len(ranked) + len(apart), shown=len(same) + len(other))
     if unstated:
-        lead += f"\n{say('unstated', pq.language)}{say('colon', pq.language)}{joined(unstated, pq.language)}"
+        places = joined(unstated, pq.language) if len(unstated) <= RANK_LISTED else \
+            say("reports_n", pq.language, n=len(unstated))
+        lead += f"\n{say('unstated', pq.language)}{say('colon', pq.language)}{places}"
     text = lead + "\n" + "\n".join(lines)
     return Answer(pq.text, text, True, citations, "extractive", chart=tuple(f.chart_row() for f in same))

@@ -70,6 +70,8 @@ _PHRASES = {
     "found": ("已找到：{found}。", "Found: {found}."),
     "no_rank": ("报告中未找到「{thing}」的相关数字（查找了{n}份报告）。", "The reports do not state a figure for 「{thing}」 ({n} reports searched)."),
     "only_one": ("只有{place}的报告写明此项：{value}", "Only {place} states it: {value}"),
+    "ranked_more": ("（共{n}份报告写明此项，以上列出排在前面的{shown}份）", "({n} reports state it; the first {shown} are listed)"),
+    "reports_n": ("{n}份", "{n} reports"),
     "top": ("{place}{word}：{value}", "{place} has {word}: {value}"),
     "units_rank": ("（各报告的计数单位不同：{units}，排序仅供参考）", "(the reports count it in different units: {units}; the ranking is indicative only)"),
     "no_unit": ("无", "none"),

@@ -6,30 +6,17 @@ and vector queries (large libraries: nothing loaded whole).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ..text.tokens import tokenize
 from ..text.script import to_simplified
-from ..types import Statement
+from ..types import Statement, StatementMatch
 from .storage import StatementStorage
-from .score import MIN_SCORE, MIN_SUPPORT, change_for_level, question_weights, score_statement, support_ceiling
+from .score import (MIN_SCORE, MIN_SUPPORT, change_for_level, question_weights, score_spec, score_statement,
+                    support_ceiling)
 
 DENSE_CANDIDATES = 200  # nearest measured-thing vectors always considered, beside the lexical postings
-PER_REPORT = 6  # lexical candidates per report from the store (best first by FTS rank); 3 picks as well on a
-# synthetic library of copies but misses 恩阳's 政策解读 among the real reports (tests/test_store_table.py)
 IN_MEMORY_LIMIT = 200_000  # statements above this are matched through the store's queries, not loaded
-
-
-@dataclass(frozen=True)
-class StatementMatch:
-    """A report's best statement for a metric, or `statement=None`: the report does not state it."""
-
-    doc_id: str
-    statement: Statement | None
-    score: float = 0.0
-    support: float = 0.0
 
 
 class StatementTable:
@@ -109,27 +96,38 @@ class StoreTable:
 
     def best_per_report(self, intent, doc_ids: list[str], *, period: str = "current",
                         metric_text: str | None = None) -> list[StatementMatch]:
+        """The lexical candidates are scored inside the store (the same rule, `sql_score`), which returns
+        each report's best; the nearest measured things are scored here, with their similarity, and the
+        better of the two kept per report."""
         wanted = set(doc_ids)
         versions = [v for v in self.versions if v.split("@")[0] in wanted]
-        found: dict[str, tuple[Statement, float | None]] = {}
         terms = sorted(intent.terms, key=lambda t: self.idf(t) or 0.0, reverse=True) if self.idf else list(intent.terms)
-        for s in self.store.by_words(terms[:3], versions, limit=PER_REPORT * max(len(doc_ids), 1), period=period,
-                                     per_report=PER_REPORT):
-            found[s.statement_id] = (s, None)
+        best: dict[str, StatementMatch] = {}
+        for m in self.store.best_scored(score_spec(intent, self.idf), terms[:3], versions, period):
+            best[m.doc_id] = m
         text = metric_text or " ".join(intent.terms)
         if self.embedder is not None and text.strip():
             q = self.embedder.embed([text])[0]
             near = self.store.nearest(q / max(float(np.linalg.norm(q)), 1e-12), versions, DENSE_CANDIDATES)
             sims = {_statement_id(sid): sim for sid, sim in near}
-            for s in self.store.by_ids([sid for sid, _ in near]):
-                found[s.statement_id] = (s, None)
-            found = {k: (s, sims.get(k)) for k, (s, _) in found.items()}
-        cands = [(s, sim) for s, sim in found.values() if s.doc_id in wanted]
-        return rank_candidates(cands, intent, doc_ids, period, self.idf)
+            cands = [(s, sims.get(s.statement_id)) for s in self.store.by_ids([sid for sid, _ in near])]
+            for d, m in _best_of([c for c in cands if c[0].doc_id in wanted], intent, period, self.idf).items():
+                if d not in best or m.score > best[d].score:
+                    best[d] = m
+        return _per_report(best, doc_ids)
 
 
 def rank_candidates(cands: list[tuple[Statement, float | None]], intent, doc_ids: list[str], period: str,
                     idf) -> list[StatementMatch]:
+    return _per_report(_best_of(cands, intent, period, idf), doc_ids)
+
+
+def _per_report(best: dict[str, StatementMatch], doc_ids: list[str]) -> list[StatementMatch]:
+    return [best[d] if d in best else StatementMatch(d, None) for d in doc_ids]
+
+
+def _best_of(cands: list[tuple[Statement, float | None]], intent, period: str, idf) -> dict[str, StatementMatch]:
+    """doc_id → its best candidate above the rule's floors (`sim`: the measured thing's similarity, or None)."""
     weights, plain = question_weights(intent, idf)
     sims = [sim for _, sim in cands if sim is not None]
     lo, hi = (min(sims), max(sims)) if sims else (0.0, 0.0)
@@ -145,7 +143,7 @@ def rank_candidates(cands: list[tuple[Statement, float | None]], intent, doc_ids
             continue
         if s.doc_id not in best or score > best[s.doc_id].score:
             best[s.doc_id] = StatementMatch(s.doc_id, s, score, support)
-    return [best.get(d, StatementMatch(d, None)) for d in doc_ids]
+    return best
 
 
 def _statement_id(sid: str) -> str:

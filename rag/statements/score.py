@@ -158,7 +158,11 @@ CHANGE_TERMS = ("增长", "下降", "增幅", "降幅", "涨幅", "增速", "变
 def change_for_level(st: Statement, intent) -> bool:
     """A stated change (同比增长48.2%) offered for a rate the question asks as a level (「纠错率哪个最高」):
     another kind of figure, whatever its words."""
-    if st.frame != "delta" or getattr(intent, "frame", None) is not None or tuple(intent.units) != ("%",):
+    return st.frame == "delta" and _level_asked(intent)
+
+
+def _level_asked(intent) -> bool:
+    if getattr(intent, "frame", None) is not None or tuple(intent.units) != ("%",):
         return False
     return not any(w in t for t in intent.terms for w in CHANGE_TERMS)
 
@@ -216,3 +220,49 @@ def words_of(st: Statement) -> NumberWords:
     at = st.own.find(surface)
     lead = st.lead or (st.own[:at] if at >= 0 else st.metric_simplified)
     return NumberWords(q, st.own, st.wide, lead, st.item >= 0)
+
+
+# --- the same rule as plain data, for a store that scores candidates in its own query language -------------
+
+@dataclass(frozen=True)
+class ScoreSpec:
+    """`score_statement`'s inputs for one question as plain data (no retrieval score, no passage rank): what a
+    store needs to score its candidates where they lie (`sql_score` renders it for SQLite) instead of sending
+    every one of thousands to Python. `tests/test_sql_score.py` holds both renderings equal."""
+
+    weights: tuple[tuple[str, float], ...]  # focused weights, in the rule's order
+    plain: tuple[tuple[str, float], ...]  # the same terms unfocused
+    near: tuple[tuple[str, float], ...]  # the words beside 多少/几, focused weights ((): none)
+    predicate: str
+    counted: str
+    unit_fit: Callable[[str], float]  # a statement's unit → its unit fit
+    wants_rank: bool  # a place (「排名第几」) is asked: only a place answers, and only it
+    frame_fit: tuple[tuple[str, float], ...]
+    skip_delta: bool  # a rate asked as a level: stated changes are another kind of figure
+    min_support: float = MIN_SUPPORT
+    min_score: float = MIN_SCORE
+
+
+def score_spec(intent, idf: IdfFn | None) -> ScoreSpec:
+    weights, plain = question_weights(intent, idf)
+    units = tuple(intent.units)
+
+    def unit_fit(unit: str) -> float:
+        return _unit_fit(Quantity(unit, 0, 0, 0.0, 0.0, unit, False, False, unit == "%"), units)
+
+    return ScoreSpec(tuple(weights.items()), tuple(plain.items()),
+                     tuple(_near_question_word(intent, weights).items()), intent.predicate or "",
+                     intent.counted or "", unit_fit, RANK_UNIT in units,
+                     tuple(_FRAME_FIT.get(getattr(intent, "frame", None), {}).items()), _level_asked(intent))
+
+
+EXTRA_SEP = "\x1f"  # wraps each lead word in the stored column (never in report text)
+
+
+def stored_texts(st: Statement) -> dict[str, str | int]:
+    """The texts the rule reads, as a store keeps them beside the statement (lower-cased where the rule
+    lower-cases; the lead's words each wrapped in EXTRA_SEP, so a store can count the unasked ones)."""
+    t = _texts(st)
+    return {"sentence_lc": t.sentence, "own_lc": t.own, "wide_lc": t.wide, "own_raw": t.words.own,
+            "thing_lc": t.thing, "extra_n": len(t.extra_words),
+            "extra_words": "".join(f"{EXTRA_SEP}{w.replace(EXTRA_SEP, '')}{EXTRA_SEP}" for w in t.extra_words)}

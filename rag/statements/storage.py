@@ -10,7 +10,8 @@ from typing import Iterable, Protocol, runtime_checkable
 
 import numpy as np
 
-from ..types import Statement
+from ..types import Statement, StatementMatch
+from .score import ScoreSpec
 
 
 @runtime_checkable
@@ -21,12 +22,15 @@ class StatementStorage(Protocol):
     def versions_present(self, versions: Iterable[str]) -> set[str]: ...
     def version_counts(self, versions: Iterable[str]) -> dict[str, int]: ...
 
-    # reading: plain filters, candidates for a metric by words and by vector, the measured things
+    # reading: plain filters, candidates for a metric by words and by vector, each report's best for a
+    # question scored where the rows lie (the rule as data: `ScoreSpec`), the measured things
     def select(self, versions: list[str], *, measures: str | None = None, regions=None, years=None, kinds=None,
                doc_ids=None, periods=None, statuses=None, figures_only: bool = True, limit: int | None = None,
                offset: int = 0) -> list[Statement]: ...
     def by_words(self, terms: Iterable[str], versions: list[str], limit: int = 5000,
                  period: str | None = None, per_report: int | None = None) -> list[Statement]: ...
+    def best_scored(self, spec: ScoreSpec, terms: Iterable[str], versions: list[str],
+                    period: str = "current") -> list[StatementMatch]: ...
     def by_ids(self, sids: list[str]) -> list[Statement]: ...
     def nearest(self, vector: np.ndarray, versions: list[str], n: int = 200) -> list[tuple[str, float]]: ...
     def measures(self, versions: list[str], limit: int = 500) -> list[tuple[str, int]]: ...

@@ -14,13 +14,17 @@ import logging
 import sqlite3
 import threading
 from collections import OrderedDict
+from functools import partial
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 
+from ..text.quantity import RANK_UNIT
 from ..text.tokens import tokenize
-from ..types import Statement
+from ..types import Statement, StatementMatch
+from .score import ScoreSpec, stored_texts
+from .sql_score import scored_query
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +43,26 @@ def _extraction_version() -> str:
 EXTRACTION_VERSION = _extraction_version()
 DECODED_CACHE = 50_000  # statements kept decoded per process, the least recently read evicted first
 _COLUMNS = ("doc_id", "region", "year", "kind", "period", "status", "polarity", "frame", "unit", "value",
-            "measures")
+            "measures", "act", "as_written", "value_start")
+_SCORED = ("sentence_lc", "own_lc", "wide_lc", "own_raw", "thing_lc", "extra_words", "extra_n")  # stored_texts
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS statements (
   rowid INTEGER PRIMARY KEY, sid TEXT UNIQUE, version TEXT NOT NULL,
   doc_id TEXT, region TEXT, year INTEGER, kind TEXT, period TEXT, status TEXT, polarity TEXT, frame TEXT,
-  unit TEXT, value REAL, measures TEXT, data TEXT NOT NULL);
+  unit TEXT, value REAL, measures TEXT, act TEXT, as_written TEXT, value_start INTEGER,
+  sentence_lc TEXT, own_lc TEXT, wide_lc TEXT, own_raw TEXT, thing_lc TEXT, extra_words TEXT, extra_n INTEGER);
+-- the whole statement, apart: a ranking reads thousands of rows' columns above and only its winners' data
+CREATE TABLE IF NOT EXISTS statement_data (rowid INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS st_version ON statements(version);
+CREATE INDEX IF NOT EXISTS st_unit ON statements(unit);
 CREATE INDEX IF NOT EXISTS st_measures ON statements(measures);
 CREATE INDEX IF NOT EXISTS st_region_year ON statements(region, year);
 CREATE VIRTUAL TABLE IF NOT EXISTS statements_fts USING fts5(words);
 CREATE TABLE IF NOT EXISTS versions (version TEXT PRIMARY KEY, n INTEGER NOT NULL);
 """
+
+
+_WITH_DATA = "statements JOIN statement_data USING (rowid)"
 
 
 def statement_collection_name(chunk_collection: str) -> str:
@@ -79,6 +91,7 @@ class StatementStore:
         self._lock = threading.RLock()
         self._cache: OrderedDict[str, Statement] = OrderedDict()  # sid → decoded statement, least recent first
         self._stored: tuple[int, frozenset[str]] | None = None  # (data_version, every complete version)
+        self._unit_list: tuple[int, list[str]] | None = None  # (data_version, every unit stored)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -119,17 +132,21 @@ class StatementStore:
                     metadatas=[{"doc_version": version} for _ in part])
         with self._lock:
             db = self._db
-            self._stored = None
+            self._stored = self._unit_list = None  # this connection's own commits leave data_version as it is
             db.execute("BEGIN IMMEDIATE")
             try:
                 self._delete_versions([version])
                 for s in statements:
+                    texts = stored_texts(s)
                     cur = db.execute(
-                        "INSERT INTO statements (sid, version, doc_id, region, year, kind, period, status, polarity,"
-                        " frame, unit, value, measures, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        f"INSERT INTO statements (sid, version, {', '.join(_COLUMNS + _SCORED)}) VALUES "
+                        f"({','.join('?' * (len(_COLUMNS) + len(_SCORED) + 2))})",
                         (f"{version}#{s.value_start}-{s.value_end}", version, *(getattr(s, c) for c in _COLUMNS),
-                         json.dumps(s.to_dict(), ensure_ascii=False)))
-                    db.execute("INSERT INTO statements_fts (rowid, words) VALUES (?, ?)", (cur.lastrowid, _words(s)))
+                         *(texts[c] for c in _SCORED)))
+                    db.execute("INSERT INTO statement_data (rowid, data) VALUES (?, ?)",
+                               (cur.lastrowid, json.dumps(s.to_dict(), ensure_ascii=False)))
+                    if s.value is not None and s.as_written:  # the words point a metric at figures only
+                        db.execute("INSERT INTO statements_fts (rowid, words) VALUES (?, ?)", (cur.lastrowid, _words(s)))
                 db.execute("INSERT OR REPLACE INTO versions (version, n) VALUES (?, ?)", (version, len(statements)))
                 db.execute("COMMIT")
             except BaseException:
@@ -137,12 +154,13 @@ class StatementStore:
                 raise
 
     def _delete_versions(self, versions: list[str]) -> None:
-        self._stored = None
+        self._stored = self._unit_list = None
         marks = ",".join("?" * len(versions))
         rowids = [r[0] for r in self._db.execute(f"SELECT rowid FROM statements WHERE version IN ({marks})", versions)]
         for i in range(0, len(rowids), 500):
             part = rowids[i:i + 500]
             self._db.execute(f"DELETE FROM statements_fts WHERE rowid IN ({','.join('?' * len(part))})", part)
+            self._db.execute(f"DELETE FROM statement_data WHERE rowid IN ({','.join('?' * len(part))})", part)
         self._db.execute(f"DELETE FROM statements WHERE version IN ({marks})", versions)
         self._db.execute(f"DELETE FROM versions WHERE version IN ({marks})", versions)
 
@@ -223,11 +241,11 @@ class StatementStore:
                 args += [r, r]
         if measures:
             where.append("(instr(measures, ?) > 0 OR instr(json_extract(data, '$.metric_simplified'), ?) > 0"
-                         " OR instr(json_extract(data, '$.own'), ?) > 0)")
+                         " OR instr(own_raw, ?) > 0)")
             args += [measures] * 3
         if figures_only:
-            where.append("value IS NOT NULL AND json_extract(data, '$.as_written') != ''")
-        sql = f"SELECT sid, data FROM statements WHERE {' AND '.join(where)} ORDER BY doc_id, json_extract(data, '$.value_start')"
+            where.append("value IS NOT NULL AND as_written != ''")
+        sql = f"SELECT sid, data FROM {_WITH_DATA} WHERE {' AND '.join(where)} ORDER BY doc_id, value_start"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [int(limit), int(offset)]
@@ -253,10 +271,48 @@ class StatementStore:
             extra = [per_report] if per_report else []
             rows = self._db.execute(sql, [match, *args, *([period] if period else []), *extra, limit]).fetchall()
             # the version filter was dropped when every version is live: another process may have committed one since
-            return self._by_rowids(_of_versions_kept(rows, versions if live == "1=1" else None))
+            return list(self._by_rowids(_of_versions_kept(rows, versions if live == "1=1" else None)).values())
 
-    def _by_rowids(self, rows: list[tuple[str, int]]) -> list[Statement]:
-        """The statements of (sid, rowid) rows, in their order: the decoded ones from the cache, the data of
+    def best_scored(self, spec: ScoreSpec, terms: Iterable[str], versions: list[str],
+                    period: str = "current") -> list[StatementMatch]:
+        """Each report's best figure for a question among those whose words hold any of `terms`, scored inside
+        SQLite by the rule (`sql_score`), best reports first, only those above the rule's floors: each match
+        with its figure, its whole statement read when first used."""
+        terms = [t.lower().replace('"', "") for t in terms if t.strip()]
+        if not terms or not versions:
+            return []
+        with self._lock:
+            live, live_args = self._of_versions(versions, "s.version")
+            when = ["s.rowid IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)", live,
+                    "s.period = ?", "s.value IS NOT NULL", "s.as_written != ''",
+                    "s.unit = ?" if spec.wants_rank else "s.unit != ?"]
+            if spec.skip_delta:
+                when.append("s.frame != 'delta'")
+            scored, args = scored_query(spec, self._units(), " AND ".join(when),
+                                        [" OR ".join(f'"{t}"' for t in terms), *live_args, period, RANK_UNIT])
+            # max() with bare columns: SQLite takes them from the row that has the maximum (each report's best)
+            best = (f"SELECT sid, id, doc, max(score), support, value, unit FROM ({scored}) WHERE support >= ? AND "
+                    f"score >= ? GROUP BY doc ORDER BY 4 DESC")
+            args += [spec.min_support, spec.min_score]
+            rows = _of_versions_kept(self._db.execute(best, args).fetchall(), versions if live == "1=1" else None)
+        return [StatementMatch(doc, None, score, support, partial(self._one, sid, i), (value, unit))
+                for sid, i, doc, score, support, value, unit in rows]
+
+    def _one(self, sid: str, rowid: int) -> Statement | None:
+        with self._lock:
+            return self._by_rowids([(sid, rowid)]).get(sid)
+
+    def _units(self) -> list[str]:
+        """Every unit the rows hold, read again only when a commit (this process's or another's) may have
+        added one. Called under the lock."""
+        dv = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if self._unit_list is None or self._unit_list[0] != dv:
+            self._unit_list = (dv, [r[0] for r in self._db.execute(
+                "SELECT DISTINCT unit FROM statements WHERE unit IS NOT NULL")])
+        return self._unit_list[1]
+
+    def _by_rowids(self, rows: list[tuple[str, int]]) -> dict[str, Statement]:
+        """sid → statement of (sid, rowid) rows, in their order: the decoded ones from the cache, the data of
         the rest read by rowid (a candidate list reads the rows' keys first, their data only when needed).
         Called under the lock."""
         held = {sid: self._held(sid) for sid, _ in rows}  # taken first: decoding the rest may evict them
@@ -264,14 +320,14 @@ class StatementStore:
         data: dict[int, str] = {}
         for j in range(0, len(missing), 500):
             part = missing[j:j + 500]
-            data.update(self._db.execute(f"SELECT rowid, data FROM statements WHERE rowid IN "
+            data.update(self._db.execute(f"SELECT rowid, data FROM statement_data WHERE rowid IN "
                                          f"({','.join('?' * len(part))})", part).fetchall())
-        return [held[sid] or self._decoded(sid, data[i]) for sid, i in rows if held[sid] or i in data]
+        return {sid: held[sid] or self._decoded(sid, data[i]) for sid, i in rows if held[sid] or i in data}
 
     def by_ids(self, sids: list[str]) -> list[Statement]:
         if not sids:
             return []
-        return self._rows(f"SELECT sid, data FROM statements WHERE sid IN ({','.join('?' * len(sids))})", sids)
+        return self._rows(f"SELECT sid, data FROM {_WITH_DATA} WHERE sid IN ({','.join('?' * len(sids))})", sids)
 
     def nearest(self, vector: np.ndarray, versions: list[str], n: int = 200) -> list[tuple[str, float]]:
         """(statement id, cosine similarity) of the measured things nearest a metric, live versions only."""
@@ -309,8 +365,8 @@ class StatementStore:
         marks = ",".join("?" * len(live_versions))
         with self._lock:
             rows = self._db.execute(
-                f"SELECT sid, data FROM statements WHERE version IN ({marks}) AND value IS NOT NULL "
-                f"AND json_extract(data, '$.as_written') != '' ORDER BY doc_id, json_extract(data, '$.value_start')",
+                f"SELECT sid, data FROM {_WITH_DATA} WHERE version IN ({marks}) AND value IS NOT NULL "
+                f"AND as_written != '' ORDER BY doc_id, value_start",
                 live_versions).fetchall()
         statements = [Statement.from_dict(json.loads(d)) for _, d in rows]
         ids = [sid for sid, _ in rows]
