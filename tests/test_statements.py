@@ -57,6 +57,11 @@ def _act(sentence: str, **kw):
     ("纠正违法或者不当文件6件。", "6件", "违法或者不当文件"),  # 或者 links two kinds of one thing
     # a clause with no noun of its own: the sentence's subject, quoted names (whatever their words) kept
     ("“马上办”和“就近办”事项清单经梳理后向社会公布，共计860项。", "860项", "马上办和就近办事项清单"),
+    # a word of time inside the clause says when; what stands before it is who (rules.TIME_WORDS)
+    ("区政府党组每季度专题学法不少于1次。", "1次", "专题学法"),
+    ("本年度镇政府行政诉讼案件为0件。", "0件", "行政诉讼案件"),  # a body (镇政府) that opens the phrase is who
+    ("分3批公布行政执法典型案例共12件。", "3批", "批"),  # 分N批: the batches (rules.DIVIDED_INTO)
+    ("全县分4个片区开展交叉检查。", "4个", "片区"),  # a noun of its own after the figure: that
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures
@@ -194,6 +199,17 @@ def test_a_place_said_of_all_the_figures_before_it_is_each_ones():
     rank = next(s for s in found if s.as_written == "第5")
     assert (rank.unit, rank.measures) == ("排名", "投诉、调解成功率")
     assert "受理投诉1.2万件" in rank.own and "调解成功率98%" in rank.own
+
+
+@pytest.mark.parametrize("sentence,measures", [
+    # a head that names nothing (rules.BARE_HEADS) keeps its 的-phrase; a head that names a thing does not
+    ("全县行政机关未出现不执行复议决定的情形。", "不执行复议决定的情形"),
+    ("辖区内未发现违规收取中介服务费用的问题。", "违规收取中介服务费用的问题"),
+    ("全年未收到市场主体对涉企执法检查工作的投诉。", "投诉"),
+])
+def test_a_zero_statement_names_what_never_happened(sentence, measures):
+    zero = [s for s in _statements(sentence) if s.polarity == "zero"]
+    assert zero and zero[0].measures == measures
 
 
 def test_a_zero_verb_counts_the_subject():

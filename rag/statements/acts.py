@@ -197,7 +197,10 @@ def _head(phrase: str) -> str:
     """A phrase under a long, clause-like modifier is its head: what follows its last 的 (「中央依法治国办督察
     整改和实地检查的迎检工作」 → 迎检工作). A short modifier (「三级联动的」) stays: it names the kind."""
     at = phrase.rfind("的")
-    return phrase[at + 1:] if at >= rules.LONG_MODIFIER and len(phrase) - at - 1 >= 2 else phrase
+    head = phrase[at + 1:]
+    if head in rules.BARE_HEADS:
+        return phrase  # 「未出现拒不履行法院生效裁判的情形」: 情形 alone says nothing
+    return head if at >= rules.LONG_MODIFIER and len(head) >= 2 else phrase
 
 
 def _strip_leading_verbs(text: str) -> str:

@@ -60,7 +60,7 @@ def _stops(w: str, f: str) -> bool:
         return True
     if rules.SCOPE_WHOLE.fullmatch(w):
         return True
-    if w in _ADVERBS or w in rules.NOUN_STOP:
+    if w in _ADVERBS or w in rules.NOUN_STOP or w in rules.TIME_WORDS:
         return True
     return f.startswith(_STOP_TAGS) and f != "eng" and w not in _KEEP_IN_PHRASE  # eng: a Latin word (AQI)
 
@@ -180,6 +180,7 @@ def noun_before(lead: str) -> tuple[str, str]:
     """(measured thing, act) from the words before a figure: 「全年办理行政复议案件」 → (行政复议案件, 办理)."""
     text = _strip_tail(lead)
     toks = _tokens(text)
+    bodies = {w for w, f in toks if f == "nt"}  # jieba's organisations (镇政府)
     phrase: list[str] = []
     act = ""
     for i in range(len(toks) - 1, -1, -1):
@@ -205,6 +206,8 @@ def noun_before(lead: str) -> tuple[str, str]:
         phrase.insert(0, w)
     while phrase and phrase[0] in _LINKS and phrase[0] != "其他":
         phrase.pop(0)
+    while len(phrase) > 1 and phrase[0] in bodies and len("".join(phrase[1:])) >= 2:
+        phrase.pop(0)  # 「镇政府行政复议案件」: the body that opens the phrase is who, not what is counted
     if len(phrase) > 1 and phrase[0] in _YEAR_TAILS and re.search(r"(?:19|20)\d{2}$", text[: len(text) - len("".join(phrase))]):
         phrase.pop(0)  # 「2023年度行政复议案件」: the year's 年度 is a date, not part of the thing
     thing = _balanced("".join(phrase))
@@ -305,6 +308,8 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
         item = nw.own[: len(nw.own) - len(q.text)]
         item = item.removesuffix(verb) if verb else item
         return _balanced(item.strip("的 ")), verb
+    if rules.DIVIDED_INTO.search(nw.lead) and q.unit in rules.FREQUENCY_UNITS:
+        return q.unit, ""  # 「分4批向社会发布…」: 4 counts the batches
     after = noun_after(sentence, q.end, next_start)
     before, act = noun_before(nw.lead)
     if previous and before.startswith(previous) and len(before) > len(previous) + 1:

@@ -59,6 +59,8 @@ MEETING = re.compile(r"常务会议?|常委会(?:会议)?|党组会议?|党委�
 MEETING_ACT = re.compile(f"(?:{MEETING.pattern})(?:专题|集中|先后)?(研究|听取|审议|学习|学法|部署|讨论)")
 # A modifier before 的 this long is a clause of its own (who did what), not a kind of the thing.
 LONG_MODIFIER = 8
+# Heads that name no thing of their own (「…拒不履行生效裁判的情形」): the 的-phrase before them is the thing.
+BARE_HEADS = ("情形", "情况", "现象", "行为", "事件", "问题", "案例")
 # Prepositions that end a subject (「…专题由我市在全国首先推出」「…试点在怀化等地持续推进」).
 SUBJECT_END = ("由", "在", "被", "经", "于", "从")
 # Words after a counted thing that it was put forward, not yet awarded (「2个项目获推荐，参加…申报」).
@@ -115,6 +117,12 @@ TITLE = re.compile(r"《[^《》]{1,80}》")
 SCOPE_LEVEL = re.compile(r"(?:^|[，,；;。：:]|在)\s*(区级|市级以上|市级|县级|镇级|乡级|街道级|村级|社区级|省级以上|国家级|省级)")
 # Units that count times an act was done: the measured thing is the act that follows (「9次专题研究…」).
 FREQUENCY_UNITS = frozenset(("次", "场", "场次", "期", "轮", "批", "批次"))
+# 「分4批发布」「分两期完成」: a count of the parts a task was divided into measures those parts (its unit).
+DIVIDED_INTO = re.compile(r"分$")
+# Words of time inside a clause (「本年度镇政府…案件」「中心组每季度集体学法」): they end the words before a
+# figure's measured thing; what they say is when, and what stands before them is who.
+TIME_WORDS = frozenset("本年度 本年 今年 当年 全年 年内 年度内 当月 本月 每年 每季度 每季 每月 每周 每半年 上半年 下半年 "
+                       "前三季度 年初以来".split())
 
 # Period: the year a figure is for.
 PREVIOUS_WORDS = ("上一年度", "上一年", "上年同期", "去年同期", "上年度", "上年", "去年", "前一年")
