@@ -357,3 +357,37 @@ def test_a_rate_in_the_sentence_of_the_asked_figure_passes_the_metric_check():
     p = _passage("changping-2024", "昌平区报告", ("一、主要成效",), "全年共受理行政复议案件1,723件，同比增长48.2%。", 0, 0.9)
     asked = parsed("昌平区2024年全年新收的行政复议申请案件有多少件？").metric
     assert check_metric("共受理1723件[1]，同比增长48.2%[1]。", [p], asked) is None
+
+
+# --- the kind asked: a plan, a change against the year before (`grounding.check_kind`) ---------------------
+DONE = "全年办理法律援助案件252件。"
+PLAN = "下一步，力争全年办理法律援助案件300件以上。"
+LEVEL = "全年共受理行政复议案件1,723件。"
+CHANGE = "全年共受理行政复议案件1,723件，同比增长48.2%。"
+
+
+@pytest.mark.parametrize("question,sentence,answer,ok", [
+    ("恩阳区明年计划办理多少件法律援助案件？", DONE, "计划办理252件[1]。", False),  # what was done is no plan
+    ("恩阳区明年计划办理多少件法律援助案件？", PLAN, "力争办理300件以上[1]。", True),
+    ("昌平区行政复议案件比上年增加了多少？", LEVEL, "共受理1723件[1]。", False),  # the year's own level
+    ("昌平区行政复议案件比上年增加了多少？", CHANGE, "同比增长48.2%[1]，共1723件[1]。", True),
+    ("昌平区行政复议案件有多少件？", LEVEL, "共受理1723件[1]。", True),  # neither asked: nothing to check
+])
+def test_the_llm_answer_must_be_of_the_kind_asked(question, sentence, answer, ok):
+    from rag.answer.grounding import check_kind
+
+    pq = parsed(question)
+    p = _passage("enyang-2024", "报告", ("一、主要成效",), sentence, 0, 0.9)
+    got = check_kind(answer, [p], pq.metric, plan=pq.plan_only, against_before=pq.against_before)
+    assert (got is None) == ok, (pq.plan_only, pq.against_before, got)
+
+
+def test_a_done_figure_for_a_plan_falls_back_with_a_notice(fake):
+    from rag.answer.llm_answer import KIND_NOTICE
+
+    pq = parsed("恩阳区明年计划办理多少件法律援助案件？")
+    p = _passage("enyang-2024", "恩阳区报告", ("一、主要成效",), DONE, 0, 0.9)
+    fake.script("计划办理252件[1]。", "计划办理252件[1]。")
+    answer = answer_with_llm(make_llm(fake.base_url), pq, [p], [], extractive)
+    assert answer.mode == "extractive" and answer.notice == KIND_NOTICE
+    assert "不是计划或目标的数字" in fake.requests[1].prompt  # the repair said why

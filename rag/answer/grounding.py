@@ -17,6 +17,10 @@ Rules (the issue "every number it states must be found in a passage it cites"):
 * meaning, not only digits (`check_metric`): when the question asks for a number, every
   number of the answer must be a statement of a cited passage *that measures the asked
   metric* (scored by the answerers' own matcher), or stand in the sentence of one that does.
+* the kind asked (`check_kind`): a plan asked (「明年计划办理多少件」) is answered only when one of the
+  numbers is a cited statement of a plan or target; a change against the year before
+  (「比上年增加了多少」) only when one is a stated change or the year before's figure. The
+  extractive answerers follow the same two rules.
 """
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from ..question.metric import Intent
 from ..text.quantity import Quantity, find_quantities, same_value
 from ..text.instructions import redact
 
-__all__ = ["GroundingResult", "check_grounding", "check_metric", "metric_support", "find_markers",
+__all__ = ["GroundingResult", "check_grounding", "check_kind", "check_metric", "metric_support", "find_markers",
            "marker_numbers", "marker_inner", "stated_numbers", "MARKER_RE"]
 
 _LIST = r"\d{1,3}(?:\s*[,，、\-–~～]\s*\d{1,3})*"
@@ -186,3 +190,27 @@ def check_metric(answer_text: str, cited_passages: Sequence[object], asked: Inte
         if not any(id(p) in measuring or key(p) in sentences for p in ps):
             return q.text
     return None
+
+
+def check_kind(answer_text: str, cited_passages: Sequence[object], asked: Intent, *, plan: bool,
+               against_before: bool) -> str | None:
+    """None when fine, else the surface of the first stated number: when a plan is asked (`plan`) and none of
+    the answer's numbers is a cited statement of a plan or target, or a change against the year before is
+    asked (`against_before`) and none is a stated change or the previous year's figure. The other numbers
+    may stand beside it as context (「计划办理300件（上年已办理252件）」)."""
+    if not (plan or against_before):
+        return None
+    stated = stated_numbers(answer_text, asked.numbers)
+    if not stated:
+        return None
+    from ..statements.status import is_plan_figure
+
+    def fits(st) -> bool:
+        if plan:
+            return is_plan_figure(st)
+        return st.frame == "delta" or st.period == "previous"
+
+    picks = _picks(asked, cited_passages)
+    if any(fits(p.statement) for q in stated for p in picks if same_value(p.quantity, q)):
+        return None
+    return stated[0].text

@@ -24,15 +24,17 @@ from ..prompts import render
 from ..question import ParsedQuestion
 from ..types import Answer, Citation, Passage
 from .context import passage_citation
-from .grounding import MARKER_RE, check_grounding, check_metric, marker_inner, marker_numbers, stated_numbers
+from .grounding import (MARKER_RE, check_grounding, check_kind, check_metric, marker_inner, marker_numbers,
+                        stated_numbers)
 from .llm_reply import EchoFilter, is_refusal, junk_reason
 from ..text.instructions import as_data, redact
 
 __all__ = ["answer_with_llm", "stream_with_llm", "build_prompt", "fit_prompt", "UNVERIFIED_NOTICE",
-           "METRIC_NOTICE", "unavailable_notice", "timeout_notice", "junk_notice"]
+           "METRIC_NOTICE", "KIND_NOTICE", "unavailable_notice", "timeout_notice", "junk_notice"]
 
 UNVERIFIED_NOTICE = "大模型回答中的数字无法在引文中核实，已改用摘录式回答。"
 METRIC_NOTICE = "大模型回答中的数字不是引文中所问指标的数值，已改用摘录式回答。"
+KIND_NOTICE = "大模型回答中的数字不是所问的那一类（计划、或与上年相比的变化），已改用摘录式回答。"
 CONTEXT_NOTICE = "大模型的上下文放不下问题和规则，已改用摘录式回答。"
 HISTORY_TURNS = 3  # question/answer pairs kept in the prompt
 HISTORY_CHARS = 300  # per message
@@ -224,6 +226,12 @@ def _judge(pq: ParsedQuestion, reply: str, passages: Sequence[Passage], echo: Ec
     if wrong:
         return _Verdict(notice=METRIC_NOTICE, own=text,
                         problem=f"{wrong} 在你引用的资料中不是问题所问指标的数字")
+    other = check_kind(text, [passages[n - 1] for n in result.cited], pq.metric, plan=pq.plan_only,
+                       against_before=pq.against_before) if pq.wants_number else None
+    if other:
+        asked = "计划或目标的数字" if pq.plan_only else "与上年相比的变化（或上年的数字）"
+        return _Verdict(notice=KIND_NOTICE, own=text,
+                        problem=f"{other} 在你引用的资料中不是{asked}；资料没有写明时请如实说明")
     return _Verdict(_answer(pq, text, passages, result.cited, True, model, started))
 
 

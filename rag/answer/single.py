@@ -6,6 +6,7 @@ from ..sections import item_spans
 from ..statements.change import change_phrase, direction_of
 from ..statements.describe import tagged_words
 from ..statements.score import CHANGE_TERMS
+from ..statements.status import is_plan_figure
 from ..text.script import to_simplified
 from ..text.sentences import sentence_spans
 from ..types import Answer, Citation, Passage
@@ -19,7 +20,7 @@ def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, 
     the year before (and otherwise only when the report gives no figure of its own year)."""
     asked = pq.asked_thing if metric is None else ""  # a part's own metric (a sum's addend) names its own thing
     metric = metric or pq.metric
-    plan_ok = (lambda p: True) if pq.asks_plan else (lambda p: not _planned(p))
+    plan_ok = (lambda p: True) if pq.asks_plan else (lambda p: not is_plan_figure(p.statement))
 
     def stated(p) -> bool:
         return plan_ok(p) and not another_kind(asked, p.statement)
@@ -64,26 +65,12 @@ def _previous(pick) -> bool:
     return pick.statement.period == "previous"
 
 
-def _planned(pick) -> bool:
-    """A figure of a plan or target (「力争…缩短至45天以内」): what is to be, not what was; it answers only a
-    question that asks for the plan."""
-    st = pick.statement
-    if st.kind == "下一年安排" or st.period == "target":
-        return True
-    # a plan word in the figure's own clause that governs a verb (「力争缩短至45天」), not a noun
-    # (「对照年度工作计划，全年办理…320件」「围绕目标任务」)
-    lead, word = st.lead or "", st.status_word
-    at = lead.rfind(word) if word else -1
-    return st.status in ("planned", "target") and at >= 0 and lead[at + len(word):at + len(word) + 1] not in \
-        ("的", "任", "考", "书", "表", "")
-
-
 def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     passages = ctx.search(pq)
     pick = value_pick(pq, passages, ctx)
     if pick is None:
         return refuse_metric(pq, passages)
-    if pq.plan_only and not _planned(pick):
+    if pq.plan_only and not is_plan_figure(pick.statement):
         # 「2025年计划办理多少件」 is not answered by 「办理法律援助案件252件」, which was done
         text = say("done_not_plan", pq.language, value=extractive.state_value(pick))
         return Answer(pq.text, f"{text}\n{evidence_line(1, extractive.quote(pick), pq.language)}", False,

@@ -2,6 +2,7 @@
 its clause (「探索建设」 is not 「建成」), read as words of the text, never inside a document's name."""
 from __future__ import annotations
 
+from ..types import Statement
 from . import rules
 from .describe import _BREAK, _clause_start, _tokens, _without_titles
 
@@ -117,3 +118,16 @@ def figure_status(sentence: str, q_start: int, kind: str, q_end: int | None = No
         if s2 in ("planned", "target"):
             return s2, w2
     return status, word
+
+
+def is_plan_figure(st: Statement) -> bool:
+    """A statement of a plan or target (「力争…缩短至45天以内」): what is to be, not what was; it answers only a
+    question that asks for the plan (the extractive answerers and the LLM's grounding alike)."""
+    if st.kind == "下一年安排" or st.period == "target":
+        return True
+    # a plan word in the figure's own clause that governs a verb (「力争缩短至45天」), not a noun
+    # (「对照年度工作计划，全年办理…320件」「围绕目标任务」)
+    lead, word = st.lead or "", st.status_word
+    at = lead.rfind(word) if word else -1
+    return st.status in ("planned", "target") and at >= 0 and lead[at + len(word):at + len(word) + 1] not in \
+        ("的", "任", "考", "书", "表", "")
