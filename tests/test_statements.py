@@ -113,6 +113,17 @@ def test_respective_items_pair_in_order():
     assert first.frame == second.frame == "delta"
 
 
+@pytest.mark.parametrize("sentence,items", [
+    # the 分别 clause names none of the items: they open the clause before it
+    ("区政府规章和行政规范性文件，经清理修改或废止的分别有3件和48件。", ("区政府规章", "行政规范性文件")),
+    # it names items of its own: those (the earlier clause's count is no matter)
+    ("全年受理案件120件，办结和在办的分别为100件和20件。", ("办结", "在办")),
+])
+def test_respective_items_may_open_the_clause_before(sentence, items):
+    figures = [s for s in _statements(sentence) if s.item >= 0]
+    assert tuple(s.measures for s in sorted(figures, key=lambda s: s.item)) == items
+
+
 # --- status: done / under way / exploring / preparing / planned / target -------------------------------
 @pytest.mark.parametrize("sentence,status", [
     ("探索建立镇级行政争议预防化解中心。", "exploring"),

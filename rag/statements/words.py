@@ -80,6 +80,11 @@ def _respective(sentence: str, quantities: list[Quantity]) -> dict[int, str]:
         end = end_m.start() if end_m else len(sentence)
         items = [i for i in split_items(sentence[start:m.start()]) if i]
         after = [q for q in quantities if m.end() <= q.start < end and not q.is_year]
+        if len(items) < 2 and start > 1:
+            # 「法规规章和规范性文件清理中，修改或废止的分别有103件和4818件」: the items open the clause before
+            earlier = [i for i in split_items(sentence[_clause_start(sentence, start - 1, 0):start - 1]) if i]
+            if len(earlier) == len(after) >= 2 and not any(q.end <= start for q in after):
+                items = earlier
         if len(items) >= 2 and len(after) == len(items):
             verb = sentence[m.end():after[0].start]
             for item, q in zip(items, after):
