@@ -1,4 +1,4 @@
-"""The scoring rule (`score.score_statement`) rendered as one SQLite expression over the columns
+"""The scoring rule (`score.score_statement`) rendered as one SQLite query over the columns
 `score.stored_texts` fills, so a ranking across thousands of reports scores its candidates inside SQLite and
 reads back each report's best only. The arithmetic runs in the rule's own order, term by term, so both
 renderings give the same doubles (`tests/test_sql_score.py` checks every seed statement against a set of questions).
@@ -8,16 +8,16 @@ from __future__ import annotations
 from .score import EXTRA_SEP, ScoreSpec
 
 
-def _flags(column: str, prefix: str, spec: ScoreSpec, args: list) -> list[str]:
+def _flags(column: str, prefix: str, terms: list[str], args: list) -> list[str]:
     """One 0/1 column per asked term: whether the term stands in `column` (read once, weighed twice)."""
     out = []
-    for i, (t, _) in enumerate(spec.weights):
+    for i, t in enumerate(terms):
         out.append(f"(instr({column}, ?) > 0) AS {prefix}{i}")
         args.append(t)
     return out
 
 
-def _coverage(prefix: str, weights: tuple[tuple[str, float], ...], args: list) -> str:
+def _coverage(prefix: str, weights: tuple[tuple[str, float], ...], flag: dict[str, int], args: list) -> str:
     """`score._coverage` from the flags: the asked words' weight found over their whole weight, summed term by
     term as the Python loop sums (flag × weight is the weight or 0.0, and adding 0.0 changes no double)."""
     total = 0.0
@@ -26,8 +26,8 @@ def _coverage(prefix: str, weights: tuple[tuple[str, float], ...], args: list) -
     if not total:
         return "0.0"
     hit = "0.0"
-    for i, (_, w) in enumerate(weights):
-        hit = f"({hit} + {prefix}{i} * ?)"
+    for t, w in weights:
+        hit = f"({hit} + {prefix}{flag[t]} * ?)"
         args.append(w)  # bound, not written out: the very double, whatever SQLite's parsing of literals
     args.append(total)
     return f"({hit} / ?)"
@@ -73,8 +73,10 @@ def scored_query(spec: ScoreSpec, units: list[str], where: str, where_args: list
     step, then summed in the rule's order outside it."""
     args: list = []
     cols = ["s.rowid AS id", "s.sid AS sid", "s.doc_id AS doc", "s.value AS value", "s.unit AS unit"]
-    cols += _flags("own_lc", "o", spec, args) + _flags("wide_lc", "w", spec, args)
-    cols += _flags("sentence_lc", "t", spec, args)
+    terms = list(dict.fromkeys([t for t, _ in spec.plain] + [t for t, _ in spec.weights]))
+    flag = {t: i for i, t in enumerate(terms)}
+    cols += _flags("own_lc", "o", terms, args) + _flags("wide_lc", "w", terms, args)
+    cols += _flags("sentence_lc", "t", terms, args)
     fits = [(u, spec.unit_fit(u)) for u in units]
     cols.append("(CASE unit " + "WHEN ? THEN ? " * len(fits) + "ELSE 0.0 END) AS unit_fit")
     args += [x for fit in fits for x in fit]
@@ -98,10 +100,12 @@ def scored_query(spec: ScoreSpec, units: list[str], where: str, where_args: list
         args += [x for fit in spec.frame_fit for x in fit]
     cols.append(f"{frame} AS frame_fit")
     args += where_args
+    def cov(prefix: str, weights) -> str:
+        return _coverage(prefix, weights, flag, args)
+
     # score_statement's sums, in its order (+ 0.6 * retrieval - 0.08 * rank: none for a store's candidates)
-    score = (f"2.5 * max({_coverage('o', spec.weights, args)}, 0.75 * {_coverage('w', spec.weights, args)})"
-             f" + 1.2 * {_coverage('t', spec.weights, args)} + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots"
-             f" + 0.0 - 0.0")
+    score = (f"2.5 * max({cov('o', spec.weights)}, 0.75 * {cov('w', spec.weights)}) + 1.2 * {cov('t', spec.weights)}"
+             f" + 1.0 * unit_fit - 0.6 * extra + 0.8 * slots + 0.0 - 0.0")
     if spec.near:
         score += " + thing"
     if spec.counted:
@@ -110,8 +114,7 @@ def scored_query(spec: ScoreSpec, units: list[str], where: str, where_args: list
         score += " + act_fit"
     if spec.frame_fit:
         score += " + frame_fit"
-    support = (f"0.65 * max({_coverage('o', spec.plain, args)}, 0.75 * {_coverage('w', spec.plain, args)})"
-               f" + 0.35 * {_coverage('t', spec.plain, args)}")
+    support = f"0.65 * max({cov('o', spec.plain)}, 0.75 * {cov('w', spec.plain)}) + 0.35 * {cov('t', spec.plain)}"
     sql = (f"WITH parts AS MATERIALIZED (SELECT {', '.join(cols)} FROM statements s WHERE {where}) "
            f"SELECT id, sid, doc, value, unit, {score} AS score, {support} AS support FROM parts")
     return sql, args
