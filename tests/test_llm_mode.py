@@ -372,6 +372,7 @@ CHANGE = "全年共受理行政复议案件1,723件，同比增长48.2%。"
     ("昌平区行政复议案件比上年增加了多少？", LEVEL, "共受理1723件[1]。", False),  # the year's own level
     ("昌平区行政复议案件比上年增加了多少？", CHANGE, "同比增长48.2%[1]，共1723件[1]。", True),
     ("昌平区行政复议案件有多少件？", LEVEL, "共受理1723件[1]。", True),  # neither asked: nothing to check
+    ("昌平区行政复议案件比上年增加了多少？", "行政复议案件由1252件增加到1723件。", "由1252件增加到1723件[1]。", True),
 ])
 def test_the_llm_answer_must_be_of_the_kind_asked(question, sentence, answer, ok):
     from rag.answer.grounding import check_kind

@@ -62,6 +62,7 @@ def _act(sentence: str, **kw):
     ("本年度镇政府行政诉讼案件为0件。", "0件", "行政诉讼案件"),  # a body (镇政府) that opens the phrase is who
     ("分3批公布行政执法典型案例共12件。", "3批", "批"),  # 分N批: the batches (rules.DIVIDED_INTO)
     ("全县分4个片区开展交叉检查。", "4个", "片区"),  # a noun of its own after the figure: that
+    ("全年分4期举办行政执法人员培训班。", "4期", "举办行政执法人员培训班"),  # no other figure counts the classes
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures
@@ -118,6 +119,8 @@ def test_respective_items_pair_in_order():
     ("区政府规章和行政规范性文件，经清理修改或废止的分别有3件和48件。", ("区政府规章", "行政规范性文件")),
     # it names items of its own: those (the earlier clause's count is no matter)
     ("全年受理案件120件，办结和在办的分别为100件和20件。", ("办结", "在办")),
+    # the clause before holds figures of its own: each 分别 figure is of the thing the n-th of them counts
+    ("受理复议案件120件、诉讼案件80件，同比分别增长10%和5%。", ("受理复议案件", "诉讼案件")),
 ])
 def test_respective_items_may_open_the_clause_before(sentence, items):
     figures = [s for s in _statements(sentence) if s.item >= 0]

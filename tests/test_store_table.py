@@ -72,3 +72,20 @@ def test_a_version_outside_the_asked_ones_is_never_read(tmp_path):
     assert all(s.doc_id == "enyang-2024" for s in store.by_words(["行政复议"], ["enyang-2024@v1"]))
     found = store.by_words(["行政复议"], ["enyang-2024@v1"], limit=1000)
     assert len(found) == len(store.by_words(["行政复议"], ["enyang-2024@v1", "enyang-2024@v2"], limit=1000)) // 2
+
+
+def test_a_match_read_after_another_process_replaced_its_report_is_not_another_statement(tmp_path):
+    """A lazy match whose row another process deleted reads nothing, even where SQLite reused its rowid."""
+    from rag.statements.score import score_spec
+
+    corpus = load_corpus(Settings().seeds_dir)
+    report = next(r for r in corpus.reports if r.doc_id == "enyang-2024")
+    sts = [s for s in extract_statements(report, chunk_report(report)) if s.as_written]
+    store = StatementStore(tmp_path / "s.sqlite3", None, None)
+    store.add("enyang-2024@v1", sts)
+    intent = analyse("行政复议案件多少件")
+    [match] = store.best_scored(score_spec(intent, None), list(intent.terms), ["enyang-2024@v1"])
+    other = StatementStore(tmp_path / "s.sqlite3", None, None)  # a second process: the report changed
+    other.delete_except([])
+    other.add("enyang-2024@v2", list(reversed(sts)))  # the same rowids, other statements in them
+    assert match.found and match.statement is None

@@ -19,7 +19,7 @@ Rules (the issue "every number it states must be found in a passage it cites"):
   metric* (scored by the answerers' own matcher), or stand in the sentence of one that does.
 * the kind asked (`check_kind`): a plan asked (「明年计划办理多少件」) is answered only when one of the
   numbers is a cited statement of a plan or target; a change against the year before
-  (「比上年增加了多少」) only when one is a stated change or the year before's figure. The
+  (「比上年增加了多少」) only when one is a stated change (or its from→to) or the year before's figure. The
   extractive answerers follow the same two rules.
 """
 from __future__ import annotations
@@ -197,7 +197,8 @@ def check_kind(answer_text: str, cited_passages: Sequence[object], asked: Intent
     """None when fine, else the surface of the first stated number: when a plan is asked (`plan`) and none of
     the answer's numbers is a cited statement of a plan or target, or a change against the year before is
     asked (`against_before`) and none is a stated change or the previous year's figure. The other numbers
-    may stand beside it as context (「计划办理300件（上年已办理252件）」)."""
+    may stand beside it as context (「计划办理300件（上年已办理252件）」). A change stated as from→to
+    (由1252件增加到1723件) is a stated change."""
     if not (plan or against_before):
         return None
     stated = stated_numbers(answer_text, asked.numbers)
@@ -208,7 +209,7 @@ def check_kind(answer_text: str, cited_passages: Sequence[object], asked: Intent
     def fits(st) -> bool:
         if plan:
             return is_plan_figure(st)
-        return st.frame == "delta" or st.period == "previous"
+        return st.frame in ("delta", "from") or st.period == "previous"  # 由1252件增加到1723件: a change stated
 
     picks = _picks(asked, cited_passages)
     if any(fits(p.statement) for q in stated for p in picks if same_value(p.quantity, q)):

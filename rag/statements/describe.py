@@ -308,8 +308,9 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
         item = nw.own[: len(nw.own) - len(q.text)]
         item = item.removesuffix(verb) if verb else item
         return _balanced(item.strip("的 ")), verb
-    if rules.DIVIDED_INTO.search(nw.lead) and q.unit in rules.FREQUENCY_UNITS:
-        return q.unit, ""  # 「分4批向社会发布…」: 4 counts the batches
+    if rules.DIVIDED_INTO.search(nw.lead) and q.unit in rules.FREQUENCY_UNITS and next_start is not None and \
+            not re.search(r"[，,；;。]", sentence[q.end:next_start]):
+        return q.unit, ""  # 「分4批发布…案例共8件」: 4 counts the batches, 8 the cases (「分4期举办培训班」: the classes)
     after = noun_after(sentence, q.end, next_start)
     before, act = noun_before(nw.lead)
     if previous and before.startswith(previous) and len(before) > len(previous) + 1:

@@ -317,12 +317,14 @@ class StatementStore:
         Called under the lock."""
         held = {sid: self._held(sid) for sid, _ in rows}  # taken first: decoding the rest may evict them
         missing = [i for sid, i in rows if held[sid] is None]
-        data: dict[int, str] = {}
+        data: dict[int, tuple[str, str]] = {}
         for j in range(0, len(missing), 500):
             part = missing[j:j + 500]
-            data.update(self._db.execute(f"SELECT rowid, data FROM statement_data WHERE rowid IN "
-                                         f"({','.join('?' * len(part))})", part).fetchall())
-        return {sid: held[sid] or self._decoded(sid, data[i]) for sid, i in rows if held[sid] or i in data}
+            data.update((i, (sid, d)) for i, sid, d in self._db.execute(
+                f"SELECT rowid, sid, data FROM {_WITH_DATA} WHERE rowid IN ({','.join('?' * len(part))})", part))
+        # A rowid freed by another process's delete may hold another statement now: the sid must match.
+        return {sid: held[sid] or self._decoded(sid, data[i][1]) for sid, i in rows
+                if held[sid] or (i in data and data[i][0] == sid)}
 
     def by_ids(self, sids: list[str]) -> list[Statement]:
         if not sids:

@@ -82,8 +82,15 @@ def _respective(sentence: str, quantities: list[Quantity]) -> dict[int, str]:
         after = [q for q in quantities if m.end() <= q.start < end and not q.is_year]
         if len(items) < 2 and start > 1:
             # 「法规规章和规范性文件清理中，修改或废止的分别有103件和4818件」: the items open the clause before
-            earlier = [i for i in split_items(sentence[_clause_start(sentence, start - 1, 0):start - 1]) if i]
-            if len(earlier) == len(after) >= 2 and not any(q.end <= start for q in after):
+            opens = _clause_start(sentence, start - 1, 0)
+            named = [q for q in quantities if opens <= q.start < start and not q.is_year]
+            if named:
+                # 「受理A120件、B80件，同比分别增长10%和5%」: the items are what the clause's own figures count
+                cuts = [opens] + [q.end for q in named[:-1]]
+                earlier = [sentence[a:q.start].strip("、，,和及与 ") for a, q in zip(cuts, named)]
+            else:  # 「法规规章和规范性文件清理中，修改或废止的分别有…」: a clause of names
+                earlier = [i for i in split_items(sentence[opens:start - 1]) if i]
+            if len(earlier) == len(after) >= 2 and all(earlier):
                 items = earlier
         if len(items) >= 2 and len(after) == len(items):
             verb = sentence[m.end():after[0].start]
