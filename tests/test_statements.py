@@ -68,6 +68,14 @@ def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures
 
 
+@pytest.mark.parametrize("lead,divided", [("分", True), ("全年分", True), ("考核得分", False), ("部分", False),
+                                          ("综合评分", False)])
+def test_divided_into_is_the_verb_not_a_word_ending_in_it(lead, divided):
+    from rag.statements import rules
+
+    assert bool(rules.DIVIDED_INTO.search(lead)) is divided
+
+
 # --- frames: from → to, changes, parts, totals, 分别 lists ---------------------------------------------
 @pytest.mark.parametrize("sentence,as_written,frame", [
     ("网上办理率由68%提升至95%。", "68%", "from"),

@@ -118,7 +118,7 @@ SCOPE_LEVEL = re.compile(r"(?:^|[，,；;。：:]|在)\s*(区级|市级以上|�
 # Units that count times an act was done: the measured thing is the act that follows (「9次专题研究…」).
 FREQUENCY_UNITS = frozenset(("次", "场", "场次", "期", "轮", "批", "批次"))
 # 「分4批发布」「分两期完成」: a count of the parts a task was divided into measures those parts (its unit).
-DIVIDED_INTO = re.compile(r"分$")
+DIVIDED_INTO = re.compile(r"(?<![得评积打总满部区划])分$")  # not 得分 / 评分 / 部分 / 区分
 # Words of time inside a clause (「本年度镇政府…案件」「中心组每季度集体学法」): they end the words before a
 # figure's measured thing; what they say is when, and what stands before them is who.
 TIME_WORDS = frozenset("本年度 本年 今年 当年 全年 年内 年度内 当月 本月 每年 每季度 每季 每月 每周 每半年 上半年 下半年 "
