@@ -59,23 +59,9 @@ def test_the_sqlite_store_is_a_statement_storage(tables):
     assert isinstance(stored.store, StatementStorage)  # every method a shared deployment's store must have
 
 
-def test_a_version_outside_the_asked_ones_is_never_read(tmp_path):
-    """Every stored version asked: no IN list; one left out: its rows stay out (another process's add too)."""
-    corpus = load_corpus(Settings().seeds_dir)
-    report = next(r for r in corpus.reports if r.doc_id == "enyang-2024")
-    sts = [s for s in extract_statements(report, chunk_report(report)) if s.as_written]
-    store = StatementStore(tmp_path / "s.sqlite3", None, None)
-    store.add("enyang-2024@v1", sts)
-    assert store.by_words(["行政复议"], ["enyang-2024@v1"])
-    other = StatementStore(tmp_path / "s.sqlite3", None, None)  # a second process's connection
-    other.add("enyang-2024@v2", sts)
-    assert all(s.doc_id == "enyang-2024" for s in store.by_words(["行政复议"], ["enyang-2024@v1"]))
-    found = store.by_words(["行政复议"], ["enyang-2024@v1"], limit=1000)
-    assert len(found) == len(store.by_words(["行政复议"], ["enyang-2024@v1", "enyang-2024@v2"], limit=1000)) // 2
-
-
-def test_a_match_read_after_another_process_replaced_its_report_is_not_another_statement(tmp_path):
-    """A lazy match whose row another process deleted reads nothing, even where SQLite reused its rowid."""
+def _enyang_store(tmp_path):
+    """enyang-2024's figures as version v1 of a store, a second connection to it (another process's), and
+    the figures."""
     from rag.statements.score import score_spec
 
     corpus = load_corpus(Settings().seeds_dir)
@@ -84,8 +70,27 @@ def test_a_match_read_after_another_process_replaced_its_report_is_not_another_s
     store = StatementStore(tmp_path / "s.sqlite3", None, None)
     store.add("enyang-2024@v1", sts)
     intent = analyse("行政复议案件多少件")
-    [match] = store.best_scored(score_spec(intent, None), list(intent.terms), ["enyang-2024@v1"])
-    other = StatementStore(tmp_path / "s.sqlite3", None, None)  # a second process: the report changed
+    spec = score_spec(intent, None)
+    return store, StatementStore(tmp_path / "s.sqlite3", None, None), sts, \
+        (lambda versions: store.best_scored(spec, list(intent.terms), versions))
+
+
+def test_a_version_outside_the_asked_ones_is_never_read(tmp_path):
+    """Every stored version asked: no IN list; one left out: its rows stay out (another process's add too)."""
+    from dataclasses import replace
+
+    store, other, sts, best = _enyang_store(tmp_path)
+    [first] = best(["enyang-2024@v1"])
+    other.add("enyang-2024@v2", [replace(s, value=s.value * 10) for s in sts])  # the report changed
+    [v1] = best(["enyang-2024@v1"])
+    [v2] = best(["enyang-2024@v2"])
+    assert v1.value == first.value == v1.statement.value and v2.value == first.value * 10 == v2.statement.value
+
+
+def test_a_match_read_after_another_process_replaced_its_report_is_not_another_statement(tmp_path):
+    """A lazy match whose row another process deleted reads nothing, even where SQLite reused its rowid."""
+    store, other, sts, best = _enyang_store(tmp_path)
+    [match] = best(["enyang-2024@v1"])
     other.delete_except([])
     other.add("enyang-2024@v2", list(reversed(sts)))  # the same rowids, other statements in them
     assert match.found and match.statement is None

@@ -226,9 +226,10 @@ def words_of(st: Statement) -> NumberWords:
 
 @dataclass(frozen=True)
 class ScoreSpec:
-    """`score_statement`'s inputs for one question as plain data (no retrieval score, no passage rank): what a
-    store needs to score its candidates where they lie (`sql_score` renders it for SQLite) instead of sending
-    every one of thousands to Python. `tests/test_sql_score.py` holds both renderings equal."""
+    """`score_statement`'s inputs for one question (no retrieval score, no passage rank): what a store needs
+    to score its candidates where they lie (`sql_score` renders it for SQLite) instead of sending every one of
+    thousands to Python. All plain values but `unit_fit`, which the store asks of each unit it holds.
+    `tests/test_sql_score.py` holds both renderings equal."""
 
     weights: tuple[tuple[str, float], ...]  # focused weights, in the rule's order
     plain: tuple[tuple[str, float], ...]  # the same terms unfocused

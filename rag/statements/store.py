@@ -251,28 +251,6 @@ class StatementStore:
             args += [int(limit), int(offset)]
         return self._rows(sql, args)
 
-    def by_words(self, terms: Iterable[str], versions: list[str], limit: int = 5000,
-                 period: str | None = None, per_report: int | None = None) -> list[Statement]:
-        """Figures whose words hold any of `terms` (of `period` when given), best first by FTS rank: a
-        metric's candidates, without reading the whole table. `per_report`: at most that many of each report
-        (a ranking across thousands of reports needs each report's best few, not the overall best)."""
-        terms = [t.lower().replace('"', "") for t in terms if t.strip()]
-        if not terms or not versions:
-            return []
-        match = " OR ".join(f'"{t}"' for t in terms)
-        when = " AND s.period = ?" if period else ""
-        with self._lock:
-            live, args = self._of_versions(versions, "s.version")
-            found = (f"SELECT s.rowid AS id, s.sid AS sid, f.rank AS rank, ROW_NUMBER() OVER (PARTITION BY s.doc_id "
-                     f"ORDER BY f.rank) AS nth FROM statements_fts f JOIN statements s ON s.rowid = f.rowid "
-                     f"WHERE statements_fts MATCH ? AND {live} AND s.value IS NOT NULL{when}")
-            keep = "WHERE nth <= ?" if per_report else ""
-            sql = f"SELECT sid, id FROM ({found}) c {keep} ORDER BY c.rank LIMIT ?"
-            extra = [per_report] if per_report else []
-            rows = self._db.execute(sql, [match, *args, *([period] if period else []), *extra, limit]).fetchall()
-            # the version filter was dropped when every version is live: another process may have committed one since
-            return list(self._by_rowids(_of_versions_kept(rows, versions if live == "1=1" else None)).values())
-
     def best_scored(self, spec: ScoreSpec, terms: Iterable[str], versions: list[str],
                     period: str = "current") -> list[StatementMatch]:
         """Each report's best figure for a question among those whose words hold any of `terms`, scored inside
@@ -294,13 +272,20 @@ class StatementStore:
             best = (f"SELECT sid, id, doc, max(score), support, value, unit FROM ({scored}) WHERE support >= ? AND "
                     f"score >= ? GROUP BY doc ORDER BY 4 DESC")
             args += [spec.min_support, spec.min_score]
+            # the version filter was dropped when every version is live: another process may have committed one since
             rows = _of_versions_kept(self._db.execute(best, args).fetchall(), versions if live == "1=1" else None)
         return [StatementMatch(doc, None, score, support, partial(self._one, sid, i), (value, unit))
                 for sid, i, doc, score, support, value, unit in rows]
 
     def _one(self, sid: str, rowid: int) -> Statement | None:
+        """A match's statement, read when first used: from the cache, else its row's data."""
         with self._lock:
-            return self._by_rowids([(sid, rowid)]).get(sid)
+            st = self._held(sid)
+            if st is not None:
+                return st
+            row = self._db.execute(f"SELECT sid, data FROM {_WITH_DATA} WHERE rowid = ?", (rowid,)).fetchone()
+            # A rowid freed by another process's delete may hold another statement now: the sid must match.
+            return self._decoded(sid, row[1]) if row and row[0] == sid else None
 
     def _units(self) -> list[str]:
         """Every unit the rows hold, read again only when a commit (this process's or another's) may have
@@ -310,21 +295,6 @@ class StatementStore:
             self._unit_list = (dv, [r[0] for r in self._db.execute(
                 "SELECT DISTINCT unit FROM statements WHERE unit IS NOT NULL")])
         return self._unit_list[1]
-
-    def _by_rowids(self, rows: list[tuple[str, int]]) -> dict[str, Statement]:
-        """sid → statement of (sid, rowid) rows, in their order: the decoded ones from the cache, the data of
-        the rest read by rowid (a candidate list reads the rows' keys first, their data only when needed).
-        Called under the lock."""
-        held = {sid: self._held(sid) for sid, _ in rows}  # taken first: decoding the rest may evict them
-        missing = [i for sid, i in rows if held[sid] is None]
-        data: dict[int, tuple[str, str]] = {}
-        for j in range(0, len(missing), 500):
-            part = missing[j:j + 500]
-            data.update((i, (sid, d)) for i, sid, d in self._db.execute(
-                f"SELECT rowid, sid, data FROM {_WITH_DATA} WHERE rowid IN ({','.join('?' * len(part))})", part))
-        # A rowid freed by another process's delete may hold another statement now: the sid must match.
-        return {sid: held[sid] or self._decoded(sid, data[i][1]) for sid, i in rows
-                if held[sid] or (i in data and data[i][0] == sid)}
 
     def by_ids(self, sids: list[str]) -> list[Statement]:
         if not sids:
