@@ -31,7 +31,7 @@ from .statements.store import EXTRACTION_VERSION, StatementStore, statement_coll
 from .statements.sync import sync_statements
 from .settings import Settings
 from .store import REBUILD_HINT, DocState, Manifest, StateDir
-from .types import Chunk, Report
+from .types import Chunk, Passage, Report
 from .vectors import VectorStore, build_in_progress, chunk_vector_id, collection_name, index_namespace
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ class ChunkIndex:
         self.chunks: list[Chunk] = []
         self.bm25: BM25Index | None = None
         self.titles: dict[str, str] = {}
+        self.years: dict[str, int] = {}
         self._statements: tuple[int | None, object] | None = None
         self._statements_lock = threading.Lock()
         self._statement_store: StatementStore | None = None
@@ -253,11 +254,17 @@ class ChunkIndex:
         self._stamp = self.manifest_stamp()
         self.manifest, self.chunks, self.bm25 = manifest, chunks, bm25
         self.titles = {d: s.title for d, s in manifest.docs.items()}
+        self.years = {d: s.year for d, s in manifest.docs.items()}
         self.by_vector_id = {chunk_vector_id(c, manifest.doc_version(c.doc_id)): i
                              for i, c in enumerate(chunks)}
         ordinal = {d: i for i, d in enumerate(manifest.docs)}
         self._chunk_doc = np.array([ordinal[c.doc_id] for c in chunks], dtype=np.int32)
         self._ordinal = ordinal
+
+    def passage(self, chunk: Chunk, score: float, dense: float | None = None, bm25: float | None = None) -> Passage:
+        """A chunk as retrieved, with its report's title and year (a passage's statements date targets by it)."""
+        return Passage(chunk, self.titles.get(chunk.doc_id, ""), score, dense=dense, bm25=bm25,
+                       year=self.years.get(chunk.doc_id, 0))
 
     def doc_mask(self, doc_ids) -> np.ndarray:
         """Which chunks belong to the given reports (vectorised: corpora may hold thousands)."""
@@ -331,7 +338,7 @@ class ChunkIndex:
         loaded = {r.doc_id for r in corpus.reports}
         for r in corpus.reports:
             prev = old.docs.get(r.doc_id) if old else None
-            state = DocState(r.sha256, r.entry.title, 0, facts_key=facts_key(r))
+            state = DocState(r.sha256, r.entry.title, 0, facts_key=facts_key(r), year=r.entry.year)
             if prev and prev.sha256 == r.sha256:
                 doc_chunks = [c for c in old_chunks if c.doc_id == r.doc_id]
                 report.unchanged.append(r.doc_id)

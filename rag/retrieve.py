@@ -63,9 +63,8 @@ class Retriever:
             ranked = sorted(((i, s + (KIND_BONUS if self.index.chunks[i].kind == hint else 0.0))
                              for i, s in ranked), key=lambda x: -x[1])
         passages = [
-            Passage(self.index.chunks[i], self.index.titles.get(self.index.chunks[i].doc_id, ""), score,
-                    dense=None if dense is None or i not in dense else dense[i],
-                    bm25=None if bm25 is None else float(bm25[i]))
+            self.index.passage(self.index.chunks[i], score, dense=None if dense is None or i not in dense else dense[i],
+                               bm25=None if bm25 is None else float(bm25[i]))
             for i, score in ranked[:k]
         ]
         return SearchResult(passages, scope)

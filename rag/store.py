@@ -31,6 +31,7 @@ class DocState:
     chunks: int
     facts: int = -1  # facts stored for this version, checked against the store; -1: not known to be complete
     facts_key: str = ""  # the catalogue fields the facts carry (region, year…): a correction re-derives them
+    year: int = 0  # the report's year: a passage's statements date their targets (到2025年) by it
 
     @property
     def version(self) -> str:

@@ -81,6 +81,7 @@ class Passage:
     score: float
     dense: float | None = None
     bm25: float | None = None
+    year: int = 0  # the report's year (0: not known); its statements' periods are dated by it
 
     def as_dict(self) -> dict:
         c = self.chunk

@@ -23,7 +23,11 @@ class FakeIndex:
     def __init__(self, corpus):
         self.chunks = [c for r in corpus.reports for c in chunk_report(r)]
         self.titles = {r.doc_id: r.entry.title for r in corpus.reports}
+        self.years = {r.doc_id: r.entry.year for r in corpus.reports}
         self.manifest = type("M", (), {"docs": {r.doc_id: None for r in corpus.reports}})()
+
+    def passage(self, chunk, score):
+        return Passage(chunk, self.titles[chunk.doc_id], score, year=self.years[chunk.doc_id])
 
 
 class FakeRetriever:
@@ -45,7 +49,7 @@ class FakeRetriever:
             return len(words & toks) + (0.5 if kind and c.kind == kind else 0)
 
         ranked = sorted((c for c in self.index.chunks if allowed is None or c.doc_id in allowed), key=score, reverse=True)
-        return type("R", (), {"passages": [Passage(c, self.index.titles[c.doc_id], float(score(c))) for c in ranked[:k]]})()
+        return type("R", (), {"passages": [self.index.passage(c, float(score(c))) for c in ranked[:k]]})()
 
 
 @pytest.fixture(scope="module")

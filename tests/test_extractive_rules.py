@@ -186,6 +186,18 @@ def test_a_figure_of_the_negation_does_not_answer_the_asked_thing():
     assert extractive.best(analyse("适用不予处罚的案件有多少件？"), [p]).quantity.text == "860件"
 
 
+def test_a_passages_targets_are_dated_by_its_reports_year():
+    from rag.statements.extract import chunk_statements
+
+    text = "到2026年，行政执法案卷评查合格率达到98%。"
+    chunk = Chunk("demo-2024", ("一、主要成效",), "成效", text, 0, len(text))
+    dated = Passage(chunk, "示范区2024年法治政府建设年度报告", 1.0, year=2024)
+    st = next(s for s in chunk_statements(chunk, chunk.doc_id, "", dated.year, dated.title) if s.as_written)
+    assert (st.period, st.year) == ("target", 2026)
+    # a passage of a report whose year is not known judges nothing by it
+    assert next(s for s in chunk_statements(chunk, chunk.doc_id, "", 0, dated.title) if s.as_written).period == "current"
+
+
 def test_a_plan_says_not_done_and_why():
     from types import SimpleNamespace
 

@@ -120,6 +120,13 @@ def test_plans_year_maps_to_the_report_before_it(assistant):
     assert passages and passages[0].chunk.kind == "下一年安排"
 
 
+def test_a_passage_carries_its_reports_year(assistant):
+    """Statements read at answer time date their targets (到2025年) by the report's year."""
+    passages = assistant.search("西城区2023年办复各级建议、提案多少件").passages
+    years = {e.doc_id: e.year for e in assistant.catalog}
+    assert passages and all(p.year == years[p.chunk.doc_id] > 2000 for p in passages)
+
+
 def test_corrupt_manifest_names_the_rebuild_command(built_settings, tmp_path, embedder):
     import shutil
 

@@ -28,7 +28,7 @@ class AnswerContext:
         index = self.retriever.index
         top = max((p.score for p in found), default=1.0)
         held = {(p.chunk.doc_id, p.chunk.start) for p in found}
-        extra = [Passage(c, index.titles.get(c.doc_id, ""), top) for c in index.chunks
+        extra = [index.passage(c, top) for c in index.chunks
                  if any(c.doc_id == d and c.start <= a < c.end for d, a, _ in pq.near)
                  and (c.doc_id, c.start) not in held]
         return found + extra
@@ -45,7 +45,7 @@ class AnswerContext:
         out: list[Passage] = []
         for doc in docs:
             chunks = [c for c in index.chunks if c.doc_id == doc and c.kind == pq.kind][:limit]
-            out += [Passage(c, index.titles.get(doc, ""), 1.0) for c in chunks]
+            out += [index.passage(c, 1.0) for c in chunks]
         return out
 
     def entry(self, doc_id: str) -> CatalogEntry | None:

@@ -21,7 +21,7 @@ def _statements(passages: list[Passage], pq: ParsedQuestion):
     """Every statement of the passages (figures and acts), with its passage and rank."""
     for rank, p in enumerate(passages):
         c = p.chunk
-        for st in chunk_statements(c, c.doc_id, "", 0, p.title):
+        for st in chunk_statements(c, c.doc_id, "", p.year, p.title):
             yield rank, p, st
 
 
@@ -112,7 +112,7 @@ def _part_short_of_total(p: Passage, st: Statement) -> tuple[Statement, Statemen
     """(part, total) when the statement's sentence states a total and a done part of it that is smaller (in the
     same unit): 「共6项，已完成4项」 says not all were done."""
     c = p.chunk
-    same = [s for s in chunk_statements(c, c.doc_id, "", 0, p.title) if s.start == st.start and s.value is not None]
+    same = [s for s in chunk_statements(c, c.doc_id, "", p.year, p.title) if s.start == st.start and s.value is not None]
     totals = [s for s in same if s.frame == "total"]
     # the part must say it was done (「已完成4项」「已有12个达到」), not be a kind of the total (「其中12个达到省级
     # 示范标准」), and the sentence must not say all were (全部 / 均已)

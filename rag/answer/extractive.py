@@ -73,7 +73,7 @@ def candidates(intent: Intent, passages: list[Passage], idf: IdfFn | None = None
     picks: list[Pick] = []
     for rank, passage in enumerate(passages):
         chunk = passage.chunk
-        for st in chunk_statements(chunk, chunk.doc_id, "", 0, passage.title, measures=intent.measures, skip=skip,
+        for st in chunk_statements(chunk, chunk.doc_id, "", passage.year, passage.title, measures=intent.measures, skip=skip,
                                    names=True):
             if st.value is None or not st.as_written:
                 continue  # an act with no figure: read by yes/no answers, not here
