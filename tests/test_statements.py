@@ -252,6 +252,9 @@ def test_a_zero_verb_counts_the_subject():
     ("统筹推进12项法治领域改革任务。", "12项", "ongoing"),
     ("加快推进5个重点项目建设。", "5个", "ongoing"),
     ("持续开展普法讲座80余场。", "80余场", "done"),
+    # what the projects came to, said after them: reached
+    ("依托为民办实事活动,推动15个法治项目取得实效。", "15个", "done"),
+    ("扎实推进9个重点项目落地见效。", "9个", "done"),
 ])
 def test_figure_status(sentence, as_written, status):
     kind = "下一年安排" if sentence.startswith("到") else "成效"

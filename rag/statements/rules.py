@@ -70,6 +70,10 @@ TRIED_AFTER = ("开展试点", "试点推行", "先行先试", "探索", "试行
 # Counted things that an ongoing verb keeps under way (「统筹推进65项改革任务」: the tasks are being pushed, not
 # done); a count of what happened under an ongoing verb is done (「持续开展普法活动300余场次」).
 UNDER_WAY_THINGS = ("任务", "项目", "工程", "重点工作")
+# What the counted things came to, said after them (「推动12个项目取得实效」「推进8项改革落地见效」): the result
+# was reached, so the count is of what was done, whatever verb of pushing opens the clause.
+RESULT_AFTER = ("取得实效", "取得成效", "取得明显成效", "取得积极成效", "落地见效", "落地", "见效", "完工", "竣工", "建成",
+                "投用", "投入使用", "全部完成", "如期完成", "顺利完成", "完成", "办结", "通过验收")
 # A pilot is a trial until it is rolled out: a thing that is a 试点 under way is being explored.
 TRIAL_THINGS = ("试点",)
 # A figure stated in the achievements is done unless its clause says otherwise; one in the plan is planned.

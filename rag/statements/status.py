@@ -109,8 +109,8 @@ def figure_status(sentence: str, q_start: int, kind: str, q_end: int | None = No
         return "exploring", word
     if status == "ongoing":
         counted = _BREAK.split(sentence[q_end:], maxsplit=1)[0] if q_end is not None else ""
-        if any(t in counted for t in rules.UNDER_WAY_THINGS):
-            return "ongoing", word  # 「统筹推进65项改革任务」: the tasks are under way
+        if any(t in counted for t in rules.UNDER_WAY_THINGS) and not any(r in counted for r in rules.RESULT_AFTER):
+            return "ongoing", word  # 「统筹推进65项改革任务」: the tasks are under way (「…取得实效」: reached)
         return "done", word  # 「推进…完成8座」「持续开展…300余场次」: the count itself was done
     if status == "done" or not word:
         # A plan word earlier in the sentence governs the whole sentence (「计划…，力争…达到95%」).
