@@ -227,10 +227,11 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     before = extractive.best(pq.metric, passages, idf=ctx.idf, accept=_previous)
     if now and before and now.quantity.unit == before.quantity.unit and now.quantity.is_percent == before.quantity.is_percent:
         gap = now.quantity.value - before.quantity.value
-        word = "增加" if gap > 0 else "减少"
-        unit = "个百分点" if now.quantity.is_percent else now.quantity.unit
+        unit = say("points", pq.language) if now.quantity.is_percent else now.quantity.unit
         citations, lines, values = cite_all([now, before], pq.language)
-        text = (f"{word}{abs(gap):g}{unit}（本年{values[0]}，上年{values[1]}）。\n" + "\n".join(lines))
+        text = say("change_between", pq.language, word=say("went_up" if gap > 0 else "went_down", pq.language),
+                   gap=f"{abs(gap):g}", unit=unit, a=values[0], b=values[1])
+        text += "\n" + "\n".join(lines)
         return Answer(pq.text, text, True, citations, "extractive")
     if now and wants is False:
         # 「比上年增加了多少件」 when the report states only the rate (「628件，同比上升63.5%」): computed back,
@@ -248,9 +249,10 @@ def change_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
             continue  # its sentence's change is another thing's
         phrase = change_phrase(extractive.quote(pick))
         if phrase:
-            text = (f"报告只写明{phrase}，没有给出上一年的具体数字，无法算出差值。\n"
-                    f"{evidence_line(1, extractive.quote(pick), pq.language)}")
-            return Answer(pq.text, text, True, [pick.citation()], "extractive")
+            # the stated change of the asked thing answers, with why no difference in its unit is given
+            text = say("change_only", pq.language, phrase=phrase)
+            return Answer(pq.text, f"{text}\n{evidence_line(1, extractive.quote(pick), pq.language)}", True,
+                          [pick.citation()], "extractive")
     if now and (wants and now.quantity.is_percent or pq.against_before):
         # 「化解率提高了多少」 is never answered by the rate itself (「化解率达46.9%」), nor 「比上年多了多少件」 by
         # the year's own count; 「新增了多少家」 asked alone is (below)

@@ -43,6 +43,11 @@ _PHRASES = {
     "level_only": ("报告只写明{value}，未写明较上年的变化或上年数字，无法回答变化了多少。",
                    "The report states only {value}, neither the change from the year before nor that year's figure: "
                    "the change cannot be given."),
+    "change_only": ("报告只写明{phrase}，没有给出上一年的具体数字，无法算出差值。",
+                    "The report states only {phrase}, not the year before's figure: the difference cannot be computed."),
+    "change_between": ("{word}{gap}{unit}（本年{a}，上年{b}）。", "{word} {gap}{unit} (this year {a}, the year before {b})."),
+    "went_up": ("增加", "Up"),
+    "went_down": ("减少", "Down"),
     "base_stated": ("{value}（报告写明的上年数字）。", "{value} (the year before's figure, as the report states it)."),
     "base": ("约{base}{unit}（推算值，报告未直接写明）：{a} ÷ (1 {sign} {b}) = {x} ÷ {y} ≈ {exact}。",
              "About {base}{unit} (computed: the report does not state it): {a} ÷ (1 {sign} {b}) = {x} ÷ {y} ≈ {exact}."),
