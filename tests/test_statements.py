@@ -63,6 +63,14 @@ def _act(sentence: str, **kw):
     ("分3批公布行政执法典型案例共12件。", "3批", "批"),  # 分N批: the batches (rules.DIVIDED_INTO)
     ("全县分4个片区开展交叉检查。", "4个", "片区"),  # a noun of its own after the figure: that
     ("全年分4期举办行政执法人员培训班。", "4期", "举办行政执法人员培训班"),  # no other figure counts the classes
+    # a verb that takes the counted thing as its object is the act (rules.OBJECT_VERBS), with its complement 出
+    ("围绕法治建设开展调研,形成调研报告18篇。", "18篇", "调研报告"),
+    ("全年向社会公布权责清单事项2350项。", "2350项", "权责清单事项"),
+    ("专项督察中查找出问题204个。", "204个", "问题"),
+    # a change said before its figure (rules.CHANGE_TAIL): the thing is what stands before it
+    ("行政复议纠错率较上年下降1.5个百分点。", "1.5个百分点", "行政复议纠错率"),
+    ("惠企资金兑现金额达8600万元。", "8600万元", "惠企资金兑现金额"),  # 金额 is a measure's name: it keeps its verb
+    ("企业投资项目审批时限由5个工作日压缩至3个工作日。", "5个工作日", "企业投资项目审批时限"),  # 审批: a field noun
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures

@@ -18,7 +18,8 @@ _ACT_VERBS = frozenset("""办理 接收 受理 审结 办结 开展 组织 举�
 立案 聘请 组建 新组建 审核 备案 纠正 撤销 作出 召开 接待 调处 走访 排查 整改 督办 回复 推出 上线 入驻 聘任 配备 选派 落实 实施
 推行 推进 推动 建立 健全 实现 累计 共计 合计 达到 达 有 为 是 新建 打造 创建 评选 表彰 报送 提交 签订 起草 编制 解读
 发放 征求 收回 追回 挽回 节约 压减 压缩 精简 缩短 缩减 减少 降低 提升 提高 增加 增长 下降 上升 印制 发送 赠送 宣传 宣讲 授课 旁听 出庭
-应诉 败诉 胜诉 调取 移送 赔偿 补偿 认定 核查 审批 许可 登记 注册 保障 帮助 救助 援助 服务 吸纳 招录 任命 免职""".split())
+应诉 败诉 胜诉 调取 移送 赔偿 补偿 认定 核查 审批 许可 登记 注册 保障 帮助 救助 援助 服务 吸纳 招录 任命 免职""".split()) \
+    | rules.OBJECT_VERBS
 
 
 def tagged_words(text: str) -> tuple[tuple[str, str], ...]:
@@ -159,10 +160,11 @@ def _strip_tail(lead: str) -> str:
             if w and text.endswith(w):
                 text = text[: -len(w)]
                 changed = True
-        reach = rules.REACH_VERB.search(text)
-        if reach and len(text) > len(reach.group()):
-            text = text[: reach.start()]
-            changed = True
+        for pattern in (rules.REACH_VERB, rules.CHANGE_TAIL):
+            found = pattern.search(text)
+            if found and len(text) > len(found.group()):
+                text = text[: found.start()]
+                changed = True
     return text
 
 
@@ -179,7 +181,7 @@ _LINKS = ("等", "其他", "、", "和", "及", "与", "或", "或者", "以及"
 def noun_before(lead: str) -> tuple[str, str]:
     """(measured thing, act) from the words before a figure: 「全年办理行政复议案件」 → (行政复议案件, 办理)."""
     text = _strip_tail(lead)
-    toks = _tokens(text)
+    toks = _with_complements(_quoted_as_one(_tokens(text)))
     bodies = {w for w, f in toks if f == "nt"}  # jieba's organisations (镇政府)
     phrase: list[str] = []
     act = ""
@@ -187,7 +189,9 @@ def noun_before(lead: str) -> tuple[str, str]:
         w, f = toks[i]
         if not phrase and (w in _ADVERBS or w in _TRAILING_ADVERBS):
             continue  # 「…合格率仍低于90%」「…事项已达1064项」: an adverb between the thing and its figure
-        if w in _ACT_VERBS and not f.startswith("vn") and not (phrase and phrase[-1].endswith(rules.MEASURE_NAME_ENDS)):
+        if (w in _ACT_VERBS or w[:-1] in _ACT_VERBS and w[-1] in _COMPLEMENTS) and not f.startswith("vn") \
+                and w not in rules.FIELD_NOUNS \
+                and not (phrase and "".join(phrase).endswith(rules.MEASURE_NAME_ENDS)):
             if act and phrase and w not in _PREDICATE_VERBS:
                 phrase.insert(0, w)  # 「办理时限压缩…」: before the subject's own verb, a verb modifies it
                 continue
@@ -216,6 +220,37 @@ def noun_before(lead: str) -> tuple[str, str]:
     if len(thing) < 2:
         return "", act
     return thing, act
+
+
+_COMPLEMENTS = frozenset("出")  # 「查找出问题」「梳理出事项」: the verb's result, part of the verb
+
+
+def _with_complements(toks):
+    """A verb and its result complement as one verb (jieba: 查找/v 出/v → 查找出)."""
+    out: list[tuple[str, str]] = []
+    for w, f in toks:
+        if w in _COMPLEMENTS and out and out[-1][1].startswith("v") and not out[-1][1].startswith("vn"):
+            out[-1] = (out[-1][0] + w, out[-1][1])
+        else:
+            out.append((w, f))
+    return tuple(out)
+
+
+def _quoted_as_one(toks):
+    """「“七进”相关活动」: a quoted name is one noun of the phrase, whatever jieba makes of its words (七/m 进/v)."""
+    out: list[tuple[str, str]] = []
+    inside: list[str] | None = None
+    for w, f in toks:
+        if w == "“" and inside is None:
+            inside = [w]
+        elif inside is not None:
+            inside.append(w)
+            if w == "”":
+                out.append(("".join(inside), "nz"))
+                inside = None
+        else:
+            out.append((w, f))
+    return tuple(out + [(w, "x") for w in inside or ()])
 
 
 def _modifier_before(toks, de: int) -> list[str]:

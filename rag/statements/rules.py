@@ -139,12 +139,16 @@ DOWN_WORDS = ("下降", "减少", "降低", "下滑", "回落", "减", "少了",
 # Bounds and verbs of reaching that end the words before a figure (「合格率仍低于90%」「事项已压减到434项」).
 BOUND_WORDS = ("不低于", "不高于", "不少于", "不超过", "低于", "高于", "少于", "多于", "保持在", "稳定在", "控制在",
                "维持在")
+# A change said right before its figure (「纠错率较上年上升2.1个百分点」「案件同比下降12%」): what stands before it
+# is the thing that changed.
+CHANGE_TAIL = re.compile(r"(?:同比|环比|(?:较|比|与)(?:上一年度|上一年|上年同期|去年同期|上年度|上年|去年|前一年)(?:相比)?)?"
+                         r"(?:增长|增加|上升|提高|提升|下降|减少|降低|下滑|回落)了?$")
 REACH_VERB = re.compile(r"(?:压减|压缩|缩减|减少|降低|下降|扩展|扩大|增加|增长|提升|提高|上升|延伸|拓展|覆盖|缩短)(?:到|至)$")
 TARGET_YEAR = re.compile(r"(?:到|至|力争|确保|预计)\s*((?:19|20)\d{2})\s*年")
 
 # A rate's or a count's name holds its verbs (「出庭应诉率」「网上办理率」「参与人数」): the words before
 # them are not the act.
-MEASURE_NAME_ENDS = ("率", "比例", "占比", "比重", "人数", "次数", "件数", "户数", "数量")
+MEASURE_NAME_ENDS = ("率", "比例", "占比", "比重", "人数", "次数", "件数", "户数", "数量", "金额", "总额", "时限", "时长", "天数")
 # Words that name no thing: a measured phrase of only these borrows the previous figure's thing.
 BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降低|上升|均为|均|分别|为|是|达到|达|共计|共|约|率|全区|全镇|全市"
                   r"|排名第|排名|位列|参与人次|人次|满意|启动|占比|比例|比重|[，,、：:的了和及与在其中\s]")
@@ -152,6 +156,11 @@ BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降�
 # Word classes (jieba's tags) that make up a measured noun phrase, and words that end one.
 # Nouns of the reports that jieba tags as another part of speech (举措/v, 例会/v, 清单/a, 诉求/v, 窗口/s) or
 # cuts in two (述/vg 法/j, 专/班): read as one noun.
+# Verbs of the reports that take what was counted as their object (「形成研究成果30项」「提出立法意见50余条」
+# 「堵塞制度漏洞28个」「向社会公布事项清单」): before the counted noun they are the act, never part of the thing.
+OBJECT_VERBS = frozenset("""形成 提出 明确 确认 公布 反馈 查找 查找出 查摆 发现 排查出 接受 安排 产生 支付 用于 聘有 经办 审定 通报
+曝光 约谈 问责 追责 移交 转办 交办 签发 核发 颁发 换发 注销 吊销 没收 收缴 退还 兑付 拨付 投入 筹集 获批 承接 取消 修改 废止
+堵塞 填补 解决 挽回 提供 出具 发出 下达 作出 给予 收集 汇编 编印 录入 归集 公示""".split())
 FIELD_NOUNS = frozenset(("举措", "例会", "清单", "诉求", "窗口", "述法", "专班", "调解室", "综合", "审批", "信访", "考评", "预算"))
 NOUN_TAGS = ("n", "nz", "vn", "ng", "nr", "ns", "nt", "an", "j", "l", "eng", "x")
 NOUN_STOP = frozenset("的 是 为 和 与 及 等 了 在 对 将 把 被 由 从 向 以 按 其 中 并 且 或 共".split())
