@@ -236,6 +236,12 @@ def test_a_place_said_of_all_the_figures_before_it_is_each_ones():
     ("全县行政机关未出现不执行复议决定的情形。", "不执行复议决定的情形"),
     ("辖区内未发现违规收取中介服务费用的问题。", "违规收取中介服务费用的问题"),
     ("全年未收到市场主体对涉企执法检查工作的投诉。", "投诉"),
+    # stated as a figure of zero (为零): the subject, without who, when and 均
+    ("镇里全年行政复议、行政诉讼案件均为零。", "行政复议、行政诉讼案件"),
+    ("全区行政复议决定被法院判决撤销的为零。", "行政复议决定"),
+    # 零 reached (实现“零…”): what never happened, without the verb that reached it
+    ("全市劳动人事争议仲裁实现了“零投诉”。", "劳动人事争议仲裁投诉"),
+    ("区政务服务大厅全年办件零超时。", "办件超时"),
 ])
 def test_a_zero_statement_names_what_never_happened(sentence, measures):
     zero = [s for s in _statements(sentence) if s.polarity == "zero"]

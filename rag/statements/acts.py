@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from . import rules
-from .describe import _ADVERBS, _TRAILING_ADVERBS, _balanced, _tokens, _without_titles, subject_of
+from .describe import _ADVERBS, _TRAILING_ADVERBS, _balanced, _tokens, _without_titles, noun_before, subject_of
 from .status import _future_jiang, status_of, straddles
 
 
@@ -62,16 +62,19 @@ def acts(sentence: str, kind: str, figures_at: tuple[int, ...] = ()) -> list[tup
         zero = zero or never
         if zero:
             at = part.find(zero)
-            thing = _head(part[at + len(zero):].strip("的 "))
+            thing = _head(part[at + len(zero):].strip("的 “”\""))
             after = _tokens(thing)
-            if len(thing) < 2 and never and len(_subject(part[:at])) >= 2:
+            if zero.endswith("零") and zero[:-1].endswith(("为", "是")):
+                # 「…行政诉讼案件均为零」「…被法院判决撤销的为零」: stated as a figure of zero, the thing is its subject
+                thing = noun_before(part[:at])[0] or _subject(part[:at])
+            elif len(thing) < 2 and never and len(_subject(part[:at])) >= 2:
                 thing = _subject(part[:at])  # 「整改任务尚未完成」: what is not done is the subject
             elif never and len(_subject(part[:at])) >= 3:
                 thing = _subject(part[:at]) + thing  # 「行政执法监督平台尚未实现全区覆盖」: the platform's coverage
             elif len(thing) < 2:
-                thing = _strip_leading_verbs(part[:at]) + zero.removeprefix("零")  # 「实现重大行政决策零差错」
-            elif zero == "零" and _strip_leading_verbs(part[:at]):
-                thing = _strip_leading_verbs(part[:at]) + thing  # 「区政务服务中心全年办件零超时」
+                thing = _before_zero(part[:at]) + zero.removeprefix("零")  # 「实现重大行政决策零差错」
+            elif zero == "零" and _before_zero(part[:at]):
+                thing = _before_zero(part[:at]) + thing  # 「区政务服务中心全年办件零超时」
             elif len(after) == 1 and after[0][1].startswith("v") and len(_subject(part[:at])) >= 2:
                 thing = _subject(part[:at])  # 「…行政诉讼案件全年无一宗败诉」: what never lost is the subject
             if len(thing) >= 2:
@@ -201,6 +204,13 @@ def _head(phrase: str) -> str:
     if head in rules.BARE_HEADS:
         return phrase  # 「未出现拒不履行法院生效裁判的情形」: 情形 alone says nothing
     return head if at >= rules.LONG_MODIFIER and len(head) >= 2 else phrase
+
+
+def _before_zero(text: str) -> str:
+    """What a zero is of, from the words before it (「区政务服务中心全年办件零超时」 → 办件, 「全县行政执法领域实现
+    “零投诉”」 → 行政执法领域): the measured phrase, without the verb that says the zero was reached."""
+    text = rules.ZERO_REACHED.sub("", text.strip("，, "))
+    return noun_before(text)[0] or _strip_leading_verbs(text)
 
 
 def _strip_leading_verbs(text: str) -> str:

@@ -91,10 +91,12 @@ NEVER_AS_MODIFIER = re.compile(r"^[^，,；;。]{1,14}?的(?:人员|人|单位|�
 # Before the 未: only some did not (个别单位尚未…), or whoever did not is dealt with (对未…的, 督促未…).
 NOT_NEVER_BEFORE = ("个别", "部分", "少数", "一些", "有的", "少量", "对", "凡", "督促", "针对")
 # 「实现零超时」「零脱管、零重新犯罪」: 零 before an event word, after a verb of achieving or in a list of them.
-ZERO_PREFIX = re.compile(r"(?:实现|保持|做到|达到|确保|全年|、|，|,)零(?=[\u4e00-\u9fff])"
+ZERO_PREFIX = re.compile(r"(?:(?:实现|保持|做到|达到|确保)了?[“\"]?|全年|、|，|,)零(?=[\u4e00-\u9fff])"
                          # 「办件零超时」「…的比例为零」: 零 before an event word, or a figure stated as 零
                          r"|零(?=超时|逾期|延误|积压|投诉|差错|失误|事故|败诉|纠错|上访|遗漏|违规|发案)"
                          r"|(?:为|是|均为)零(?![\u4e00-\u9fff])")
+# The verbs that say a zero was reached (「实现“零投诉”」「保持零事故」): not part of what never happened.
+ZERO_REACHED = re.compile(r"(?:实现|保持|做到|达到|确保)了?[“\"]?$")
 ZERO_AFTER = re.compile(r"^(?:[0０零〇]\s*(?:件|起|宗|例|人|次|家|个|项|条|名)?)(?![0-9.])")
 
 # Frames: how a figure stands to the others in its sentence.
