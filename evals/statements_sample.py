@@ -55,7 +55,18 @@ def _gold_value(st: dict) -> float | None:
     return q.value if q is not None else float(st["value"])
 
 
-def _find(gold: dict, predicted: list) -> object | None:
+def _find(gold: dict, predicted: list, used: set | None = None) -> object | None:
+    """The extractor's statement for a labelled one; `used`: ids of statements already matched in this sentence
+    (「…被纠错案件0件,…败诉案件0件」: the second 0件 is the second statement, not the first again)."""
+    if used:
+        fresh = [p for p in predicted if id(p) not in used]
+        found = _find(gold, fresh)
+        if found is not None:
+            return found
+    return _find_in(gold, predicted)
+
+
+def _find_in(gold: dict, predicted: list) -> object | None:
     if gold.get("value") is None or (gold.get("polarity") == "zero" and not gold.get("as_written")):
         acts = [p for p in predicted if not p.as_written or p.polarity == "zero"]
         named = [p for p in acts if measures_match(gold.get("measures", ""), p.measures)
@@ -91,8 +102,9 @@ def score(rows: list[dict]):
         if not row["statements"]:
             false_figures += sum(1 for p in predicted if p.as_written)
             continue
+        used: set = set()
         for gold in row["statements"]:
-            p = _find(gold, predicted)
+            p = _find(gold, predicted, used)
             if p is None:
                 missing += 1
                 for f in FIELDS:
@@ -100,6 +112,7 @@ def score(rows: list[dict]):
                 errors.append((row["id"], "missing", gold.get("as_written") or gold.get("measures", ""), row["sentence"]))
                 continue
             found_statements += 1
+            used.add(id(p))
             checks = {
                 "value+unit": (gold.get("value") is None and p.value is None) or (
                     gold.get("value") is not None and p.value is not None

@@ -71,6 +71,11 @@ def _act(sentence: str, **kw):
     ("行政复议纠错率较上年下降1.5个百分点。", "1.5个百分点", "行政复议纠错率"),
     ("惠企资金兑现金额达8600万元。", "8600万元", "惠企资金兑现金额"),  # 金额 is a measure's name: it keeps its verb
     ("企业投资项目审批时限由5个工作日压缩至3个工作日。", "5个工作日", "企业投资项目审批时限"),  # 审批: a field noun
+    # a verb of the field between a field noun and a case-like head modifies it (rules.CASE_VERBS); a body before a
+    # verb is who acted; a passive (被) inside the phrase is part of it
+    ("全年行政诉讼败诉案件3件。", "3件", "行政诉讼败诉案件"),
+    ("区政府办理案件120件。", "120件", "案件"),
+    ("全年本局行政复议被纠错案件2件。", "2件", "行政复议被纠错案件"),
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures

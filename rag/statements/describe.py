@@ -189,8 +189,11 @@ def noun_before(lead: str) -> tuple[str, str]:
         w, f = toks[i]
         if not phrase and (w in _ADVERBS or w in _TRAILING_ADVERBS):
             continue  # 「…合格率仍低于90%」「…事项已达1064项」: an adverb between the thing and its figure
+        if phrase and w == "被" and toks[i + 1][1].startswith("v"):
+            phrase.insert(0, w)  # 「行政复议被纠错案件」「被撤销的文件」: a passive inside the noun phrase
+            continue
         if (w in _ACT_VERBS or w[:-1] in _ACT_VERBS and w[-1] in _COMPLEMENTS) and not f.startswith("vn") \
-                and w not in rules.FIELD_NOUNS \
+                and w not in rules.FIELD_NOUNS and not _compound_verb(toks, i, phrase) \
                 and not (phrase and "".join(phrase).endswith(rules.MEASURE_NAME_ENDS)):
             if act and phrase and w not in _PREDICATE_VERBS:
                 phrase.insert(0, w)  # 「办理时限压缩…」: before the subject's own verb, a verb modifies it
@@ -210,8 +213,8 @@ def noun_before(lead: str) -> tuple[str, str]:
         phrase.insert(0, w)
     while phrase and phrase[0] in _LINKS and phrase[0] != "其他":
         phrase.pop(0)
-    while len(phrase) > 1 and phrase[0] in bodies and len("".join(phrase[1:])) >= 2:
-        phrase.pop(0)  # 「镇政府行政复议案件」: the body that opens the phrase is who, not what is counted
+    while len(phrase) > 1 and (phrase[0] in bodies or phrase[0] in rules.ACTOR_WORDS) and len("".join(phrase[1:])) >= 2:
+        phrase.pop(0)  # 「镇政府行政复议案件」「本局…」: the body that opens the phrase is who, not what is counted
     if len(phrase) > 1 and phrase[0] in _YEAR_TAILS and re.search(r"(?:19|20)\d{2}$", text[: len(text) - len("".join(phrase))]):
         phrase.pop(0)  # 「2023年度行政复议案件」: the year's 年度 is a date, not part of the thing
     thing = _balanced("".join(phrase))
@@ -223,6 +226,16 @@ def noun_before(lead: str) -> tuple[str, str]:
 
 
 _COMPLEMENTS = frozenset("出")  # 「查找出问题」「梳理出事项」: the verb's result, part of the verb
+
+
+def _compound_verb(toks, i: int, phrase: list[str]) -> bool:
+    """「行政诉讼败诉案件」「行政应诉案件」: a verb between a noun of the field and the head noun modifies the head
+    (an organisation, place or person before it is who acted: 「区政府办理案件」)."""
+    if not phrase or i == 0 or toks[i][0] not in rules.CASE_VERBS:
+        return False
+    w, f = toks[i - 1]
+    return f in ("n", "vn", "j", "nz", "l") and len(w) >= 2 and w not in _ADVERBS and not rules.SCOPE_WHOLE.fullmatch(w) \
+        and phrase[0] in rules.CASE_HEADS
 
 
 def _with_complements(toks):

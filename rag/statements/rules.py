@@ -45,7 +45,7 @@ GENERIC_WORDS = ("工作", "活动", "事项", "情况", "申报", "创建", "�
 MANNER_WORDS = frozenset("扎实 认真 全力 积极 切实 稳妥 有序 深入 全面 大力 着力 努力 持续 不断 统筹 高效 精心 主动".split())
 # Words that open a clause's actor, not its thing (「区里正在筹备…」「我市…」).
 ACTOR_WORDS = ("区里", "县里", "市里", "镇里", "省里", "街道里", "我区", "我县", "我市", "我镇", "我省", "我街道", "全区",
-               "全县", "全市", "全镇", "全省")
+               "全县", "全市", "全镇", "全省", "本局", "我局", "本委", "我委", "本单位", "本部门", "本机关")
 # Single-character things a count can measure (「2个村」「3市4县」): the levels of government and settlement.
 ADMIN_UNITS = frozenset("村 镇 乡 县 市 区 省 州 旗 盟".split())
 # 「各类法治讲座」: words before a thing that say it has kinds, not what it is.
@@ -163,6 +163,10 @@ BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降�
 OBJECT_VERBS = frozenset("""形成 提出 明确 确认 公布 反馈 查找 查找出 查摆 发现 排查出 接受 安排 产生 支付 用于 聘有 经办 审定 通报
 曝光 约谈 问责 追责 移交 转办 交办 签发 核发 颁发 换发 注销 吊销 没收 收缴 退还 兑付 拨付 投入 筹集 获批 承接 取消 修改 废止
 堵塞 填补 解决 挽回 提供 出具 发出 下达 作出 给予 收集 汇编 编印 录入 归集 公示""".split())
+# Verbs of the field that modify a case-like head in a compound (「行政诉讼败诉案件」「复议纠错案件」「行政应诉案件」),
+# and those heads.
+CASE_VERBS = frozenset("败诉 胜诉 应诉 纠错 撤销 调解 诉讼 复议 处罚 执行 审查 备案 许可 审批 仲裁 信访 起诉 上诉".split())
+CASE_HEADS = ("案件", "案", "事项", "文件", "决定", "申请", "纠纷")
 FIELD_NOUNS = frozenset(("举措", "例会", "清单", "诉求", "窗口", "述法", "专班", "调解室", "综合", "审批", "信访", "考评", "预算"))
 NOUN_TAGS = ("n", "nz", "vn", "ng", "nr", "ns", "nt", "an", "j", "l", "eng", "x")
 NOUN_STOP = frozenset("的 是 为 和 与 及 等 了 在 对 将 把 被 由 从 向 以 按 其 中 并 且 或 共".split())
