@@ -75,6 +75,7 @@ def _act(sentence: str, **kw):
     # verb is who acted; a passive (被) inside the phrase is part of it
     ("全年行政诉讼败诉案件3件。", "3件", "行政诉讼败诉案件"),
     ("区政府办理案件120件。", "120件", "案件"),
+    ("代理区政府应诉案件103件。", "103件", "案件"),
     ("全年本局行政复议被纠错案件2件。", "2件", "行政复议被纠错案件"),
 ])
 def test_measured_thing(sentence, as_written, measures):
@@ -154,6 +155,8 @@ def test_respective_items_may_open_the_clause_before(sentence, items):
     ("在城管领域试点推行首违不罚清单。", "exploring"),
     ("扎实做好省级法治政府建设示范县创建迎检工作。", "preparing"),
     ("启动公共法律服务中心改造。", "preparing"),
+    ("“综合查一次”改革启动以来，逐步在各乡镇推开。", "ongoing"),  # begun and going on since (rules.SINCE)
+    ("行政执法能力提升行动将于明年在全县谋划开展。", "planned"),  # 将于: a date to come governs 谋划
     ("计划年内出台重大行政决策目录管理办法。", "planned"),
     ("力争全部行政执法人员持证上岗。", "target"),
     ("持续推进综合行政执法改革。", "ongoing"),
@@ -274,6 +277,7 @@ def test_a_zero_verb_counts_the_subject():
     # what the projects came to, said after them: reached
     ("依托为民办实事活动,推动15个法治项目取得实效。", "15个", "done"),
     ("扎实推进9个重点项目落地见效。", "9个", "done"),
+    ("在全省法治政府建设示范创建中入选数量居全省第三位。", "第三位", "done"),  # a place ranked is reached
 ])
 def test_figure_status(sentence, as_written, status):
     kind = "下一年安排" if sentence.startswith("到") else "成效"

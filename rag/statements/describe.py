@@ -235,6 +235,7 @@ def _compound_verb(toks, i: int, phrase: list[str]) -> bool:
         return False
     w, f = toks[i - 1]
     return f in ("n", "vn", "j", "nz", "l") and len(w) >= 2 and w not in _ADVERBS and not rules.SCOPE_WHOLE.fullmatch(w) \
+        and not w.endswith(rules.BODY_ENDS) \
         and phrase[0] in rules.CASE_HEADS
 
 

@@ -124,6 +124,8 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
         status, word = figure_status(sentence, q.start, kind, q.end)
         if period == "target" and status == "planned" and rules.TARGET_YEAR.search(sentence[:q.start]):
             status = "target"  # 「到2025年…保持在100%」: a figure for a target year is a target
+        if q.unit == RANK_UNIT and status in ("preparing", "exploring", "ongoing"):
+            status = "done"  # 「…示范创建中获评数量排全国第二位」: a place ranked is a place reached, whatever the work was
         polarity = "zero" if q.value == 0 else "positive"
         out.append(Statement(
             **common, year=for_year, metric=metric, metric_simplified=to_simplified(metric), value=q.value,

@@ -27,6 +27,8 @@ STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "入选", "成功创建", "榜上有名", "受到", "表彰", "通过验收", "建立", "出台", "印发", "制定", "成立", "组建",
               "设立", "开通", "上线", "投入使用", "挂牌", "推出", "已经", "已")),
 )
+# After a word of starting (「启动以来」「筹建以来」): the thing began and is going on since.
+SINCE = ("以来",)
 # 已 after a plan or trial word: what was planned or prepared has been done.
 DONE_MARKERS = ("已", "已经")
 # Words a clause can end in after its subject (「…中期评估已顺利通过」「…专题由我市在全国首先推出」): adverbs
@@ -167,6 +169,8 @@ OBJECT_VERBS = frozenset("""形成 提出 明确 确认 公布 反馈 查找 查
 # and those heads.
 CASE_VERBS = frozenset("败诉 胜诉 应诉 纠错 撤销 调解 诉讼 复议 处罚 执行 审查 备案 许可 审批 仲裁 信访 起诉 上诉".split())
 CASE_HEADS = ("案件", "案", "事项", "文件", "决定", "申请", "纠纷")
+# How the name of a body ends (区政府, 司法局, 市委, 法院, 行政机关…): a body before a verb is who acted.
+BODY_ENDS = ("政府", "局", "委", "院", "机关", "部门", "单位", "中心", "办", "厅", "所", "队", "站", "组")
 FIELD_NOUNS = frozenset(("举措", "例会", "清单", "诉求", "窗口", "述法", "专班", "调解室", "综合", "审批", "信访", "考评", "预算"))
 NOUN_TAGS = ("n", "nz", "vn", "ng", "nr", "ns", "nt", "an", "j", "l", "eng", "x")
 NOUN_STOP = frozenset("的 是 为 和 与 及 等 了 在 对 将 把 被 由 从 向 以 按 其 中 并 且 或 共".split())

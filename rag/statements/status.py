@@ -9,6 +9,8 @@ from .describe import _BREAK, _clause_start, _tokens, _without_titles
 
 def _future_jiang(text: str, at: int) -> bool:
     """「将开展」 is a plan; 「将92部法规列入」「将学法列为」 (将 + object) is not."""
+    if text[at + 1:at + 2] == "于":
+        return True  # 「将于2023年…开展」: a date to come
     toks = _tokens(text[at + 1:at + 8])
     return bool(toks) and toks[0][1].startswith("v") and not toks[0][1].startswith("vn")
 
@@ -70,18 +72,25 @@ def status_of(text_before: str, kind: str, upto: int | None = None) -> tuple[str
     if best is None:
         return rules.STATUS_BY_KIND.get(kind, "done"), ""
     status, word = best[2], best[3]
+    if status == "preparing" and whole[best[0]:].startswith(rules.SINCE):
+        status = "ongoing"  # 「改革启动以来，已在8个镇推开」: begun and going on since
     if status in ("done", "ongoing", "preparing"):
         # 「计划年内出台…」「探索建立…」「力争创建…」: a plan or trial word earlier in the clause governs what
         # follows it, unless 已 stands between them (「…创建迎检工作已圆满完成」: the preparing is over).
+        # The outermost governs: 「将于明年谋划开展…」 is planned, not prepared.
         governs = ("planned", "target") if status == "preparing" else ("planned", "target", "exploring", "preparing")
+        outer: tuple[int, str, str] | None = None
         for governing, words in rules.STATUS_WORDS:
             if governing in governs:
                 for w in words:
                     at = _last_word(text_before, w)
                     if 0 <= at < best[0] - len(word) and not (w == "将" and not _future_jiang(whole, at)) \
                             and not _attributive(text_before, at, w) \
-                            and not any(m in text_before[at + len(w):] for m in rules.DONE_MARKERS):
-                        return governing, w
+                            and not any(m in text_before[at + len(w):] for m in rules.DONE_MARKERS) \
+                            and (outer is None or at < outer[0]):
+                        outer = (at, governing, w)
+        if outer is not None:
+            return outer[1], outer[2]
     if kind == "下一年安排" and status in ("done", "ongoing"):
         return "planned", word
     return status, word
