@@ -57,7 +57,7 @@ _TRAILING_ADVERBS = frozenset("仍 仍然 已 已经 均 都 也 还 又 再 尚
 
 def _stops(w: str, f: str) -> bool:
     """A token that cannot be inside a measured noun phrase (a scope word such as 全区 limits it, not names it)."""
-    if not _TOKEN_NOUN.match(w) and w not in "()（）":
+    if not _TOKEN_NOUN.match(w) and w[:1] not in "()（）":  # a bracket (「(扩大)」) is part of a name
         return True
     if rules.SCOPE_WHOLE.fullmatch(w):
         return True
@@ -67,7 +67,7 @@ def _stops(w: str, f: str) -> bool:
 
 
 # Verbs that are always the predicate: never read as modifying the noun after them.
-_PREDICATE_VERBS = frozenset("实现 完成 达到 召开 开展 参加 参与 覆盖 获评 入选 下放 划入 进驻 纳入 列入 配齐 配备 尚未 未".split())
+_PREDICATE_VERBS = frozenset("实现 完成 达到 召开 开展 进行 参加 参与 覆盖 获评 入选 下放 划入 进驻 纳入 列入 配齐 配备 尚未 未".split())
 
 
 def _verb_inside(toks, i: int) -> bool:
@@ -112,14 +112,14 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
     runs_on = cut is None and next_start is not None and stop == next_start
     rest = rest[:cut.start()] if cut else rest
     out, last = "", ("", "")
-    toks = _tokens(rest)
+    toks = _quoted_as_one(_tokens(rest))
     for i, (w, f) in enumerate(toks):
         if w in "“”\"":
             out += w
             continue
         if w in _DIRECTIONAL or (f.startswith("v") and w[-1] in "到至"):
             break  # 「下放到乡镇」「延伸至村居」
-        verb = f.startswith("v") and not f.startswith("vn") or w in _ACT_VERBS
+        verb = (f.startswith("v") and not f.startswith("vn") or w in _ACT_VERBS) and w not in rules.FIELD_NOUNS
         if verb and not _verb_inside(toks, i) and not _modifies_noun(toks, i):
             break
         if _stops(w, f) and not _name_word(toks, i):
@@ -139,8 +139,9 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
                 break
         out = first
     out = _balanced(out.strip("（("))
-    if out in rules.ADMIN_UNITS and rest[len(out):len(out) + 1] in ("、", "和", "及"):
-        return ""  # 「431项市、区行政处罚权」: 市 opens a list of levels, it is not what is counted
+    if out in rules.ADMIN_UNITS and rest[len(out):len(out) + 1] in ("、", "和", "及") \
+            and not re.match(r"[0-9０-９]", sentence[end + len(out) + 1:end + len(out) + 2]):
+        return ""  # 「431项市、区行政处罚权」: 市 opens a list of levels (「5个市和32个县」: each is counted)
     return out if len(out) >= 2 or out in rules.ADMIN_UNITS else ""
 
 
@@ -198,10 +199,16 @@ def noun_before(lead: str) -> tuple[str, str]:
             if act and phrase and w not in _PREDICATE_VERBS:
                 phrase.insert(0, w)  # 「办理时限压缩…」: before the subject's own verb, a verb modifies it
                 continue
+            if not phrase and act in rules.LIGHT_VERBS:
+                phrase.insert(0, w)  # 「专项清理全年开展2次」: the activity a light verb carries is the thing
+                continue
             if phrase or act:
                 act = act or w
                 break
             act = w  # 「群众跑动减少136次」「…报告会共举办3530余场」: the verb, then its subject before it
+            continue
+        if phrase and w in ("经", "由") and _tokens(phrase[-1])[-1][1] == "v":
+            act, phrase = act or "".join(phrase), []  # 「“法律明白人”经规范培养已达…」: how it came about, not what
             continue
         if phrase and (w in _LINKS or (f.startswith("q") and _TOKEN_NOUN.match(w))):
             phrase.insert(0, w)  # 「公共服务等其他事项」「其他类事项」「违法或者不当文件」
@@ -213,6 +220,8 @@ def noun_before(lead: str) -> tuple[str, str]:
         phrase.insert(0, w)
     while phrase and phrase[0] in _LINKS and phrase[0] != "其他":
         phrase.pop(0)
+    if "等" in phrase and "、" in phrase[:phrase.index("等")] and len("".join(phrase[phrase.index("等") + 1:])) >= 2:
+        phrase = phrase[phrase.index("等") + 1:]  # 「政策、规划、工作请示等行政决策」: examples, then what they are
     while len(phrase) > 1 and (phrase[0] in bodies or phrase[0] in rules.ACTOR_WORDS) and len("".join(phrase[1:])) >= 2:
         phrase.pop(0)  # 「镇政府行政复议案件」「本局…」: the body that opens the phrase is who, not what is counted
     if len(phrase) > 1 and phrase[0] in _YEAR_TAILS and re.search(r"(?:19|20)\d{2}$", text[: len(text) - len("".join(phrase))]):
@@ -250,16 +259,20 @@ def _with_complements(toks):
     return tuple(out)
 
 
+_PAIRS = {"“": "”", "(": ")", "（": "）"}
+
+
 def _quoted_as_one(toks):
-    """「“七进”相关活动」: a quoted name is one noun of the phrase, whatever jieba makes of its words (七/m 进/v)."""
+    """「“七进”相关活动」「县(市、区)」: a quoted name or a bracket is one word of the phrase, whatever jieba makes of
+    its words (七/m 进/v; 、 inside the bracket)."""
     out: list[tuple[str, str]] = []
     inside: list[str] | None = None
     for w, f in toks:
-        if w == "“" and inside is None:
+        if w in _PAIRS and inside is None:
             inside = [w]
         elif inside is not None:
             inside.append(w)
-            if w == "”":
+            if w == _PAIRS[inside[0]]:
                 out.append(("".join(inside), "nz"))
                 inside = None
         else:

@@ -162,7 +162,7 @@ BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降�
 # cuts in two (述/vg 法/j, 专/班): read as one noun.
 # Verbs of the reports that take what was counted as their object (「形成研究成果30项」「提出立法意见50余条」
 # 「堵塞制度漏洞28个」「向社会公布事项清单」): before the counted noun they are the act, never part of the thing.
-OBJECT_VERBS = frozenset("""形成 提出 明确 确认 公布 反馈 查找 查找出 查摆 发现 排查出 接受 安排 产生 支付 用于 聘有 经办 审定 通报
+OBJECT_VERBS = frozenset("""惠及 形成 提出 明确 确认 公布 反馈 查找 查找出 查摆 发现 排查出 接受 安排 产生 支付 用于 聘有 经办 审定 通报
 曝光 约谈 问责 追责 移交 转办 交办 签发 核发 颁发 换发 注销 吊销 没收 收缴 退还 兑付 拨付 投入 筹集 获批 承接 取消 修改 废止
 堵塞 填补 解决 挽回 提供 出具 发出 下达 作出 给予 收集 汇编 编印 录入 归集 公示""".split())
 # Verbs of the field that modify a case-like head in a compound (「行政诉讼败诉案件」「复议纠错案件」「行政应诉案件」),
@@ -171,6 +171,8 @@ CASE_VERBS = frozenset("败诉 胜诉 应诉 纠错 撤销 调解 诉讼 复议 
 CASE_HEADS = ("案件", "案", "事项", "文件", "决定", "申请", "纠纷")
 # How the name of a body ends (区政府, 司法局, 市委, 法院, 行政机关…): a body before a verb is who acted.
 BODY_ENDS = ("政府", "局", "委", "院", "机关", "部门", "单位", "中心", "办", "厅", "所", "队", "站", "组")
+# Verbs that carry an activity named before them (「专项清理全年开展2次」「集中整治进行3轮」): the activity is the thing.
+LIGHT_VERBS = frozenset("开展 进行 组织 举办 组织开展 实施".split())
 FIELD_NOUNS = frozenset(("举措", "例会", "清单", "诉求", "窗口", "述法", "专班", "调解室", "综合", "审批", "信访", "考评", "预算"))
 NOUN_TAGS = ("n", "nz", "vn", "ng", "nr", "ns", "nt", "an", "j", "l", "eng", "x")
 NOUN_STOP = frozenset("的 是 为 和 与 及 等 了 在 对 将 把 被 由 从 向 以 按 其 中 并 且 或 共".split())
