@@ -84,6 +84,8 @@ def _act(sentence: str, **kw):
     ("480余项行政审批(备案)事项已划转。", "480余项", "行政审批(备案)事项"),
     ("全市共有400名党政主要负责人完成述法,其中18名进行现场述法。", "18名", "党政主要负责人"),  # 进行: a predicate
     ("“无感兑现”累计惠及3200户次。", "3200户次", "无感兑现"),
+    # a count with no noun of its own counts what was last counted in its unit, not the figure just before it
+    ("针对督察反馈的9个问题，先后3次开展专项整治，目前已整改完成8个。", "8个", "问题"),
     ("全年本局行政复议被纠错案件2件。", "2件", "行政复议被纠错案件"),
 ])
 def test_measured_thing(sentence, as_written, measures):

@@ -360,8 +360,10 @@ def _ranked_thing(lead: str) -> tuple[str, str]:
     return noun_before(before)[0], verbs[-1].group()
 
 
-def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: int | None = None) -> tuple[str, str]:
-    """(measured thing, act) of one figure; a bare rate or change borrows the previous figure's thing."""
+def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: int | None = None,
+                   same_unit: str = "") -> tuple[str, str]:
+    """(measured thing, act) of one figure; a bare rate or change borrows the previous figure's thing, a bare
+    count the thing last counted in its unit (`same_unit`: 「针对13个问题，先后4次开展…，已整改完成12个」)."""
     q = nw.quantity
     if q.unit == RANK_UNIT:
         return _ranked_thing(sentence[:q.start])
@@ -398,7 +400,7 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
     found = subject_of(clauses[-1])
     if not found and len(clauses) > 1 and not previous:
         found = subject_of(clauses[0])
-    return _without_each(found) or previous, act
+    return _without_each(found) or same_unit or previous, act
 
 
 def _without_each(thing: str) -> str:

@@ -82,6 +82,7 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
     words = number_words(sentence, measures, set(skip))
     out: list[Statement] = []
     previous_thing = ""
+    thing_in: dict[str, str] = {}  # unit → the last thing counted in it (「13个问题…已整改完成12个」)
     items = [k for k, nw in enumerate(words) if nw.respective]
     for k, nw in enumerate(words):
         q = nw.quantity
@@ -107,7 +108,8 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
         # (「4县及6个省直单位」: a figure with a noun of its own after it counts that, not its neighbour's thing)
         thing, act = (previous_thing, "") if shares and previous_thing else \
             describe.measured_thing(sentence, nw, previous_thing,
-                                    words[k + 1].quantity.start if k + 1 < len(words) else None)
+                                    words[k + 1].quantity.start if k + 1 < len(words) else None,
+                                    same_unit=thing_in.get(q.unit, ""))
         thing = _LEADING_YEAR.sub("", thing)
         frame = frame_of(sentence, words, k)
         own = nw.own
@@ -121,6 +123,8 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
             thing = previous_thing
             own = own if previous_thing in own else previous_thing + own
         previous_thing = thing or previous_thing
+        if thing:
+            thing_in[q.unit] = thing
         status, word = figure_status(sentence, q.start, kind, q.end)
         if period == "target" and status == "planned" and rules.TARGET_YEAR.search(sentence[:q.start]):
             status = "target"  # 「到2025年…保持在100%」: a figure for a target year is a target
