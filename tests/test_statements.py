@@ -86,6 +86,9 @@ def _act(sentence: str, **kw):
     ("“无感兑现”累计惠及3200户次。", "3200户次", "无感兑现"),
     # a count with no noun of its own counts what was last counted in its unit, not the figure just before it
     ("针对督察反馈的9个问题，先后3次开展专项整治，目前已整改完成8个。", "8个", "问题"),
+    # the to of a from→to is what the base measures (「由上年的537项压减至498项」); a bound after it is the figure's
+    ("区级保留的行政许可事项由上年的210项压减至186项。", "186项", "行政许可事项"),
+    ("企业开办时间压缩至1个工作日以内。", "1个工作日", "企业开办时间"),
     ("全年本局行政复议被纠错案件2件。", "2件", "行政复议被纠错案件"),
 ])
 def test_measured_thing(sentence, as_written, measures):
@@ -176,6 +179,7 @@ def test_respective_items_may_open_the_clause_before(sentence, items):
     ("探索推行《包容审慎监管清单》。", "exploring"),
     ("镇司法所探索的调解工作法获评全市优秀案例。", "done"),  # 探索的 describes the thing, not the clause
     ("重点项目标准化建设全面完成。", "done"),  # no 目标 across 项目|标准化
+    ("在经济社会发展目标考核中的分值由上年的2分提高到4分。", "done"),  # 目标 inside a compound noun
 ])
 def test_status(sentence, status):
     assert _statements(sentence)[0].status == status
@@ -351,6 +355,7 @@ def test_scope(sentence, scope):
     ("受理申请300件,上年同期为260件。", "260件", "previous", 2023),
     ("受理申请300件,上年同期为260件。", "300件", "current", 2024),
     ("力争到2026年网办率达到98%。", "98%", "target", 2026),
+    ("行政许可事项由上年的210项压减至186项。", "186项", "current", 2024),  # 上年 is the base's, not the figure's
 ])
 def test_period(sentence, as_written, period, year):
     st = _figure(sentence, as_written)

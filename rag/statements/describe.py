@@ -108,6 +108,9 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
     (市场主体) and leaves the rest (安全隐患) to 89."""
     stop = min(end + 30, next_start if next_start is not None else len(sentence))
     rest = sentence[end:stop]
+    bound = re.match(r"以内|以下|以上|之内|左右", rest)
+    if bound:
+        return ""  # 「压缩至1个工作日以内」: the bound is the figure's, no thing follows
     cut = re.search(r"[，,；;。：:！？!?\n]", rest)
     runs_on = cut is None and next_start is not None and stop == next_start
     rest = rest[:cut.start()] if cut else rest

@@ -99,7 +99,11 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
             # 「…申请1723件,同比增长48.2%」: a bare rate or change word names the previous figure's thing.
             prev = _LEADING_YEAR.sub("", words[k - 1].lead.strip(_TRIM)).strip(_TRIM)
             metric = prev + metric
-        period, for_year = _period(nw.clause, kind, year, sentence[:q.start])
+        frame = frame_of(sentence, words, k)
+        base_of = out[-1] if frame == "to" and out and out[-1].frame == "from" else None
+        # 「由上年的537项压减至498项」: the year before is the base's; what it came to is this year's
+        period, for_year = _period(sentence[base_of.value_end - base:q.start] if base_of else nw.clause, kind, year,
+                                   sentence[:q.start])
         if period == "previous" and not _PREVIOUS.search(metric):
             metric = "上年" + metric
         shares = k and not nw.respective and words[k - 1].quantity.end <= q.start and \
@@ -111,7 +115,8 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
                                     words[k + 1].quantity.start if k + 1 < len(words) else None,
                                     same_unit=thing_in.get(q.unit, ""))
         thing = _LEADING_YEAR.sub("", thing)
-        frame = frame_of(sentence, words, k)
+        if base_of is not None and base_of.measures:
+            thing = base_of.measures  # what moved from the base to this figure is one thing
         own = nw.own
         ranked = (before or []) + out
         if q.unit == RANK_UNIT and not thing and ranked and _ALL_RANKED.match(nw.lead):

@@ -43,9 +43,13 @@ def _attributive(text: str, at: int, word: str) -> bool:
     if text[at + len(word): at + len(word) + 1] == "的":
         return True
     pos = 0
-    for w, f in _tokens(text):
+    toks = _tokens(text)
+    for i, (w, f) in enumerate(toks):
         if pos == at and len(w) > len(word) and w.startswith(word) and f.startswith("n"):
             return w[len(word):] not in rules.GENERIC_WORDS
+        if pos == at and w == word and f == "n" and i + 1 < len(toks) and toks[i + 1][1].startswith(("n", "vn")) \
+                and toks[i + 1][0] not in rules.GENERIC_WORDS:
+            return True  # 「经济社会发展目标考核」「计划单列」: a noun inside a compound noun
         if pos > at:
             break
         pos += len(w)
