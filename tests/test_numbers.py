@@ -247,7 +247,8 @@ def test_ranks(text, ranks):
 @pytest.mark.parametrize("asked,unit,other", [
     ("名", "件次", True), ("人", "项", True), ("件", "人次", True), ("名", "人", False), ("人", "人次", False),
     ("件", "项", False), ("个", "名", False), ("名", "个", False), ("户", "家", False), ("名", "", False),
-    ("名", "元", False),  # money is no count: the unit's own fit weighs it
+    # money and time are families of their own: 「罚了多少钱」 is never answered by 「312件」
+    ("名", "元", True), ("元", "件", True), ("元", "万元", False), ("天", "件", True), ("天", "个工作日", False),
     ("支", "项", True), ("家", "件", True), ("次", "件次", False), ("次", "场", False), ("次", "人次", True),
     ("场", "项", True), ("座", "家", False),
 ])

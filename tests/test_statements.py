@@ -89,6 +89,7 @@ def _act(sentence: str, **kw):
     # the to of a from→to is what the base measures (「由上年的537项压减至498项」); a bound after it is the figure's
     ("区级保留的行政许可事项由上年的210项压减至186项。", "186项", "行政许可事项"),
     ("企业开办时间压缩至1个工作日以内。", "1个工作日", "企业开办时间"),
+    ("行政机关负责人出庭应诉率连续两年保持100%。", "100%", "行政机关负责人出庭应诉率"),  # the rate its clause names
     ("全年本局行政复议被纠错案件2件。", "2件", "行政复议被纠错案件"),
 ])
 def test_measured_thing(sentence, as_written, measures):

@@ -16,6 +16,7 @@ from ..text.sentences import sentence_spans
 from ..text.tokens import tokenize
 from ..statements.describe import counted_act
 from ..statements.rules import MEETING
+from ..statements.status import statement_stage, verb_stage
 from ..statements.extract import chunk_statements
 from ..statements.score import (MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, change_for_level, names_asked_thing,
                                 question_weights, score_statement)
@@ -181,6 +182,9 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
         if _counts_other_kind(pick, intent):
             passed_over = True
             continue  # 「多少名法律顾问」 is not answered by 「法律顾问参与审查42件次」
+        if _another_stage(pick, intent) or _another_rate(pick, intent):
+            passed_over = True
+            continue  # 「新收了多少件」 is not 「审结…834件」; 「优秀率」 is not 「合格率为97.1%」
         if _negates_asked(pick, intent):
             passed_over = True
             continue  # 「办理了多少件行政处罚案件」 is not answered by 「适用不予处罚…的案件1452件」
@@ -194,6 +198,25 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
             continue  # nor by its neighbour 「出庭应诉5件次」: after such a miss, the thing itself must be named
         return pick
     return None
+
+
+def _another_stage(pick: Pick, intent: Intent) -> bool:
+    """The question asks one stage of handling (收到, 受理, 审结, 命名, 申报…) and the figure states another."""
+    # the verb before 多少/几, or a stage verb the question names (「最后命名了几个」: jieba reads 命名 a noun)
+    asked = verb_stage(intent.predicate or "") or next(
+        (verb_stage(t) for t in intent.terms if verb_stage(t) and len(t) == 2), "")
+    stated = statement_stage(pick.statement) if asked else ""
+    return bool(stated) and asked != stated
+
+
+def _another_rate(pick: Pick, intent: Intent) -> bool:
+    """The question names a rate (优秀率) and the figure is a rate named otherwise (评查合格率)."""
+    asked = [t for t in intent.terms if t.endswith("率") and len(t) >= 3]
+    if not asked or not pick.quantity.is_percent:
+        return False
+    st = pick.statement
+    said = to_simplified(f"{st.measures} {st.own or ''}")
+    return "率" in to_simplified(st.measures) and not any(t in said for t in asked)
 
 
 # The administrative negations of an act (不予受理, 免予处罚): a single 不 / 未 is too often part of a word the

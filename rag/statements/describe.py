@@ -149,6 +149,7 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
 
 
 _TAIL_WORDS = ("共计", "合计", "总计", "累计", "达到", "超过", "不少于", "分别为", "分别", "共有", "约为", "达", "为", "约",
+               "保持", "维持",
                "共", "是", "了", "有", "等", "近", "逾", "超", "：", ":", " ")
 
 
@@ -400,6 +401,11 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
     # 「七进活动全年累计开展80余次」: only a verb before the figure; the clause's opening noun is its thing;
     # 「面对面宣讲活动深入基层,全年共开展近1.1万场」: a clause with no noun of its own takes the sentence's topic.
     clauses = re.split(r"[，,；;。！？!?\n]", sentence[:q.start])
+    rate = clauses[-1].rfind("率") if q.is_percent else -1
+    if rate > 0:
+        named = noun_before(clauses[-1][:rate + 1])[0]  # 「…出庭应诉率连续两年保持100%」: the rate its clause names
+        if named:
+            return named, act
     found = subject_of(clauses[-1])
     if not found and len(clauses) > 1 and not previous:
         found = subject_of(clauses[0])

@@ -171,6 +171,16 @@ CASE_VERBS = frozenset("败诉 胜诉 应诉 纠错 撤销 调解 诉讼 复议 
 CASE_HEADS = ("案件", "案", "事项", "文件", "决定", "申请", "纠纷")
 # How the name of a body ends (区政府, 司法局, 市委, 法院, 行政机关…): a body before a verb is who acted.
 BODY_ENDS = ("政府", "局", "委", "院", "机关", "部门", "单位", "中心", "办", "厅", "所", "队", "站", "组")
+# The stages of handling a matter: a figure of one stage never answers a question about another
+# (「新收了多少件」 is not 「审结…834件」, 「命名了几个」 is not 「申报…21个」).
+ACT_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # received and accepted are one stage as users ask (「收到多少件申请」 of 「受理申请728件」); a sentence that
+    # states both keeps them apart by its act (extractive: the asked act's sibling)
+    ("received", ("收到", "接收", "新收", "收案", "接到", "收件", "受理", "立案")),
+    ("concluded", ("审结", "办结", "结案", "办复", "答复", "结办")),
+    ("awarded", ("命名", "获评", "表彰", "授予", "评为", "入选", "获批")),
+    ("applied", ("申报", "推荐", "参评", "争创")),  # not 申请: mostly the noun (行政复议申请)
+)
 # Verbs that carry an activity named before them (「专项清理全年开展2次」「集中整治进行3轮」): the activity is the thing.
 LIGHT_VERBS = frozenset("开展 进行 组织 举办 组织开展 实施".split())
 FIELD_NOUNS = frozenset(("举措", "例会", "清单", "诉求", "窗口", "述法", "专班", "调解室", "综合", "审批", "信访", "考评", "预算"))

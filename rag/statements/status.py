@@ -2,6 +2,7 @@
 its clause (「探索建设」 is not 「建成」), read as words of the text, never inside a document's name."""
 from __future__ import annotations
 
+from ..text.script import to_simplified
 from ..types import Statement
 from . import rules
 from .describe import _BREAK, _clause_start, _tokens, _without_titles
@@ -144,3 +145,20 @@ def is_plan_figure(st: Statement) -> bool:
     at = lead.rfind(word) if word else -1
     return st.status in ("planned", "target") and at >= 0 and lead[at + len(word):at + len(word) + 1] not in \
         ("的", "任", "考", "书", "表", "")
+
+
+def verb_stage(verb: str) -> str:
+    """The stage of handling a verb names (收到 → received, 审结 → concluded; `rules.ACT_STAGES`), or ""."""
+    return next((name for name, verbs in rules.ACT_STAGES if verb and any(verb.endswith(v) for v in verbs)), "")
+
+
+def statement_stage(st: Statement) -> str:
+    """The stage a figure states: its act's, or (the act is often not named apart) the last stage verb of the
+    figure's own clause (「…其中申报综合示范地区21个、单项示范项目35个」: both applied for)."""
+    stated = verb_stage(to_simplified(st.act or ""))
+    if stated:
+        return stated
+    before = to_simplified(st.text[: max(0, st.value_start - st.start)])
+    clause = before[_clause_start(before):]
+    found = [(clause.rfind(v), name) for name, verbs in rules.ACT_STAGES for v in verbs if v in clause]
+    return max(found)[1] if found else ""

@@ -386,6 +386,8 @@ UNIT_FAMILIES = {
     "occasions": frozenset("次 场 场次 期 批 批次 轮 件次 项次 家次 户次".split()),
     "bodies": frozenset("家 家次 户 户次 所 处 支 座".split()),
     "objects": frozenset("台 辆 套 张 座 本".split()),
+    "money": frozenset("元 万元 亿元".split()),
+    "time": frozenset("天 日 个工作日 工作日 小时 分钟 个月 月".split()),
 }
 
 
