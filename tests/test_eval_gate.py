@@ -111,8 +111,8 @@ def test_development_set_over_real_style_reports(tmp_path_factory, embedder):
 
 # The third development set over real-style reports (evals/devreal2: 8 reports of 8 provinces and every level,
 # 120 questions, by a helper who never saw the code; measured as it came at 76.7% dev / 56.7% test, then rules
-# shaped on its odd ids only): its development half measured strict 54/60, citation 43/50, refusal 57/60.
-GATE_DEVREAL2 = (0.86, 0.82, 0.91)  # (52/60 = 0.867, 41/50, 55/60 = 0.917)
+# shaped on its odd ids only): its development half measured strict 58/60, citation 44/50, refusal 59/60.
+GATE_DEVREAL2 = (0.93, 0.84, 0.95)  # (56/60 = 0.933, 42/50, 57/60)
 DEVREAL2 = Path(__file__).resolve().parent.parent / "evals" / "devreal2"
 
 

@@ -90,6 +90,9 @@ def _act(sentence: str, **kw):
     ("区级保留的行政许可事项由上年的210项压减至186项。", "186项", "行政许可事项"),
     ("企业开办时间压缩至1个工作日以内。", "1个工作日", "企业开办时间"),
     ("行政机关负责人出庭应诉率连续两年保持100%。", "100%", "行政机关负责人出庭应诉率"),  # the rate its clause names
+    # a part of a total named only by its kind (其中…的N): the kind of what the total counts
+    ("共评查案卷480卷，其中评定为优秀的126卷、不合格的23卷。", "126卷", "优秀的评查案卷"),
+    ("共评查案卷480卷，其中评定为优秀的126卷、不合格的23卷。", "23卷", "不合格的评查案卷"),
     ("全年本局行政复议被纠错案件2件。", "2件", "行政复议被纠错案件"),
 ])
 def test_measured_thing(sentence, as_written, measures):
@@ -293,6 +296,7 @@ def test_a_zero_verb_counts_the_subject():
     ("依托为民办实事活动,推动15个法治项目取得实效。", "15个", "done"),
     ("扎实推进9个重点项目落地见效。", "9个", "done"),
     ("在全省法治政府建设示范创建中入选数量居全省第三位。", "第三位", "done"),  # a place ranked is reached
+    ("行政机关负责人出庭应诉率尚未达到100%。", "100%", "target"),  # not reached: a goal (rules.NOT_REACHED)
 ])
 def test_figure_status(sentence, as_written, status):
     kind = "下一年安排" if sentence.startswith("到") else "成效"

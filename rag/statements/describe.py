@@ -284,6 +284,9 @@ def _quoted_as_one(toks):
     return tuple(out + [(w, "x") for w in inside or ()])
 
 
+_NOT_WORDS = frozenset("不 未 非 无".split())
+
+
 def _modifier_before(toks, de: int) -> list[str]:
     """The words of a 的-phrase ending at token `de` (「上级部门收回的」 → 上级部门收回 + 的), back to a break;
     nothing when they are not words of a phrase (a number, a scope word, an adverb)."""
@@ -293,6 +296,9 @@ def _modifier_before(toks, de: int) -> list[str]:
         if w in "“”\"":
             words.insert(0, w)  # 「实现“全程网办”的事项」: a quoted name is part of it
             continue
+        if w in _NOT_WORDS and words:
+            words.insert(0, w)  # 「不合格的」: the negation is the kind
+            break
         if _stops(w, f) or not f.startswith(("n", "v", "j", "l", "b", "a")) or len("".join(words)) + len(w) > 12:
             break
         words.insert(0, w)
@@ -400,6 +406,14 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
         return before, act
     # 「七进活动全年累计开展80余次」: only a verb before the figure; the clause's opening noun is its thing;
     # 「面对面宣讲活动深入基层,全年共开展近1.1万场」: a clause with no noun of its own takes the sentence's topic.
+    lead = _strip_tail(nw.lead)
+    if lead.endswith("的") and (same_unit or previous) and "其中" in sentence[:q.start]:
+        toks = _quoted_as_one(_tokens(lead))
+        kind = "".join(_modifier_before(toks, len(toks) - 1))
+        whole = same_unit or previous
+        whole = whole.rsplit("的", 1)[-1] if len(whole.rsplit("的", 1)[-1]) >= 2 else whole  # not the last kind's
+        if kind:  # 「共评查案卷480卷，其中评定为优秀的126卷、不合格的23卷」: the kind, of what was counted
+            return kind + whole, act
     clauses = re.split(r"[，,；;。！？!?\n]", sentence[:q.start])
     rate = clauses[-1].rfind("率") if q.is_percent else -1
     if rate > 0:

@@ -27,6 +27,8 @@ STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "入选", "成功创建", "榜上有名", "受到", "表彰", "通过验收", "建立", "出台", "印发", "制定", "成立", "组建",
               "设立", "开通", "上线", "投入使用", "挂牌", "推出", "已经", "已")),
 )
+# A figure not reached (「出庭应诉率尚未达到100%」「仍未实现全覆盖」): a goal, not what was stated as done.
+NOT_REACHED = re.compile(r"(?:尚未|仍未|还未|未能|未|没有|尚没有|仍没有)(?:完全)?(?:达到|实现|超过|达)$")
 # After a word of starting (「启动以来」「筹建以来」): the thing began and is going on since.
 SINCE = ("以来",)
 # 已 after a plan or trial word: what was planned or prepared has been done.

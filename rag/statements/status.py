@@ -108,6 +108,9 @@ def figure_status(sentence: str, q_start: int, kind: str, q_end: int | None = No
     「5个项目经择优推荐」: nominated, not yet awarded), and a pilot's reach is a trial's (「试点已扩展到3市」)."""
     lead = sentence[:q_start]
     clause = lead[_clause_start(lead):]
+    reached = rules.NOT_REACHED.search(clause.rstrip())
+    if reached:
+        return "target", reached.group()  # 「…出庭应诉率尚未达到100%」: 100% is the goal, not the figure
     status, word = status_of(clause, kind)
     if q_end is not None and (not word or status == "ongoing"):
         rest = _without_titles(_BREAK.split(sentence[q_end:], maxsplit=1)[0])
