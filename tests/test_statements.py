@@ -401,3 +401,10 @@ def test_a_semicolon_before_a_parts_list_does_not_end_the_sentence():
     text = "全年查处案件150件；其中食品领域案件60件。下一步将继续加强执法；强化监督。"
     assert [text[a:b] for a, b in sentence_spans(text, 0, len(text))] == [
         "全年查处案件150件；其中食品领域案件60件。", "下一步将继续加强执法；", "强化监督。"]
+
+
+def test_a_figure_not_reached_is_no_stated_value():
+    from rag.statements.status import is_plan_figure
+
+    assert is_plan_figure(_figure("行政机关负责人出庭应诉率尚未达到100%。", "100%"))
+    assert not is_plan_figure(_figure("行政机关负责人出庭应诉率达到100%。", "100%"))

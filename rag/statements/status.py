@@ -145,6 +145,8 @@ def is_plan_figure(st: Statement) -> bool:
     # a plan word in the figure's own clause that governs a verb (「力争缩短至45天」), not a noun
     # (「对照年度工作计划，全年办理…320件」「围绕目标任务」)
     lead, word = st.lead or "", st.status_word
+    if st.status == "target" and word and rules.NOT_REACHED.fullmatch(word):
+        return True  # 「尚未达到100%」: the goal, not the figure
     at = lead.rfind(word) if word else -1
     return st.status in ("planned", "target") and at >= 0 and lead[at + len(word):at + len(word) + 1] not in \
         ("的", "任", "考", "书", "表", "")
