@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..question import ParsedQuestion
 from ..statements.extract import chunk_statements
 from ..statements.score import MIN_SUPPORT, _coverage, question_weights, score_statement
+from ..text.script import to_simplified
 from ..types import Answer, Citation, Passage, Statement
 from .context import AnswerContext
 from .wording import evidence_line
@@ -53,8 +54,10 @@ def best_statement(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerConte
         # Asked about what was done, next year's plan says no; the year's own record, when it also says no
         # (「…平台尚未实现全区覆盖」, 「…改革正在推进」), is the better proof: the verdict stays, the citation is the record.
         said = _coverage((best[3].measures + best[3].own).lower(), plain)
+        # it says the asked thing, in its own words or in its sentence (「…试点仍在推进，尚未在全区推广」)
         record = [f for f in found if f[3].kind != "下一年安排" and not verdict(pq, f[3])[0]
-                  and _coverage((f[3].measures + f[3].own).lower(), plain) >= said]  # it says the asked thing
+                  and max(_coverage((f[3].measures + f[3].own).lower(), plain),
+                          _coverage(to_simplified(f[3].text).lower(), plain)) >= said]
         best = max(record, key=lambda f: f[0], default=best)
     return best
 
