@@ -398,6 +398,11 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
     before = _without_each(before)
     if q.unit in rules.ADMIN_UNITS and not after:
         return q.unit, act  # 「覆盖2市4县」: the unit is the thing counted
+    among = re.search(r"(?:中|里|当中|之中)的$", _strip_tail(nw.lead))
+    if among and not before:
+        whole = noun_before(_strip_tail(nw.lead)[:among.start()])[0]
+        if whole:  # 「将工商登记前置审批事项中的231项改为后置」: N of the thing it is among, whatever follows
+            return whole, act
     if after and not nw.lead.rstrip().endswith("等"):
         return after, act
     if after:

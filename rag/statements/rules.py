@@ -164,7 +164,7 @@ BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降�
 # cuts in two (述/vg 法/j, 专/班): read as one noun.
 # Verbs of the reports that take what was counted as their object (「形成研究成果30项」「提出立法意见50余条」
 # 「堵塞制度漏洞28个」「向社会公布事项清单」): before the counted noun they are the act, never part of the thing.
-OBJECT_VERBS = frozenset("""惠及 形成 提出 明确 确认 公布 反馈 查找 查找出 查摆 发现 排查出 接受 安排 产生 支付 用于 聘有 经办 审定 通报
+OBJECT_VERBS = frozenset("""聚焦 围绕 针对 对照 惠及 形成 提出 明确 确认 公布 反馈 查找 查找出 查摆 发现 排查出 接受 安排 产生 支付 用于 聘有 经办 审定 通报
 曝光 约谈 问责 追责 移交 转办 交办 签发 核发 颁发 换发 注销 吊销 没收 收缴 退还 兑付 拨付 投入 筹集 获批 承接 取消 修改 废止
 堵塞 填补 解决 挽回 提供 出具 发出 下达 作出 给予 收集 汇编 编印 录入 归集 公示""".split())
 # Verbs of the field that modify a case-like head in a compound (「行政诉讼败诉案件」「复议纠错案件」「行政应诉案件」),
