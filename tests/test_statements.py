@@ -362,6 +362,8 @@ def test_scope(sentence, scope):
     ("受理申请300件,上年同期为260件。", "300件", "current", 2024),
     ("力争到2026年网办率达到98%。", "98%", "target", 2026),
     ("行政许可事项由上年的210项压减至186项。", "186项", "current", 2024),  # 上年 is the base's, not the figure's
+    ("新建调解室8个，明年再建调解室5个。", "5个", "target", 2025),  # a clause dated next year (rules.NEXT_YEAR)
+    ("新建调解室8个，明年再建调解室5个。", "8个", "current", 2024),
 ])
 def test_period(sentence, as_written, period, year):
     st = _figure(sentence, as_written)

@@ -150,7 +150,7 @@ def _acts(sentence: str, original: str, kind: str, year: int, base: int, common:
     """Acts with no figure of their own: explored, prepared, planned, done, or stated as none."""
     out = []
     for start, end, thing, act, status, polarity in acts.acts(sentence, kind, tuple(f.value_start - base for f in figures)):
-        period, for_year = ("target", year + 1) if kind == "下一年安排" else ("current", year)
+        period, for_year = _period(sentence[start:end], kind, year, sentence[:start])
         out.append(Statement(
             **common, year=for_year, metric=thing, metric_simplified=thing,
             value=0.0 if polarity == "zero" else None, unit="", as_written="", approx=False, period=period,
@@ -191,6 +191,6 @@ def _period(lead: str, kind: str, year: int, before: str = "") -> tuple[str, int
         pass
     if target and year and int(target.group(1)) > year:
         return "target", int(target.group(1))
-    if kind == "下一年安排":
-        return "target", year + 1
+    if kind == "下一年安排" or any(w in lead for w in rules.NEXT_YEAR):
+        return "target", year + 1  # a plan's, or a clause dated next year (「预计明年投入使用」)
     return "current", year

@@ -150,6 +150,8 @@ BOUND_WORDS = ("不低于", "不高于", "不少于", "不超过", "低于", "�
 CHANGE_TAIL = re.compile(r"(?:同比|环比|(?:较|比|与)(?:上一年度|上一年|上年同期|去年同期|上年度|上年|去年|前一年)(?:相比)?)?"
                          r"(?:增长|增加|上升|提高|提升|下降|减少|降低|下滑|回落)了?$")
 REACH_VERB = re.compile(r"(?:压减|压缩|缩减|减少|降低|下降|扩展|扩大|增加|增长|提升|提高|上升|延伸|拓展|覆盖|缩短)(?:到|至)$")
+# Words that date a clause to the year after the report's (「预计明年投入使用」「下一年度力争…」).
+NEXT_YEAR = ("明年", "下一年", "下年度", "来年")
 TARGET_YEAR = re.compile(r"(?:到|至|力争|确保|预计)\s*((?:19|20)\d{2})\s*年")
 
 # A rate's or a count's name holds its verbs (「出庭应诉率」「网上办理率」「参与人数」): the words before
