@@ -177,6 +177,11 @@ ROWS = [
     ([], "西城区2023年政务服务事项的占比是多少？", {"rate_counts": None}),
     # a stated share after its change is a value, not a share to compute
     ([], "西城区考核中法治建设分值占比提高到了多少？", {"operation": "value", "metric": lambda m: m.frame == "to"}),
+    # the to of a from→to, however it is asked; a report that mentions is no change
+    ([], "西城区群众满意率升到了多少？", {"metric": lambda m: m.frame == "to" and "升到" not in m.terms}),
+    ([], "西城区行政许可事项压减后还剩几项？", {"metric": lambda m: m.frame == "to"}),
+    ([], "西城区考核分值提到了几分？", {"metric": lambda m: m.frame == "to"}),
+    ([], "西城区报告提到了多少项改革任务？", {"metric": lambda m: m.frame is None}),
     # 「A和B的C分别…」: C is each item's
     ([], "西城区区委理论学习中心组和区政府常务会的会前学法分别开展了几次？",
      {"operation": "multi", "parts": lambda ps: all("会前学法" in p.text for p in ps)}),

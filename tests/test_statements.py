@@ -75,7 +75,7 @@ def _act(sentence: str, **kw):
     # verb is who acted; a passive (被) inside the phrase is part of it
     ("全年行政诉讼败诉案件3件。", "3件", "行政诉讼败诉案件"),
     ("区政府办理案件120件。", "120件", "案件"),
-    ("代理区政府应诉案件103件。", "103件", "案件"),
+    ("代理区政府应诉案件103件。", "103件", "应诉案件"),  # the body before the compound is who acted
     ("专项清理全年开展2次。", "2次", "专项清理"),  # the activity a light verb carries (rules.LIGHT_VERBS)
     ("乡村“法律明白人”经规范培养已达8600人。", "8600人", "乡村法律明白人"),  # 经+verbs: how, not what
     ("经审查的合同、协议、备忘录等行政协议共150件。", "150件", "行政协议"),  # examples, then what they are
@@ -91,6 +91,12 @@ def _act(sentence: str, **kw):
     ("企业开办时间压缩至1个工作日以内。", "1个工作日", "企业开办时间"),
     ("行政机关负责人出庭应诉率连续两年保持100%。", "100%", "行政机关负责人出庭应诉率"),  # the rate its clause names
     ("全省将工商登记前置审批事项中的231项改为后置审批。", "231项", "工商登记前置审批事项"),  # N among a thing
+    # where these rules must not fire
+    ("在年度考核中的3个单位获评优秀。", "3个", "单位"),  # a noun after the figure: that, not what it is among
+    ("出庭应诉率达100%，办结案件1723件，占全部案件的60%。", "60%", "案件"),  # a share borrows no rate's thing
+    ("办理行政复议、行政诉讼等案件120件。", "120件", "行政复议、行政诉讼等案件"),  # 等 + a generic head: the list
+    ("收到群众反馈意见30条。", "30条", "群众反馈意见"),
+    ("纠错率未达到5%。", "5%", "纠错率"),  # the bound not reached is no part of the thing
     # a part of a total named only by its kind (其中…的N): the kind of what the total counts
     ("共评查案卷480卷，其中评定为优秀的126卷、不合格的23卷。", "126卷", "优秀的评查案卷"),
     ("共评查案卷480卷，其中评定为优秀的126卷、不合格的23卷。", "23卷", "不合格的评查案卷"),
@@ -296,6 +302,7 @@ def test_a_zero_verb_counts_the_subject():
     # what the projects came to, said after them: reached
     ("依托为民办实事活动,推动15个法治项目取得实效。", "15个", "done"),
     ("扎实推进9个重点项目落地见效。", "9个", "done"),
+    ("扎实推进12项重点任务落地。", "12项", "ongoing"),  # 落地 alone says no result reached
     ("在全省法治政府建设示范创建中入选数量居全省第三位。", "第三位", "done"),  # a place ranked is reached
     ("行政机关负责人出庭应诉率尚未达到100%。", "100%", "target"),  # not reached: a goal (rules.NOT_REACHED)
 ])
@@ -364,6 +371,8 @@ def test_scope(sentence, scope):
     ("行政许可事项由上年的210项压减至186项。", "186项", "current", 2024),  # 上年 is the base's, not the figure's
     ("新建调解室8个，明年再建调解室5个。", "5个", "target", 2025),  # a clause dated next year (rules.NEXT_YEAR)
     ("新建调解室8个，明年再建调解室5个。", "8个", "current", 2024),
+    ("明年将审批时限由20天压缩至10天。", "10天", "target", 2025),  # a date before the base is both's
+    ("明年将审批时限由20天压缩至10天。", "20天", "target", 2025),
 ])
 def test_period(sentence, as_written, period, year):
     st = _figure(sentence, as_written)
@@ -411,3 +420,8 @@ def test_a_figure_not_reached_is_no_stated_value():
 
     assert is_plan_figure(_figure("行政机关负责人出庭应诉率尚未达到100%。", "100%"))
     assert not is_plan_figure(_figure("行政机关负责人出庭应诉率达到100%。", "100%"))
+
+
+def test_a_zero_not_reached_is_no_zero():
+    assert not [s for s in _statements("全年未实现零投诉。") if s.polarity == "zero"]
+    assert not [s for s in _statements("尚未做到重大行政决策零差错。") if s.polarity == "zero"]

@@ -84,7 +84,7 @@ def share_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     part = value_pick(pq, passages, ctx, part_metric)
     if part is None:
         return refuse_metric(pq, passages)
-    if part.statement.unit == "%":
+    if part.statement.unit == "%" and part.statement.frame != "delta":
         # The report states the share itself (「占比92%」「…其中网上办理的占比为68.3%」): quote it.
         citations, lines, values = cite_all([part], pq.language)
         return Answer(pq.text, f"{values[0]}。\n" + "\n".join(lines), True, citations, "extractive")

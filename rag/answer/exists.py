@@ -56,6 +56,7 @@ def best_statement(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerConte
         said = _coverage((best[3].measures + best[3].own).lower(), plain)
         # it says the asked thing, in its own words or in its sentence (「…试点仍在推进，尚未在全区推广」)
         record = [f for f in found if f[3].kind != "下一年安排" and not verdict(pq, f[3])[0]
+                  and _coverage((f[3].measures + f[3].own).lower(), plain) > 0
                   and max(_coverage((f[3].measures + f[3].own).lower(), plain),
                           _coverage(to_simplified(f[3].text).lower(), plain)) >= said]
         best = max(record, key=lambda f: f[0], default=best)

@@ -15,9 +15,17 @@ def zero_word(text: str) -> str:
     """The word that says nothing of the thing happened (无一宗, 未发生, 实现零超时), if the text has one."""
     for w in rules.ZERO_WORDS:
         if w in text:
-            return w
+            return "" if _not_reached(text[:text.find(w)]) else w
     m = rules.ZERO_PREFIX.search(text)
+    if m and _not_reached(text[:m.start()] + m.group(0)[:-1]):
+        return ""
     return m.group(0).lstrip("、，,") if m else ""
+
+
+def _not_reached(before: str) -> bool:
+    """「全年未实现零投诉」「尚未做到零差错」: a zero not reached is no zero."""
+    return rules.ZERO_REACHED.sub("", before).endswith(rules.NEVER_WORDS + ("未能",)) \
+        or bool(rules.ZERO_NOT_REACHED.search(before))
 
 
 def _never_done(text: str) -> str:
@@ -59,6 +67,8 @@ def acts(sentence: str, kind: str, figures_at: tuple[int, ...] = ()) -> list[tup
         zero = zero_word(part)
         counted = any(start <= at < pos for at in figures_at)
         never = "" if zero or counted else _never_done(part)
+        if never and "零" in part[part.find(never) + len(never):]:
+            never = ""  # 「未实现零投诉」「尚未做到…零差错」: there were some
         zero = zero or never
         if zero:
             at = part.find(zero)

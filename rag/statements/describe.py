@@ -149,7 +149,7 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
 
 
 _TAIL_WORDS = ("共计", "合计", "总计", "累计", "达到", "超过", "不少于", "分别为", "分别", "共有", "约为", "达", "为", "约",
-               "保持", "维持",
+               "保持", "尚未", "仍未", "未能", "未",  # 「纠错率未达到5%」: the bound not reached, not the thing
                "共", "是", "了", "有", "等", "近", "逾", "超", "：", ":", " ")
 
 
@@ -165,7 +165,7 @@ def _strip_tail(lead: str) -> str:
             if w and text.endswith(w):
                 text = text[: -len(w)]
                 changed = True
-        for pattern in (rules.REACH_VERB, rules.CHANGE_TAIL):
+        for pattern in (rules.REACH_VERB, rules.CHANGE_TAIL, rules.NOT_REACHED):
             found = pattern.search(text)
             if found and len(text) > len(found.group()):
                 text = text[: found.start()]
@@ -224,10 +224,12 @@ def noun_before(lead: str) -> tuple[str, str]:
         phrase.insert(0, w)
     while phrase and phrase[0] in _LINKS and phrase[0] != "其他":
         phrase.pop(0)
-    if "等" in phrase and "、" in phrase[:phrase.index("等")] and len("".join(phrase[phrase.index("等") + 1:])) >= 2:
+    head = "".join(phrase[phrase.index("等") + 1:]) if "等" in phrase else ""
+    if head and "、" in phrase[:phrase.index("等")] and len(head) >= 2 and head not in rules.GENERIC_HEADS:
         phrase = phrase[phrase.index("等") + 1:]  # 「政策、规划、工作请示等行政决策」: examples, then what they are
-    while len(phrase) > 1 and (phrase[0] in bodies or phrase[0] in rules.ACTOR_WORDS) and len("".join(phrase[1:])) >= 2:
-        phrase.pop(0)  # 「镇政府行政复议案件」「本局…」: the body that opens the phrase is who, not what is counted
+    while len(phrase) > 1 and (phrase[0] in bodies or phrase[0] in rules.ACTOR_WORDS or (
+            phrase[0].endswith(rules.BODY_ENDS) and phrase[1] in rules.CASE_VERBS)) and len("".join(phrase[1:])) >= 2:
+        phrase.pop(0)  # 「镇政府行政复议案件」「本局…」「区政府应诉案件」: the body that opens the phrase is who
     if len(phrase) > 1 and phrase[0] in _YEAR_TAILS and re.search(r"(?:19|20)\d{2}$", text[: len(text) - len("".join(phrase))]):
         phrase.pop(0)  # 「2023年度行政复议案件」: the year's 年度 is a date, not part of the thing
     thing = _balanced("".join(phrase))
@@ -247,9 +249,8 @@ def _compound_verb(toks, i: int, phrase: list[str]) -> bool:
     if not phrase or i == 0 or toks[i][0] not in rules.CASE_VERBS:
         return False
     w, f = toks[i - 1]
-    return f in ("n", "vn", "j", "nz", "l") and len(w) >= 2 and w not in _ADVERBS and not rules.SCOPE_WHOLE.fullmatch(w) \
-        and not w.endswith(rules.BODY_ENDS) \
-        and phrase[0] in rules.CASE_HEADS
+    return f in ("n", "vn", "j", "nz", "l", "nt") and len(w) >= 2 and w not in _ADVERBS \
+        and not rules.SCOPE_WHOLE.fullmatch(w) and phrase[0] in rules.CASE_HEADS
 
 
 def _with_complements(toks):
@@ -399,7 +400,8 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
     if q.unit in rules.ADMIN_UNITS and not after:
         return q.unit, act  # 「覆盖2市4县」: the unit is the thing counted
     among = re.search(r"(?:中|里|当中|之中)的$", _strip_tail(nw.lead))
-    if among and not before:
+    verb_after = bool(after) and _tokens(after)[0][1] == "v"  # 「…事项中的231项改为后置」: what follows is the predicate
+    if among and not before and (not after or verb_after):
         whole = noun_before(_strip_tail(nw.lead)[:among.start()])[0]
         if whole:  # 「将工商登记前置审批事项中的231项改为后置」: N of the thing it is among, whatever follows
             return whole, act

@@ -100,9 +100,11 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
             prev = _LEADING_YEAR.sub("", words[k - 1].lead.strip(_TRIM)).strip(_TRIM)
             metric = prev + metric
         frame = frame_of(sentence, words, k)
+        counts = bool(q.unit) and not q.is_percent and frame not in ("delta", "to", "from")  # a plain count
         base_of = out[-1] if frame == "to" and out and out[-1].frame == "from" else None
-        # 「由上年的537项压减至498项」: the year before is the base's; what it came to is this year's
-        period, for_year = _period(sentence[base_of.value_end - base:q.start] if base_of else nw.clause, kind, year,
+        # 「由上年的537项压减至498项」: the year before is the base's; what it came to is this year's (a date
+        # earlier in the clause, 「明年将…由20天压缩至10天」, is both's)
+        period, for_year = _period(_PREVIOUS.sub("", nw.clause) if base_of else nw.clause, kind, year,
                                    sentence[:q.start])
         if period == "previous" and not _PREVIOUS.search(metric):
             metric = "上年" + metric
@@ -113,7 +115,7 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
         thing, act = (previous_thing, "") if shares and previous_thing else \
             describe.measured_thing(sentence, nw, previous_thing,
                                     words[k + 1].quantity.start if k + 1 < len(words) else None,
-                                    same_unit=thing_in.get(q.unit, ""))
+                                    same_unit=thing_in.get(q.unit, "") if counts else "")
         thing = _LEADING_YEAR.sub("", thing)
         if base_of is not None and base_of.measures:
             thing = base_of.measures  # what moved from the base to this figure is one thing
@@ -128,7 +130,7 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
             thing = previous_thing
             own = own if previous_thing in own else previous_thing + own
         previous_thing = thing or previous_thing
-        if thing:
+        if thing and counts:
             thing_in[q.unit] = thing
         status, word = figure_status(sentence, q.start, kind, q.end)
         if period == "target" and status == "planned" and rules.TARGET_YEAR.search(sentence[:q.start]):

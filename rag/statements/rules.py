@@ -76,8 +76,8 @@ TRIED_AFTER = ("开展试点", "试点推行", "先行先试", "探索", "试行
 UNDER_WAY_THINGS = ("任务", "项目", "工程", "重点工作")
 # What the counted things came to, said after them (「推动12个项目取得实效」「推进8项改革落地见效」): the result
 # was reached, so the count is of what was done, whatever verb of pushing opens the clause.
-RESULT_AFTER = ("取得实效", "取得成效", "取得明显成效", "取得积极成效", "落地见效", "落地", "见效", "完工", "竣工", "建成",
-                "投用", "投入使用", "全部完成", "如期完成", "顺利完成", "完成", "办结", "通过验收")
+RESULT_AFTER = ("取得实效", "取得成效", "取得明显成效", "取得积极成效", "落地见效", "完工", "竣工", "建成", "投入使用",
+                "全部完成", "如期完成", "顺利完成", "通过验收")
 # A pilot is a trial until it is rolled out: a thing that is a 试点 under way is being explored.
 TRIAL_THINGS = ("试点",)
 # A figure stated in the achievements is done unless its clause says otherwise; one in the plan is planned.
@@ -101,6 +101,7 @@ ZERO_PREFIX = re.compile(r"(?:(?:实现|保持|做到|达到|确保)了?[“\"]?
                          r"|(?:为|是|均为)零(?![\u4e00-\u9fff])")
 # The verbs that say a zero was reached (「实现“零投诉”」「保持零事故」): not part of what never happened.
 ZERO_REACHED = re.compile(r"(?:实现|保持|做到|达到|确保)了?[“\"]?$")
+ZERO_NOT_REACHED = re.compile(r"(?:尚未|仍未|还未|未能|没有|未)(?:完全)?(?:实现|做到|达到|保持|确保)")  # 「尚未做到…零差错」
 ZERO_AFTER = re.compile(r"^(?:[0０零〇]\s*(?:件|起|宗|例|人|次|家|个|项|条|名)?)(?![0-9.])")
 
 # Frames: how a figure stands to the others in its sentence.
@@ -166,9 +167,9 @@ BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降�
 # cuts in two (述/vg 法/j, 专/班): read as one noun.
 # Verbs of the reports that take what was counted as their object (「形成研究成果30项」「提出立法意见50余条」
 # 「堵塞制度漏洞28个」「向社会公布事项清单」): before the counted noun they are the act, never part of the thing.
-OBJECT_VERBS = frozenset("""聚焦 围绕 针对 对照 惠及 形成 提出 明确 确认 公布 反馈 查找 查找出 查摆 发现 排查出 接受 安排 产生 支付 用于 聘有 经办 审定 通报
+OBJECT_VERBS = frozenset("""代理 聚焦 围绕 针对 对照 惠及 形成 提出 明确 确认 公布 查找 查摆 发现 接受 安排 产生 支付 用于 聘有 经办 审定 通报
 曝光 约谈 问责 追责 移交 转办 交办 签发 核发 颁发 换发 注销 吊销 没收 收缴 退还 兑付 拨付 投入 筹集 获批 承接 取消 修改 废止
-堵塞 填补 解决 挽回 提供 出具 发出 下达 作出 给予 收集 汇编 编印 录入 归集 公示""".split())
+堵塞 填补 解决 出具 发出 下达 给予 汇编 编印 录入 归集""".split())
 # Verbs of the field that modify a case-like head in a compound (「行政诉讼败诉案件」「复议纠错案件」「行政应诉案件」),
 # and those heads.
 CASE_VERBS = frozenset("败诉 胜诉 应诉 纠错 撤销 调解 诉讼 复议 处罚 执行 审查 备案 许可 审批 仲裁 信访 起诉 上诉".split())
@@ -185,6 +186,8 @@ ACT_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("awarded", ("命名", "获评", "表彰", "授予", "评为", "入选", "获批")),
     ("applied", ("申报", "推荐", "参评", "争创")),  # not 申请: mostly the noun (行政复议申请)
 )
+# Heads that say only what kind of record a list is of (「行政复议、行政诉讼等案件」): the list is the thing.
+GENERIC_HEADS = ("案件", "事项", "工作", "活动", "文件", "问题", "事务", "材料", "项目")
 # Verbs that carry an activity named before them (「专项清理全年开展2次」「集中整治进行3轮」): the activity is the thing.
 LIGHT_VERBS = frozenset("开展 进行 组织 举办 组织开展 实施".split())
 FIELD_NOUNS = frozenset(("举措", "例会", "清单", "诉求", "窗口", "述法", "专班", "调解室", "综合", "审批", "信访", "考评", "预算"))

@@ -163,7 +163,12 @@ def statement_stage(st: Statement) -> str:
     stated = verb_stage(to_simplified(st.act or ""))
     if stated:
         return stated
-    before = to_simplified(st.text[: max(0, st.value_start - st.start)])
+    text = to_simplified(st.text)
+    after = _BREAK.split(text[max(0, st.value_end - st.start):], maxsplit=1)[0]
+    found = [(after.find(v), name) for name, verbs in rules.ACT_STAGES for v in verbs if v in after]
+    if found:
+        return min(found)[1]  # 「推荐申报的5个项目全部获评省级示范」: the clause's verb after the figure says what befell it
+    before = text[: max(0, st.value_start - st.start)]
     clause = before[_clause_start(before):]
     found = [(clause.rfind(v), name) for name, verbs in rules.ACT_STAGES for v in verbs if v in clause]
     return max(found)[1] if found else ""
