@@ -403,7 +403,7 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
     verb_after = bool(after) and _tokens(after)[0][1] == "v"  # 「…事项中的231项改为后置」: what follows is the predicate
     if among and not before and (not after or verb_after):
         whole = noun_before(_strip_tail(nw.lead)[:among.start()])[0]
-        if whole:  # 「将工商登记前置审批事项中的231项改为后置」: N of the thing it is among, whatever follows
+        if whole:  # 「将工商登记前置审批事项中的231项改为后置」: N of the thing it is among (no noun of its own after)
             return whole, act
     if after and not nw.lead.rstrip().endswith("等"):
         return after, act
