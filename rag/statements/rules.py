@@ -28,7 +28,8 @@ STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "设立", "开通", "上线", "投入使用", "挂牌", "推出", "已经", "已")),
 )
 # A figure not reached (「出庭应诉率尚未达到100%」「仍未实现全覆盖」): a goal, not what was stated as done.
-NOT_REACHED = re.compile(r"(?:尚未|仍未|还未|未能|未|没有|尚没有|仍没有)(?:完全)?(?:达到|实现|超过|达)$")
+NOT_YET = "尚未|仍未|还未|未能|尚没有|仍没有|没有|未"  # the negations of a thing reached, longest first
+NOT_REACHED = re.compile(f"(?:{NOT_YET})(?:完全)?(?:达到|实现|超过|达)$")
 # After a word of starting (「启动以来」「筹建以来」): the thing began and is going on since.
 SINCE = ("以来",)
 # 已 after a plan or trial word: what was planned or prepared has been done.
@@ -95,13 +96,14 @@ NEVER_AS_MODIFIER = re.compile(r"^[^，,；;。]{1,14}?的(?:人员|人|单位|�
 # Before the 未: only some did not (个别单位尚未…), or whoever did not is dealt with (对未…的, 督促未…).
 NOT_NEVER_BEFORE = ("个别", "部分", "少数", "一些", "有的", "少量", "对", "凡", "督促", "针对")
 # 「实现零超时」「零脱管、零重新犯罪」: 零 before an event word, after a verb of achieving or in a list of them.
-ZERO_PREFIX = re.compile(r"(?:(?:实现|保持|做到|达到|确保)了?[“\"]?|全年|、|，|,)零(?=[\u4e00-\u9fff])"
+ZERO_VERBS = "实现|保持|做到|达到|确保"  # the verbs that reach a zero
+ZERO_PREFIX = re.compile(rf"(?:(?:{ZERO_VERBS})了?[“\"]?|全年|、|，|,)零(?=[\u4e00-\u9fff])"
                          # 「办件零超时」「…的比例为零」: 零 before an event word, or a figure stated as 零
                          r"|零(?=超时|逾期|延误|积压|投诉|差错|失误|事故|败诉|纠错|上访|遗漏|违规|发案)"
                          r"|(?:为|是|均为)零(?![\u4e00-\u9fff])")
 # The verbs that say a zero was reached (「实现“零投诉”」「保持零事故」): not part of what never happened.
-ZERO_REACHED = re.compile(r"(?:实现|保持|做到|达到|确保)了?[“\"]?$")
-ZERO_NOT_REACHED = re.compile(r"(?:尚未|仍未|还未|未能|没有|未)(?:完全)?(?:实现|做到|达到|保持|确保)")  # 「尚未做到…零差错」
+ZERO_REACHED = re.compile(f"(?:{ZERO_VERBS})了?[“\"]?$")
+ZERO_NOT_REACHED = re.compile(f"(?:{NOT_YET})(?:完全)?(?:{ZERO_VERBS})")  # 「尚未做到…零差错」
 ZERO_AFTER = re.compile(r"^(?:[0０零〇]\s*(?:件|起|宗|例|人|次|家|个|项|条|名)?)(?![0-9.])")
 
 # Frames: how a figure stands to the others in its sentence.
@@ -148,8 +150,8 @@ BOUND_WORDS = ("不低于", "不高于", "不少于", "不超过", "低于", "�
                "维持在")
 # A change said right before its figure (「纠错率较上年上升2.1个百分点」「案件同比下降12%」): what stands before it
 # is the thing that changed.
-CHANGE_TAIL = re.compile(r"(?:同比|环比|(?:较|比|与)(?:上一年度|上一年|上年同期|去年同期|上年度|上年|去年|前一年)(?:相比)?)?"
-                         r"(?:增长|增加|上升|提高|提升|下降|减少|降低|下滑|回落)了?$")
+CHANGE_TAIL = re.compile(f"(?:同比|环比|(?:较|比|与)(?:{'|'.join(PREVIOUS_WORDS)})(?:相比)?)?"
+                         f"(?:{'|'.join(CHANGE_VERBS[:10])})了?$")  # the verbs, not the nouns (增幅…)
 REACH_VERB = re.compile(r"(?:压减|压缩|缩减|减少|降低|下降|扩展|扩大|增加|增长|提升|提高|上升|延伸|拓展|覆盖|缩短)(?:到|至)$")
 # Words that date a clause to the year after the report's (「预计明年投入使用」「下一年度力争…」).
 NEXT_YEAR = ("明年", "下一年", "下年度", "来年")
