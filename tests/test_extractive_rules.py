@@ -285,3 +285,17 @@ def test_a_figure_of_another_kind_of_the_asked_thing_does_not_answer(asked, sent
     p = _passage(sentence)
     st = next(s for s in chunk_statements(p.chunk, p.chunk.doc_id, "", 0, p.title) if s.as_written == as_written)
     assert another_kind(asked, st) is other
+
+
+def test_a_figure_of_another_stage_is_said_not_given():
+    from types import SimpleNamespace
+
+    from rag.answer.single import value_answer
+    from .parsed import parsed as parse
+
+    court = _passage("全市法院审结一审行政诉讼案件834件。")
+    ctx = SimpleNamespace(idf=None, top_k=5, search=lambda pq, k=5: [court])
+    ans = value_answer(parse("全市法院收到了多少件一审行政诉讼案件？"), ctx)
+    assert not ans.answered and ans.text.startswith("报告未写明「收到」的数字；它写明的是834件")
+    assert ans.citations[0].text == court.chunk.text
+    assert value_answer(parse("全市法院审结了多少件一审行政诉讼案件？"), ctx).text.startswith("834件")

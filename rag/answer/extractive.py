@@ -169,8 +169,9 @@ def _named_part_rule(picks: list[Pick], terms: tuple[str, ...]) -> tuple[Stateme
 
 def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(),
          idf: IdfFn | None = None, accept: Callable[[Pick], bool] | None = None,
-         near: tuple[tuple[str, int, int], ...] = ()) -> Pick | None:
-    """The best supported number, or None when the passages do not hold the asked fact."""
+         near: tuple[tuple[str, int, int], ...] = (), stages: bool = True) -> Pick | None:
+    """The best supported number, or None when the passages do not hold the asked fact. `stages=False`: a figure
+    of another stage of handling is not passed over (to say what the report states instead)."""
     passed_over = False  # a better-scored figure measured an act at the asked thing (or its negation), not it
     for pick in candidates(intent, passages, idf, near):
         if pick.quantity.start in exclude or (accept is not None and not accept(pick)):
@@ -182,7 +183,7 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
         if _counts_other_kind(pick, intent):
             passed_over = True
             continue  # 「多少名法律顾问」 is not answered by 「法律顾问参与审查42件次」
-        if _another_stage(pick, intent) or _another_rate(pick, intent):
+        if (stages and _another_stage(pick, intent)) or _another_rate(pick, intent):
             passed_over = True
             continue  # 「新收了多少件」 is not 「审结…834件」; 「优秀率」 is not 「合格率为97.1%」
         if _negates_asked(pick, intent):
@@ -200,11 +201,17 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
     return None
 
 
+def asked_stage_word(intent: Intent) -> str:
+    """The stage verb the question asks (收到, 审结, 命名…): the verb before 多少/几, or a stage verb it names
+    (「最后命名了几个」: jieba reads 命名 a noun); "" when it asks none."""
+    if verb_stage(intent.predicate or ""):
+        return intent.predicate or ""
+    return next((t for t in intent.terms if verb_stage(t) and len(t) == 2), "")
+
+
 def _another_stage(pick: Pick, intent: Intent) -> bool:
     """The question asks one stage of handling (收到, 受理, 审结, 命名, 申报…) and the figure states another."""
-    # the verb before 多少/几, or a stage verb the question names (「最后命名了几个」: jieba reads 命名 a noun)
-    asked = verb_stage(intent.predicate or "") or next(
-        (verb_stage(t) for t in intent.terms if verb_stage(t) and len(t) == 2), "")
+    asked = verb_stage(asked_stage_word(intent))
     stated = statement_stage(pick.statement) if asked else ""
     return bool(stated) and asked != stated
 

@@ -15,7 +15,8 @@ from .context import AnswerContext, passage_citation
 from .rates import stated_rate
 from .wording import evidence_line, fmt_number, say
 
-def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, metric=None, exclude=frozenset()):
+def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, metric=None, exclude=frozenset(),
+               stages: bool = True):
     """The asked number among the passages: the year asked, so a 上年 figure only when the question asks for
     the year before (and otherwise only when the report gives no figure of its own year)."""
     asked = pq.asked_thing if metric is None else ""  # a part's own metric (a sum's addend) names its own thing
@@ -26,10 +27,11 @@ def value_pick(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerContext, 
         return plan_ok(p) and not another_kind(asked, p.statement)
     if pq.period == "previous":
         return extractive.best(metric, passages, exclude=exclude, idf=ctx.idf,
-                               accept=lambda p: _previous(p) and stated(p), near=pq.near)
+                               accept=lambda p: _previous(p) and stated(p), near=pq.near, stages=stages)
     pick = extractive.best(metric, passages, exclude=exclude, idf=ctx.idf,
-                           accept=lambda p: not _previous(p) and stated(p), near=pq.near)
-    return pick or extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=stated, near=pq.near)
+                           accept=lambda p: not _previous(p) and stated(p), near=pq.near, stages=stages)
+    return pick or extractive.best(metric, passages, exclude=exclude, idf=ctx.idf, accept=stated, near=pq.near,
+                                   stages=stages)
 
 
 def another_kind(asked: str, st) -> bool:
@@ -69,6 +71,13 @@ def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     passages = ctx.search(pq)
     pick = value_pick(pq, passages, ctx)
     if pick is None:
+        asked = extractive.asked_stage_word(pq.metric)
+        other = value_pick(pq, passages, ctx, stages=False) if asked else None
+        if other is not None:
+            # 「新收了多少件」 when the report states only 「审结…834件」: say what it does state, and do not answer
+            text = say("other_stage", pq.language, asked=asked, value=extractive.state_value(other))
+            return Answer(pq.text, f"{text}\n{evidence_line(1, extractive.quote(other), pq.language)}", False,
+                          [other.citation()], "extractive")
         return refuse_metric(pq, passages)
     if pq.plan_only and not is_plan_figure(pick.statement):
         # 「2025年计划办理多少件」 is not answered by 「办理法律援助案件252件」, which was done

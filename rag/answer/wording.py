@@ -39,6 +39,8 @@ _PHRASES = {
                          "About {s}% (computed; the report states no {rate}): {part} ÷ {whole} = {x} ÷ {y} ≈ {s}%."),
     "share": ("约{s}%：{label}{part} ÷ 总数{whole} = {x} ÷ {y} ≈ {s}%。", "About {s}%: {label}{part} ÷ the total {whole} = {x} ÷ {y} ≈ {s}%."),
     "average": ("平均每{per}约{avg}{unit}：{a} ÷ {b} = {x} ÷ {y} ≈ {avg}。", "About {avg}{unit} per {per}: {a} ÷ {b} = {x} ÷ {y} ≈ {avg}."),
+    "other_stage": ("报告未写明「{asked}」的数字；它写明的是{value}（另一环节的数字，不是所问的）。",
+                    "The report states no figure for 「{asked}」; it states {value}, which is another stage, not the one asked."),
     "done_not_plan": ("报告未写明计划的数字；它写明的是已完成的{value}。", "The report states no planned figure; it states {value} done."),
     "level_only": ("报告只写明{value}，未写明较上年的变化或上年数字，无法回答变化了多少。",
                    "The report states only {value}, neither the change from the year before nor that year's figure: "
