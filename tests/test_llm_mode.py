@@ -359,6 +359,17 @@ def test_a_rate_in_the_sentence_of_the_asked_figure_passes_the_metric_check():
     assert check_metric("共受理1723件[1]，同比增长48.2%[1]。", [p], asked) is None
 
 
+def test_a_figure_of_another_stage_or_rate_fails_the_metric_check():
+    # the extractive rules of kind hold for the model's numbers too: 审结 is not 收到, 合格率 is not 优秀率
+    from rag.answer.grounding import check_metric
+
+    p = _passage("hanzhong-2023", "汉中市报告", ("一、主要成效",), "全市法院审结一审行政诉讼案件834件，案卷评查合格率为97.1%。",
+                 0, 0.9)
+    assert check_metric("收到834件[1]。", [p], parsed("汉中市法院2023年收到了多少件一审行政诉讼案件？").metric) == "834件"
+    assert check_metric("审结834件[1]。", [p], parsed("汉中市法院2023年审结了多少件一审行政诉讼案件？").metric) is None
+    assert check_metric("优秀率97.1%[1]。", [p], parsed("汉中市2023年案卷评查的优秀率是多少？").metric) == "97.1%"
+
+
 # --- the kind asked: a plan, a change against the year before (`grounding.check_kind`) ---------------------
 DONE = "全年办理法律援助案件252件。"
 PLAN = "下一步，力争全年办理法律援助案件300件以上。"

@@ -201,6 +201,13 @@ def best(intent: Intent, passages: list[Passage], exclude: set[int] = frozenset(
     return None
 
 
+def answers_in_kind(pick: Pick, intent: Intent) -> bool:
+    """The figure is of the kind asked: a rate for a rate, a count in the asked family of units, the asked stage
+    of handling and rate name (what `best` passes over otherwise; the LLM's grounding checks the same)."""
+    return not (_other_kind(pick, intent) or _counts_other_kind(pick, intent) or _another_stage(pick, intent)
+                or _another_rate(pick, intent))
+
+
 def asked_stage_word(intent: Intent) -> str:
     """The stage verb the question asks (收到, 审结, 命名…): the verb before 多少/几, or a stage verb it names
     (「最后命名了几个」: jieba reads 命名 a noun); "" when it asks none."""

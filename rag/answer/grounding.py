@@ -174,9 +174,12 @@ def check_metric(answer_text: str, cited_passages: Sequence[object], asked: Inte
         return None
     from ..statements.score import names_asked_thing
 
+    from . import extractive
+
     floor = min_metric_support()
     picks = _picks(asked, cited_passages)
-    supported_picks = [p for p in picks if p.support >= floor]
+    # of the asked kind too: 审结834件 does not answer 收到了多少件, nor 合格率 an 优秀率 (the extractive rules)
+    supported_picks = [p for p in picks if p.support >= floor and extractive.answers_in_kind(p, asked)]
     # When a cited statement's measured thing is the asked one, a figure whose thing is another (办结群众诉求
     # beside 受理行政复议案件) does not answer, however many of the question's words its sentence holds.
     named = [p for p in supported_picks if names_asked_thing(p.statement, asked)]
