@@ -93,20 +93,25 @@ GATE_DEVREAL = (0.95, 0.91, 0.97)  # (95/100, 78/85 = 0.918, 97/100)
 DEVREAL = Path(__file__).resolve().parent.parent / "evals" / "devreal"
 
 
-def test_development_set_over_real_style_reports(tmp_path_factory, embedder):
+def _gate_real_style_set(tmp_path_factory, embedder, folder: Path, gate: tuple[float, float, float]) -> None:
+    """A set of real-style reports added as `rag add` does, its dev half run and held to its gate."""
     from evals.blind_real import load_library, remap
     from rag.api import Assistant
     from rag.settings import Settings
 
-    assistant = Assistant(Settings(data_dir=tmp_path_factory.mktemp("devreal")), embedder=embedder)
-    ids = load_library(assistant, DEVREAL / "reports")
-    questions = remap([q for q in load_questions(DEVREAL / "questions.jsonl") if q.get("split") == "dev"], ids)
+    assistant = Assistant(Settings(data_dir=tmp_path_factory.mktemp(folder.name)), embedder=embedder)
+    ids = load_library(assistant, folder / "reports")
+    questions = remap([q for q in load_questions(folder / "questions.jsonl") if q.get("split") == "dev"], ids)
     rows = run_eval(assistant, questions, "extractive").rows
     agg = Aggregate.of(rows)
-    strict, citation, refusal = GATE_DEVREAL
-    assert agg.strict >= strict, f"devreal strict {agg.strict:.3f}; " + _why(rows, "strict")
-    assert agg.citation >= citation, f"devreal citation {agg.citation:.3f}; " + _why(rows, "citation")
-    assert agg.refusal >= refusal, f"devreal refusal {agg.refusal:.3f}; " + _why(rows, "refusal")
+    strict, citation, refusal = gate
+    assert agg.strict >= strict, f"{folder.name} strict {agg.strict:.3f}; " + _why(rows, "strict")
+    assert agg.citation >= citation, f"{folder.name} citation {agg.citation:.3f}; " + _why(rows, "citation")
+    assert agg.refusal >= refusal, f"{folder.name} refusal {agg.refusal:.3f}; " + _why(rows, "refusal")
+
+
+def test_development_set_over_real_style_reports(tmp_path_factory, embedder):
+    _gate_real_style_set(tmp_path_factory, embedder, DEVREAL, GATE_DEVREAL)
 
 
 # The third development set over real-style reports (evals/devreal2: 8 reports of 8 provinces and every level,
@@ -117,16 +122,4 @@ DEVREAL2 = Path(__file__).resolve().parent.parent / "evals" / "devreal2"
 
 
 def test_third_development_set_over_real_style_reports(tmp_path_factory, embedder):
-    from evals.blind_real import load_library, remap
-    from rag.api import Assistant
-    from rag.settings import Settings
-
-    assistant = Assistant(Settings(data_dir=tmp_path_factory.mktemp("devreal2")), embedder=embedder)
-    ids = load_library(assistant, DEVREAL2 / "reports")
-    questions = remap([q for q in load_questions(DEVREAL2 / "questions.jsonl") if q.get("split") == "dev"], ids)
-    rows = run_eval(assistant, questions, "extractive").rows
-    agg = Aggregate.of(rows)
-    strict, citation, refusal = GATE_DEVREAL2
-    assert agg.strict >= strict, f"devreal2 strict {agg.strict:.3f}; " + _why(rows, "strict")
-    assert agg.citation >= citation, f"devreal2 citation {agg.citation:.3f}; " + _why(rows, "citation")
-    assert agg.refusal >= refusal, f"devreal2 refusal {agg.refusal:.3f}; " + _why(rows, "refusal")
+    _gate_real_style_set(tmp_path_factory, embedder, DEVREAL2, GATE_DEVREAL2)

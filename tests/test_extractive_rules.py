@@ -230,26 +230,29 @@ def test_a_plan_says_not_done_and_why():
     assert verdict(SimpleNamespace(language="zh", asks_done=True, asks_all=True, asks_plan=False), st)[0] is False
 
 
-def test_the_years_record_is_cited_before_next_years_plan_when_both_say_no():
+def _plan_and_record(plan_text: str, record_text: str):
+    """Next year's plan and the year's record as two passages, and a context that retrieves both."""
     from types import SimpleNamespace
 
+    plan = Passage(Chunk("demo-2024", ("四、下一年工作安排",), "下一年安排", plan_text, 0, len(plan_text)), "示范区", 1.0)
+    record = _passage(record_text)
+    return plan, record, SimpleNamespace(idf=None, top_k=5, search=lambda pq, k=5: [plan, record])
+
+
+def test_the_years_record_is_cited_before_next_years_plan_when_both_say_no():
     from rag.answer.exists import exists_answer
     from .parsed import parsed as parse
 
     text = "推动行政执法监督平台在全部乡镇上线运行。"
-    plan = Passage(Chunk("demo-2024", ("四、下一年工作安排",), "下一年安排", text, 0, len(text)), "示范区", 1.0)
-    record = _passage("二是数字法治建设不够，行政执法监督平台尚未实现全县覆盖。")
-    ctx = SimpleNamespace(idf=None, top_k=5, search=lambda pq, k=5: [plan, record])
+    plan, record, ctx = _plan_and_record(text, "二是数字法治建设不够，行政执法监督平台尚未实现全县覆盖。")
     ans = exists_answer(parse("行政执法监督平台已经全县覆盖了吗？"), ctx)
     assert ans.text.startswith("否") and ans.citations[0].text == record.chunk.text
     # a question about the plan is answered by the plan
     ans = exists_answer(parse("明年计划推动行政执法监督平台在全部乡镇上线运行吗？"), ctx)
     assert ans.text.startswith("是") and ans.citations[0].text == text
     # the record says it in its sentence, its own words being few (「…正在推进，目前已在2个收费站开展试点」)
-    text = "三是推动高速公路入口称重检测数据联网向全市收费站推广。"
-    plan = Passage(Chunk("demo-2024", ("四、下一年工作安排",), "下一年安排", text, 0, len(text)), "示范区", 1.0)
-    record = _passage("高速公路入口称重检测数据与执法系统的联网工作正在推进，目前已在2个收费站开展试点。")
-    ctx = SimpleNamespace(idf=None, top_k=5, search=lambda pq, k=5: [plan, record])
+    plan, record, ctx = _plan_and_record("三是推动高速公路入口称重检测数据联网向全市收费站推广。",
+                                         "高速公路入口称重检测数据与执法系统的联网工作正在推进，目前已在2个收费站开展试点。")
     ans = exists_answer(parse("高速公路入口称重数据是不是已经跟执法系统全市联网了？"), ctx)
     assert ans.text.startswith("否") and ans.citations[0].text == record.chunk.text
 
