@@ -54,11 +54,13 @@ def best_statement(pq: ParsedQuestion, passages: list[Passage], ctx: AnswerConte
         # Asked about what was done, next year's plan says no; the year's own record, when it also says no
         # (「…平台尚未实现全区覆盖」, 「…改革正在推进」), is the better proof: the verdict stays, the citation is the record.
         said = _coverage((best[3].measures + best[3].own).lower(), plain)
-        # it says the asked thing, in its own words or in its sentence (「…试点仍在推进，尚未在全区推广」)
-        record = [f for f in found if f[3].kind != "下一年安排" and not verdict(pq, f[3])[0]
-                  and _coverage((f[3].measures + f[3].own).lower(), plain) > 0
-                  and max(_coverage((f[3].measures + f[3].own).lower(), plain),
-                          _coverage(to_simplified(f[3].text).lower(), plain)) >= said]
+        def says_it(st: Statement) -> bool:
+            # the asked thing, in its own words (some of them) and in them or its sentence as fully as the plan
+            # (「…联网工作正在推进，目前已在2个收费站开展试点」)
+            own = _coverage((st.measures + st.own).lower(), plain)
+            return own > 0 and max(own, _coverage(to_simplified(st.text).lower(), plain)) >= said
+
+        record = [f for f in found if f[3].kind != "下一年安排" and not verdict(pq, f[3])[0] and says_it(f[3])]
         best = max(record, key=lambda f: f[0], default=best)
     return best
 

@@ -158,8 +158,9 @@ def verb_stage(verb: str) -> str:
 
 
 def statement_stage(st: Statement) -> str:
-    """The stage a figure states: its act's, or (the act is often not named apart) the last stage verb of the
-    figure's own clause (「…其中申报综合示范地区21个、单项示范项目35个」: both applied for)."""
+    """The stage a figure states: its act's; else (the act is often not named apart) the first stage verb after
+    it in its clause (「推荐申报的5个项目全部获评」: awarded); else the last one before it in its clause
+    (「…其中申报综合示范地区21个、单项示范项目35个」: both applied for)."""
     stated = verb_stage(to_simplified(st.act or ""))
     if stated:
         return stated
