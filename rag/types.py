@@ -199,6 +199,7 @@ class Statement:
     polarity: str = "positive"  # "zero": stated as none (0件, 无一宗, 未发生)
     scope: str = ""  # a qualifier limiting where it holds: 在市场监管领域, 全区, 镇级
     status_word: str = ""  # the words that say the status (探索建设), "" when plain
+    stage: str = ""  # the stage of handling it states (`rules.ACT_STAGES`: received | concluded | awarded …), or ""
 
     @property
     def statement_id(self) -> str:

@@ -425,3 +425,15 @@ def test_a_figure_not_reached_is_no_stated_value():
 def test_a_zero_not_reached_is_no_zero():
     assert not [s for s in _statements("全年未实现零投诉。") if s.polarity == "zero"]
     assert not [s for s in _statements("尚未做到重大行政决策零差错。") if s.polarity == "zero"]
+
+
+# --- the stage of handling a figure states (rules.ACT_STAGES), set once at extraction -------------------
+@pytest.mark.parametrize("sentence,as_written,stage", [
+    ("全年受理行政复议申请728件。", "728件", "received"),  # its act
+    ("全市法院审结一审行政诉讼案件834件。", "834件", "concluded"),
+    ("推荐申报的5个项目全部获评省级示范。", "5个", "awarded"),  # the clause's verb after the figure
+    ("其中申报综合示范地区21个、单项示范项目35个。", "35个", "applied"),  # the last one before it
+    ("组织执法人员培训12期。", "12期", ""),  # no stage of handling at all
+])
+def test_stage(sentence, as_written, stage):
+    assert _figure(sentence, as_written).stage == stage

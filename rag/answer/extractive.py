@@ -16,7 +16,7 @@ from ..text.sentences import sentence_spans
 from ..text.tokens import tokenize
 from ..statements.describe import counted_act
 from ..statements.rules import MEETING
-from ..statements.status import statement_stage, verb_stage
+from ..statements.status import verb_stage
 from ..statements.extract import chunk_statements
 from ..statements.score import (MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, change_for_level, names_asked_thing,
                                 question_weights, score_statement)
@@ -219,8 +219,8 @@ def asked_stage_word(intent: Intent) -> str:
 def _another_stage(pick: Pick, intent: Intent) -> bool:
     """The question asks one stage of handling (收到, 受理, 审结, 命名, 申报…) and the figure states another."""
     asked = verb_stage(asked_stage_word(intent))
-    stated = statement_stage(pick.statement) if asked else ""
-    return bool(stated) and asked != stated
+    stated = pick.statement.stage
+    return bool(asked) and bool(stated) and asked != stated
 
 
 def _another_rate(pick: Pick, intent: Intent) -> bool:

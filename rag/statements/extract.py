@@ -17,7 +17,7 @@ from ..text.sentences import sentence_spans
 from ..types import Chunk, Report, Statement
 from . import acts, describe, rules
 from .frames import frame_of
-from .status import figure_status
+from .status import figure_status, stage_of
 from .words import number_words
 
 _PREVIOUS = re.compile(f"({'|'.join(rules.PREVIOUS_WORDS)})(同期)?")
@@ -143,7 +143,8 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
             unit=q.unit, as_written=original[q.start:q.end], approx=q.approx, period=period,
             value_start=base + q.start, value_end=base + q.end, own=own, wide=nw.wide, lead=nw.lead,
             measures=thing, act=act, frame=frame, item=items.index(k) if k in items else -1, status=status,
-            polarity=polarity, scope=describe.scope_of(sentence[:q.start]), status_word=word))
+            polarity=polarity, scope=describe.scope_of(sentence[:q.start]), status_word=word,
+            stage=stage_of(sentence, act, q.start, q.end)))
     return out
 
 
@@ -158,7 +159,8 @@ def _acts(sentence: str, original: str, kind: str, year: int, base: int, common:
             value=0.0 if polarity == "zero" else None, unit="", as_written="", approx=False, period=period,
             value_start=base + start, value_end=base + end, own=sentence[start:end], wide=sentence[start:end],
             lead=sentence[:start], measures=thing, act=act, frame="plain", item=-1, status=status,
-            polarity=polarity, scope=describe.scope_of(sentence[:start]), status_word=act))
+            polarity=polarity, scope=describe.scope_of(sentence[:start]), status_word=act,
+            stage=stage_of(sentence, act, start, end)))
     return out
 
 

@@ -157,19 +157,19 @@ def verb_stage(verb: str) -> str:
     return next((name for name, verbs in rules.ACT_STAGES if verb and any(verb.endswith(v) for v in verbs)), "")
 
 
-def statement_stage(st: Statement) -> str:
-    """The stage a figure states: its act's; else (the act is often not named apart) the first stage verb after
+def stage_of(sentence: str, act: str, at: int, end: int) -> str:
+    """The stage of handling a figure (or act) at `at`..`end` of its Simplified `sentence` states, read once at
+    extraction (`Statement.stage`): its act's; else (the act is often not named apart) the first stage verb after
     it in its clause (「推荐申报的5个项目全部获评」: awarded); else the last one before it in its clause
     (「…其中申报综合示范地区21个、单项示范项目35个」: both applied for)."""
-    stated = verb_stage(to_simplified(st.act or ""))
+    stated = verb_stage(to_simplified(act or ""))
     if stated:
         return stated
-    text = to_simplified(st.text)
-    after = _BREAK.split(text[max(0, st.value_end - st.start):], maxsplit=1)[0]
+    after = _BREAK.split(sentence[end:], maxsplit=1)[0]
     found = [(after.find(v), name) for name, verbs in rules.ACT_STAGES for v in verbs if v in after]
     if found:
         return min(found)[1]  # 「推荐申报的5个项目全部获评省级示范」: the clause's verb after the figure says what befell it
-    before = text[: max(0, st.value_start - st.start)]
+    before = sentence[:at]
     clause = before[_clause_start(before):]
     found = [(clause.rfind(v), name) for name, verbs in rules.ACT_STAGES for v in verbs if v in clause]
     return max(found)[1] if found else ""
