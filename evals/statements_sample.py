@@ -1,6 +1,7 @@
 """Statement extraction against a hand-labelled sample: per-field accuracy. Prints figures, asserts nothing.
 
     python -m evals.statements_sample [--sample tests/data/statements_sample.jsonl] [--errors 20]
+    python -m evals.statements_sample --second tests/data/statements_second_labels.jsonl
 
 Figures for the whole sample and its two halves: rules are shaped on the dev half (odd ids) only, and the
 errors printed are the dev half's; the test half (even ids) is measured and never read.
@@ -11,8 +12,9 @@ constructed sentences flagged) was labelled by someone who had not seen the code
 flagged) was labelled the same way, later, and first measured before any rule was shaped on it
 (`--sample tests/data/statements_sample2.jsonl`). A third (tests/data/statements_sample3.jsonl: 180 sentences
 from 51 other reports of 23 provinces, 13 constructed) came from another labeller who completes a bare name from
-its sentence (覆盖率 → 重大行政决策目录化管理覆盖率); as it came it measured 54.1% on the measured thing. For each
-labelled statement
+its sentence (覆盖率 → 重大行政决策目录化管理覆盖率); as it came it measured 54.1% on the measured thing. A second labeller labelled 70 dev-half sentences of the first
+two afresh (tests/data/statements_second_labels.jsonl, `--second`): how far two people agree on the measured
+thing is the ceiling any extractor is measured against. For each labelled statement
 the extractor's statement is found (same figure; for an act, the act that names the same thing) and compared
 field by field: value+unit, measured thing, act, frame, status, polarity, scope, period. Sentences that state
 nothing count the figures extracted from them as false figures.
@@ -148,7 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sample", default=str(SAMPLE))
     ap.add_argument("--errors", type=int, default=0, help="print this many errors (of the dev half only)")
+    ap.add_argument("--second", help="a second labeller's labels of some of the sentences: print how often the two "
+                                     "labellers agree on the measured thing, and the extractor with each")
     args = ap.parse_args(argv)
+    if args.second:
+        return agreement(Path(args.second))
     rows = [json.loads(line) for line in Path(args.sample).read_text(encoding="utf-8").splitlines() if line.strip()]
     for name, part in (("all", rows), ("dev half", [r for r in rows if half(r) == "dev"]),
                        ("test half", [r for r in rows if half(r) == "test"])):
@@ -161,6 +167,41 @@ def main(argv: list[str] | None = None) -> int:
         if name == "dev half":
             for e in errors[:args.errors]:
                 print(" ", *e)
+    return 0
+
+
+SAMPLES = (SAMPLE, SAMPLE.with_name("statements_sample2.jsonl"), SAMPLE.with_name("statements_sample3.jsonl"))
+
+
+def agreement(second_path: Path) -> int:
+    """How far the measured-thing labels are a fixed target: the second labeller's statements (found in the first's
+    by their figure as written, or as the zero stated) against the first's, and the extractor's against each."""
+    first = {r["id"]: r for p in SAMPLES if p.exists()
+             for r in (json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip())}
+    pairs = []  # (sentence row, first label, second label)
+    for line in second_path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        for a in first[row["id"]]["statements"]:
+            written = _norm(a.get("as_written", ""))
+            b = next((b for b in row["statements"] if _norm(b.get("as_written", "")) == written
+                      and (written or b.get("polarity") == a.get("polarity") == "zero")), None)
+            if b is not None:
+                pairs.append((first[row["id"]], a, b))
+    labellers = sum(measures_match(a.get("measures", ""), b.get("measures", "")) for _, a, b in pairs)
+    with_first = with_second = 0
+    for row, a, b in pairs:
+        kind = _KIND.get(row.get("section_kind", "achievement"), "成效")
+        predicted = list(_chunk_statements(row["sentence"], kind, "", 0, row["id"], "", int(row["report_year"]), ""))
+        p = _find(a, predicted)
+        with_first += p is not None and measures_match(a.get("measures", ""), p.measures)
+        with_second += p is not None and measures_match(b.get("measures", ""), p.measures)
+    n = len(pairs)
+    print(f"{n} statements labelled by both ({len({r['id'] for r, _, _ in pairs})} sentences, dev halves only)")
+    print(f"  measured thing, labeller 1 ~ labeller 2: {labellers / n:6.1%}  ({labellers}/{n})")
+    print(f"  measured thing, extractor ~ labeller 1:  {with_first / n:6.1%}  ({with_first}/{n})")
+    print(f"  measured thing, extractor ~ labeller 2:  {with_second / n:6.1%}  ({with_second}/{n})")
     return 0
 
 
