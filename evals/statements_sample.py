@@ -12,8 +12,8 @@ constructed sentences flagged) was labelled by someone who had not seen the code
 flagged) was labelled the same way, later, and first measured before any rule was shaped on it
 (`--sample tests/data/statements_sample2.jsonl`). A third (tests/data/statements_sample3.jsonl: 180 sentences
 from 51 other reports of 23 provinces, 13 constructed) came from another labeller who completes a bare name from
-its sentence (覆盖率 → 重大行政决策目录化管理覆盖率); as it came it measured 54.1% on the measured thing. A second labeller labelled 70 dev-half sentences of the first
-two afresh (tests/data/statements_second_labels.jsonl, `--second`): how far two people agree on the measured
+its sentence (覆盖率 → 重大行政决策目录化管理覆盖率); as it came it measured 54.1% on the measured thing.
+A second labeller labelled 70 dev-half sentences of the first two afresh (tests/data/statements_second_labels.jsonl, `--second`): how far two people agree on the measured
 thing is the ceiling any extractor is measured against. For each labelled statement
 the extractor's statement is found (same figure; for an act, the act that names the same thing) and compared
 field by field: value+unit, measured thing, act, frame, status, polarity, scope, period. Sentences that state
