@@ -31,7 +31,7 @@ def _act(sentence: str, **kw):
     ("全年审结行政复议案件87件。", "87件", "行政复议案件"),
     ("为23家小微企业兑现扶持资金316.5万元。", "23家", "小微企业"),
     ("为23家小微企业兑现扶持资金316.5万元。", "316.5万元", "扶持资金"),
-    ("新设立综合执法队等3个机构。", "3个", "综合执法队机构"),
+    ("新设立综合执法队等3个机构。", "3个", "机构"),
     ("全镇保留的行政许可事项已压减到52项。", "52项", "行政许可事项"),  # a verb of reaching, an adverb between
     ("个别村的法律顾问覆盖率仍低于90%。", "90%", "法律顾问覆盖率"),  # a bound
     ("全区行政机关负责人出庭应诉率达到98%。", "98%", "行政机关负责人出庭应诉率"),  # a rate's name holds its verbs
@@ -101,6 +101,18 @@ def _act(sentence: str, **kw):
     ("共评查案卷480卷，其中评定为优秀的126卷、不合格的23卷。", "126卷", "优秀的评查案卷"),
     ("共评查案卷480卷，其中评定为优秀的126卷、不合格的23卷。", "23卷", "不合格的评查案卷"),
     ("全年本局行政复议被纠错案件2件。", "2件", "行政复议被纠错案件"),
+    # an administrative negation is part of what is counted (rules.NEGATORS), never dropped for the act
+    ("对轻微违法行为作出不予处罚决定52件。", "52件", "不予处罚决定"),
+    ("作出免罚决定70件、不予实施行政强制措施15件。", "15件", "不予实施行政强制措施"),
+    ("对36件重大执法决定进行了法制审核。", "36件", "重大执法决定"),  # 决定: a decision (rules.FIELD_NOUNS)
+    # a clause with a verb, then 的, after the figure says which of the noun after it; a noun then 的 says whose
+    ("全年有61名新任命的国家工作人员进行宪法宣誓。", "61名", "新任命的国家工作人员"),
+    ("共有20个乡镇的综治中心完成建设。", "20个", "乡镇"),
+    ("有3名新入职人员参加岗前培训。", "3名", "新入职人员"),
+    # after a whole noun, a verbal noun before a verb says how, not what
+    ("将全县27个部门单位的278项行政许可事项统一划入县行政审批局。", "278项", "行政许可事项"),
+    # the names before 等 are examples of what the figure counts
+    ("对州发改委、市场监管局等10个单位开展实地督察。", "10个", "单位"),
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures

@@ -15,6 +15,7 @@ from ..question.metric import Intent
 from ..text.sentences import sentence_spans
 from ..text.tokens import tokenize
 from ..statements.describe import counted_act
+from ..statements import rules
 from ..statements.rules import MEETING
 from ..statements.status import verb_stage
 from ..statements.extract import chunk_statements
@@ -233,19 +234,16 @@ def _another_rate(pick: Pick, intent: Intent) -> bool:
     return "率" in to_simplified(st.measures) and not any(t in said for t in asked)
 
 
-# The administrative negations of an act (不予受理, 免予处罚): a single 不 / 未 is too often part of a word the
-# question shares (执法不规范, 不平等对待).
-_NEGATORS = ("不予", "免予", "未予")
 
 
 def _negates_asked(pick: Pick, intent: Intent) -> bool:
     """The figure's measured thing is the negation of an asked word (不予处罚 of 处罚, 不予受理 of 受理) and the
     question does not ask the negation: it counts the opposite."""
-    if any(t.startswith(_NEGATORS) for t in intent.terms):
+    if any(t.startswith(rules.NEGATORS) for t in intent.terms):
         return False
     st = pick.statement
     thing = to_simplified(f"{st.measures} {st.lead or ''}")  # the lead: 「不予处罚、减轻处罚的案件」 is one list
-    return any(len(t) >= 2 and f"{n}{t}" in thing for t in intent.terms for n in _NEGATORS)
+    return any(len(t) >= 2 and f"{n}{t}" in thing for t in intent.terms for n in rules.NEGATORS)
 
 
 def _measures_rarest_word(pick: Pick, intent: Intent, idf: IdfFn | None) -> bool:

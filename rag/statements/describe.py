@@ -111,6 +111,11 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
     bound = re.match(r"以内|以下|以上|之内|左右", rest)
     if bound:
         return ""  # 「压缩至1个工作日以内」: the bound is the figure's, no thing follows
+    relative = re.match(r"([^，,；;。：:！？!?\n的]{2,8})的", rest)
+    if relative and any(f.startswith("v") or w in _ACT_VERBS for w, f in _tokens(relative.group(1))):
+        head = noun_after(sentence, end + relative.end(), next_start)
+        if head:  # 「61名新任命的国家工作人员」: a clause with a verb, then 的, says which of the noun after it
+            return relative.group(0) + head
     cut = re.search(r"[，,；;。：:！？!?\n]", rest)
     runs_on = cut is None and next_start is not None and stop == next_start
     rest = rest[:cut.start()] if cut else rest
@@ -125,6 +130,11 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
         verb = (f.startswith("v") and not f.startswith("vn") or w in _ACT_VERBS) and w not in rules.FIELD_NOUNS
         if verb and not _verb_inside(toks, i) and not _modifies_noun(toks, i):
             break
+        if f == "vn" and last[1].startswith("n") and i + 1 < len(toks) and toks[i + 1][1] == "v":
+            break  # 「278项行政许可事项统一划入…」: after a whole noun, a verbal noun before a verb says how
+        if w == "新" and i == 0 and i + 1 < len(toks) and not _stops(*toks[i + 1]):
+            out += w  # 「3名新入职人员」: 新 opens the thing (before a figure it is an adverb: 「新增」)
+            continue
         if _stops(w, f) and not _name_word(toks, i):
             break
         out += w
@@ -206,6 +216,10 @@ def noun_before(lead: str) -> tuple[str, str]:
             if not phrase and act in rules.LIGHT_VERBS:
                 phrase.insert(0, w)  # 「专项清理全年开展2次」: the activity a light verb carries is the thing
                 continue
+            if phrase and i and toks[i - 1][0] in rules.NEGATORS:
+                phrase[:0] = [toks[i - 1][0], w]  # 「不予处罚案件」「不予实施行政强制措施」: the negated act is what counts
+                act = act or toks[i - 1][0] + w
+                break
             if phrase or act:
                 act = act or w
                 break
@@ -405,10 +419,8 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
         whole = noun_before(_strip_tail(nw.lead)[:among.start()])[0]
         if whole:  # 「将工商登记前置审批事项中的231项改为后置」: N of the thing it is among (no noun of its own after)
             return whole, act
-    if after and not nw.lead.rstrip().endswith("等"):
-        return after, act
     if after:
-        return before + after, act  # 「区政务和数据局等4家单位」
+        return after, act  # 「州发改委、市场监管局等10个单位」: the names before 等 are examples of what is counted
     if before:
         return before, act
     # 「七进活动全年累计开展80余次」: only a verb before the figure; the clause's opening noun is its thing;

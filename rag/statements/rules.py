@@ -192,6 +192,11 @@ ACT_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
 GENERIC_HEADS = ("案件", "事项", "工作", "活动", "文件", "问题", "事务", "材料", "项目")
 # Verbs that carry an activity named before them (「专项清理全年开展2次」「集中整治进行3轮」): the activity is the thing.
 LIGHT_VERBS = frozenset("开展 进行 组织 举办 组织开展 实施".split())
-FIELD_NOUNS = frozenset(("举措", "例会", "清单", "诉求", "窗口", "述法", "专班", "调解室", "综合", "审批", "信访", "考评", "预算"))
+FIELD_NOUNS = frozenset(("举措", "例会", "清单", "诉求", "窗口", "述法", "专班", "调解室", "综合", "审批", "信访", "考评", "预算",
+                         # a decision made in a procedure, which jieba reads as the verb 决定 (「36件重大执法决定」)
+                         "执法决定", "处罚决定", "复议决定", "许可决定", "强制决定"))
+# The administrative negations of an act (不予受理, 免予处罚, 不予实施强制措施): the negated act is part of what is
+# counted, never the act done (a single 不 / 未 is too often part of a word: 执法不规范).
+NEGATORS = ("不予", "免予", "未予")
 NOUN_TAGS = ("n", "nz", "vn", "ng", "nr", "ns", "nt", "an", "j", "l", "eng", "x")
 NOUN_STOP = frozenset("的 是 为 和 与 及 等 了 在 对 将 把 被 由 从 向 以 按 其 中 并 且 或 共".split())
