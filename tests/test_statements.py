@@ -317,6 +317,13 @@ def test_a_zero_verb_counts_the_subject():
     ("扎实推进12项重点任务落地。", "12项", "ongoing"),  # 落地 alone says no result reached
     ("在全省法治政府建设示范创建中入选数量居全省第三位。", "第三位", "done"),  # a place ranked is reached
     ("行政机关负责人出庭应诉率尚未达到100%。", "100%", "target"),  # not reached: a goal (rules.NOT_REACHED)
+    # a planned level is a target (a rate, a change in points, a level verb: rules.LEVEL_WORDS); a count is planned
+    ("下一步,县政府将确保行政机关负责人出庭应诉率稳定在100%。", "100%", "target"),
+    ("将推动行政复议纠错率较上年下降2个百分点。", "2个百分点", "target"),
+    ("下一步将把办理时限压缩至3个工作日。", "3个工作日", "target"),
+    ("明年将新增政府立法基层联系点5个。", "5个", "planned"),
+    # a plan before the clause governs a figure under way in it
+    ("将力争把纠错率控制在10%以内,并推动出庭应诉率保持100%。", "100%", "target"),
 ])
 def test_figure_status(sentence, as_written, status):
     kind = "下一年安排" if sentence.startswith("到") else "成效"

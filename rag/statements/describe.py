@@ -50,7 +50,7 @@ def _is_nounish(word: str, flag: str) -> bool:
 _STOP_TAGS = ("p", "m", "t", "u", "c", "r", "y", "e", "o", "w")
 _ADVERBS = frozenset("共 共计 合计 总计 累计 已 已经 均 全部 先后 分别 又 再 还 也 都 仍 共有 全年 年内 今年 当年 同时 此外 另外 "
                      "目前 现 现有 其中 新 新增 首批 第一批 直接 持续 不断 进一步 逐步 积极 主动 依法 严格 "
-                     "尚未 未 没有 仍未 暂未 均未 尚 连续 成功".split())
+                     "尚未 未 没有 仍未 暂未 均未 尚 连续 成功 确保 力争 争取".split())
 _KEEP_IN_PHRASE = frozenset(("其他", "各类", "各项", "各级"))
 _TRAILING_ADVERBS = frozenset("仍 仍然 已 已经 均 都 也 还 又 再 尚 才 就 将 已达".split())
 

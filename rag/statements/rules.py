@@ -27,6 +27,8 @@ STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "入选", "成功创建", "榜上有名", "受到", "表彰", "通过验收", "建立", "出台", "印发", "制定", "成立", "组建",
               "设立", "开通", "上线", "投入使用", "挂牌", "推出", "已经", "已")),
 )
+# Verbs that set a level to hold or reach (a planned figure after them is a target, not a count of things to do).
+LEVEL_WORDS = ("保持", "稳定在", "控制在", "达到", "提高到", "提高至", "提升到", "提升至", "降低到", "降至", "缩短至", "压缩至")
 # A figure not reached (「出庭应诉率尚未达到100%」「仍未实现全覆盖」): a goal, not what was stated as done.
 NOT_YET = "尚未|仍未|还未|未能|尚没有|仍没有|没有|未"  # the negations of a thing reached, longest first
 NOT_REACHED = re.compile(f"(?:{NOT_YET})(?:完全)?(?:达到|实现|超过|达)$")

@@ -102,6 +102,18 @@ def status_of(text_before: str, kind: str, upto: int | None = None) -> tuple[str
 
 
 def figure_status(sentence: str, q_start: int, kind: str, q_end: int | None = None) -> tuple[str, str]:
+    """A figure's status (`_stated_status`); a planned level, not a count of things to do, is a target
+    (「将确保…出庭应诉率稳定在100%」「将…下降2个百分点」, but 「将新增联系点5个」 is planned)."""
+    status, word = _stated_status(sentence, q_start, kind, q_end)
+    if status == "planned" and q_end is not None:
+        figure = sentence[q_start:q_end].rstrip()
+        clause = sentence[_clause_start(sentence[:q_start]):q_start]
+        if figure.endswith(("%", "％", "百分点")) or any(w in clause for w in rules.LEVEL_WORDS):
+            return "target", word
+    return status, word
+
+
+def _stated_status(sentence: str, q_start: int, kind: str, q_end: int | None = None) -> tuple[str, str]:
     """A figure's status: its clause's status words; a stated count with no such word is done.
 
     What the rest of its clause says happened to the counted thing can hold it back (「1个项目获推荐」
@@ -128,6 +140,9 @@ def figure_status(sentence: str, q_start: int, kind: str, q_end: int | None = No
         counted = _BREAK.split(sentence[q_end:], maxsplit=1)[0] if q_end is not None else ""
         if any(t in counted for t in rules.UNDER_WAY_THINGS) and not any(r in counted for r in rules.RESULT_AFTER):
             return "ongoing", word  # 「统筹推进65项改革任务」: the tasks are under way (「…取得实效」: reached)
+        planned, plan_word = status_of(lead[:len(lead) - len(clause)], kind)
+        if planned in ("planned", "target"):
+            return planned, plan_word  # 「将力争…，并推动…保持100%」: the plan before its clause governs it
         return "done", word  # 「推进…完成8座」「持续开展…300余场次」: the count itself was done
     if status == "done" or not word:
         # A plan word earlier in the sentence governs the whole sentence (「计划…，力争…达到95%」).
