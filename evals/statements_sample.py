@@ -125,7 +125,8 @@ def score(rows: list[dict]):
                 "value+unit": (gold.get("value") is None and p.value is None) or (
                     gold.get("value") is not None and p.value is not None
                     and math.isclose(p.value, _gold_value(gold) or 0.0, rel_tol=1e-6, abs_tol=1e-9)),
-                "measures": measures_match(gold.get("measures", ""), p.measures),
+                "measures": measures_match(gold.get("measures", ""), p.measures)
+                or any(measures_match(gold.get("measures", ""), item) for item in p.each),  # said of each of a list
                 "frame": (p.item == gold.get("index", 0)) if gold.get("frame") == "respective"
                 else p.frame == _SAME_FRAME.get(gold.get("frame", "plain"), gold.get("frame", "plain")),
                 "status": p.status == _SAME_STATUS.get(gold.get("status", "done"), gold.get("status", "done")),

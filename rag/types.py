@@ -199,6 +199,7 @@ class Statement:
     polarity: str = "positive"  # "zero": stated as none (0件, 无一宗, 未发生)
     scope: str = ""  # a qualifier limiting where it holds: 在市场监管领域, 全区, 镇级
     status_word: str = ""  # the words that say the status (探索建设), "" when plain
+    each: tuple[str, ...] = ()  # the things of a list it is said of each of (「参考率、通过率和优秀率均为100%」)
     stage: str = ""  # the stage of handling it states (`rules.ACT_STAGES`: received | concluded | awarded …), or ""
 
     @property
@@ -237,6 +238,8 @@ class Statement:
             # the frozen constructor's field-by-field setattr; a store reads thousands per ranking.
             st = object.__new__(cls)
             st.__dict__.update(d)
+            if isinstance(d["each"], list):
+                st.__dict__["each"] = tuple(d["each"])  # JSON keeps a tuple as a list
             return st
         return cls(**{k: v for k, v in d.items() if k in names})
 

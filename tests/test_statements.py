@@ -456,3 +456,26 @@ def test_a_zero_not_reached_is_no_zero():
 ])
 def test_stage(sentence, as_written, stage):
     assert _figure(sentence, as_written).stage == stage
+
+
+# --- a figure said of each thing of a list (rules.EACH_OF_LIST): the things, each with the head they share --------
+@pytest.mark.parametrize("sentence,each", [
+    ("本年度镇政府行政复议、行政诉讼案件均为0件。", ("行政复议案件", "行政诉讼案件")),
+    ("全年参考率、通过率和优秀率均为100%。", ("参考率", "通过率", "优秀率")),
+    ("领导干部任前考法和集中考试的合格率均为100%。", ("领导干部任前考法合格率", "集中考试合格率")),
+    ("街道全年行政复议、行政诉讼案件均为零。", ("行政复议案件", "行政诉讼案件")),  # a zero stated of each
+    ("人大代表建议和政协提案办复率达100%。", ()),  # no 均: one rate of the two together
+    ("全区案件的办结率均为100%。", ()),  # no list
+])
+def test_a_figure_said_of_each_thing_of_a_list(sentence, each):
+    assert _statements(sentence)[0].each == each
+
+
+def test_each_survives_the_store_round_trip():
+    import json
+
+    from rag.types import Statement
+
+    st = _statements("全年参考率、通过率和优秀率均为100%。")[0]
+    back = Statement.from_dict(json.loads(json.dumps(st.to_dict(), ensure_ascii=False)))
+    assert back == st and back.each == ("参考率", "通过率", "优秀率")

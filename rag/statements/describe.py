@@ -445,6 +445,39 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
     return _without_each(found) or same_unit or previous, act
 
 
+def each_of(thing: str, lead: str) -> tuple[str, ...]:
+    """The things of a list a figure is said of each of (「行政复议、行政诉讼案件均为0件」 → 行政复议案件, 行政诉讼案件),
+    or () when the figure is not said of each (no 均/各/都 just before it) or its thing is no list. A head the
+    last thing carries (案件, a 的-phrase's 合格率) and the others lack is theirs too."""
+    if not rules.EACH_OF_LIST.search(_strip_tail(lead)) and not rules.EACH_OF_LIST.search(lead.rstrip()):
+        return ()
+    items, part = [], []
+    for w, _ in _quoted_as_one(_tokens(thing)):
+        if w in rules.LIST_LINKS:
+            items.append("".join(part))
+            part = []
+        else:
+            part.append(w)
+    items.append("".join(part))
+    items = [i for i in items if i]
+    whose = _strip_tail(rules.EACH_OF_LIST.sub("", _strip_tail(lead))).removesuffix(thing)
+    if len(items) < 2 and whose.endswith("的"):
+        # 「任前考法和集中考试的合格率均为100%」: the list is of whose the thing is
+        items = list(each_of(noun_before(whose[:-1])[0] + "的" + thing, "均"))
+        return tuple(items)
+    if len(items) < 2:
+        return ()
+    last = items[-1]
+    head = last.rsplit("的", 1)[1] if "的" in last else ""
+    if not head:
+        toks = _tokens(last)
+        head = toks[-1][0] if len(toks) > 1 and (toks[-1][0].endswith("率") or toks[-1][0] in rules.CASE_HEADS
+                                                 or toks[-1][0] in rules.GENERIC_HEADS) else ""
+    if "的" in last:
+        items[-1] = last.rsplit("的", 1)[0] + head
+    return tuple(i if not head or i.endswith(head) else i + head for i in items)
+
+
 def _without_each(thing: str) -> str:
     """「各类法治讲座」 counts 法治讲座: 各类/各项 before a thing say only that it has kinds."""
     for w in rules.EACH_WORDS:

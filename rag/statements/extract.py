@@ -144,7 +144,7 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
             value_start=base + q.start, value_end=base + q.end, own=own, wide=nw.wide, lead=nw.lead,
             measures=thing, act=act, frame=frame, item=items.index(k) if k in items else -1, status=status,
             polarity=polarity, scope=describe.scope_of(sentence[:q.start]), status_word=word,
-            stage=stage_of(sentence, act, q.start, q.end)))
+            stage=stage_of(sentence, act, q.start, q.end), each=describe.each_of(thing, nw.lead)))
     return out
 
 
@@ -160,7 +160,8 @@ def _acts(sentence: str, original: str, kind: str, year: int, base: int, common:
             value_start=base + start, value_end=base + end, own=sentence[start:end], wide=sentence[start:end],
             lead=sentence[:start], measures=thing, act=act, frame="plain", item=-1, status=status,
             polarity=polarity, scope=describe.scope_of(sentence[:start]), status_word=act,
-            stage=stage_of(sentence, act, start, end)))
+            stage=stage_of(sentence, act, start, end),
+            each=describe.each_of(thing, sentence[:start] + act[:1])))  # 「…均为零」: act[:1] is its 均
     return out
 
 

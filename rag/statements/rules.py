@@ -57,6 +57,10 @@ ACTOR_WORDS = ("区里", "县里", "市里", "镇里", "省里", "街道里", "�
 ADMIN_UNITS = frozenset("村 镇 乡 县 市 区 省 州 旗 盟".split())
 # 「各类法治讲座」: words before a thing that say it has kinds, not what it is.
 EACH_WORDS = ("各类", "各项", "各种")
+# A figure said of each thing of a list before it (「参考率、通过率和优秀率均为100%」「…会前学法各6次」).
+EACH_OF_LIST = re.compile(r"(?:均|都|各|皆)(?:为|是|达到|达|实现|保持|在|有)?\s*$")
+# The words that join the things of such a list.
+LIST_LINKS = frozenset("、 和 及 与 以及 或 或者".split())
 # Words that make what stands before them the occasion of an act (「常务会会前学法6次」 counts the study
 # sessions, not the meetings): a figure so measured answers only a question that names the act.
 OCCASION_MARKERS = ("会前", "会上", "会后", "会中", "期间", "前夕")

@@ -206,7 +206,8 @@ def _texts(st: Statement) -> _Texts:
     if got is None:
         nw = words_of(st)
         got = _Texts(nw, (st.context or st.text).lower(), nw.own.lower(), nw.wide.lower(),
-                     _long_tokens(nw.lead if not nw.respective else nw.own), st.measures.lower(),
+                     _long_tokens(nw.lead if not nw.respective else nw.own),
+                     " ".join((st.measures, *st.each)).lower(),  # a figure said of each thing of a list: theirs too
                      f"{st.own}|{st.wide}|{st.context or st.text}".lower())
         object.__setattr__(st, "_texts", got)
     return got
