@@ -113,6 +113,9 @@ def _act(sentence: str, **kw):
     ("将全县27个部门单位的278项行政许可事项统一划入县行政审批局。", "278项", "行政许可事项"),
     # the names before 等 are examples of what the figure counts
     ("对州发改委、市场监管局等10个单位开展实地督察。", "10个", "单位"),
+    # a link after a figure opens the next thing: the figure's is before it
+    ("县人大代表建议119件和县政协委员提案105件年内全部办复。", "119件", "县人大代表建议"),
+    ("市政府常务会议听取法治政府建设汇报13次。", "13次", "法治政府建设汇报"),  # 听取 takes it as object
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures
@@ -242,6 +245,8 @@ def test_status(sentence, status):
     # 初步: begun, not finished
     ("初步调整园区管理体制。", "园区管理体制", "ongoing"),
     ("行政执法监督体系初步形成。", "行政执法监督体系", "ongoing"),
+    # a date after the status word is when, and the verb after it the act
+    ("全县力争到2025年创成全国法治政府建设示范县。", "全国法治政府建设示范县", "target"),
 ])
 def test_act_thing_and_status(sentence, measures, status):
     act = _act(sentence)

@@ -48,6 +48,7 @@ def _never_done(text: str) -> str:
     return ""
 
 
+_DATE_FIRST = re.compile(r"^(?:到|至|于|在)?(?:19|20)\d{2}年(?:底|末|前|年底前|以前)?(?:前)?")
 _THING_END = re.compile(r"(工作|等工作|活动|事项|情况)$")
 
 
@@ -158,6 +159,9 @@ def _act_object(part: str, nearest: str) -> tuple[int, str, str]:
     found = _status_words(part)
     for at, w in reversed(found):
         thing = part[at + len(w):].strip("“”\"的 ")
+        dated = _DATE_FIRST.match(thing)
+        if dated:  # 「力争到2025年创成全国…示范县」: the date is when, and the verb after it the act
+            thing = _strip_leading_verbs(thing[dated.end():])
         if len(_THING_END.sub("", thing)) >= 3 and len(_without_generic(thing)) >= 2:
             return at, w, thing
     # 「做好…示范项目创建活动申报工作」: only generic words follow the status words; the thing is before the

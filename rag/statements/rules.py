@@ -177,7 +177,7 @@ BARE = re.compile(r"同比|环比|增长|下降|减少|增加|提高|提升|降�
 # 「堵塞制度漏洞28个」「向社会公布事项清单」): before the counted noun they are the act, never part of the thing.
 OBJECT_VERBS = frozenset("""代理 聚焦 围绕 针对 对照 惠及 形成 提出 明确 确认 公布 查找 查摆 发现 接受 安排 产生 支付 用于 聘有 经办 审定 通报
 曝光 约谈 问责 追责 移交 转办 交办 签发 核发 颁发 换发 注销 吊销 没收 收缴 退还 兑付 拨付 投入 筹集 获批 承接 取消 修改 废止
-堵塞 填补 解决 出具 发出 下达 给予 汇编 编印 录入 归集""".split())
+堵塞 填补 解决 出具 发出 下达 给予 汇编 编印 录入 归集 听取""".split())
 # Verbs of the field that modify a case-like head in a compound (「行政诉讼败诉案件」「复议纠错案件」「行政应诉案件」),
 # and those heads.
 CASE_VERBS = frozenset("败诉 胜诉 应诉 纠错 撤销 调解 诉讼 复议 处罚 执行 审查 备案 许可 审批 仲裁 信访 起诉 上诉".split())
