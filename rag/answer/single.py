@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..question import ParsedQuestion
 from ..sections import item_spans
 from ..statements.change import change_phrase, direction_of
-from ..statements.describe import tagged_words
+from ..statements.phrases import tagged_words
 from ..statements.score import CHANGE_TERMS
 from ..statements.status import is_plan_figure
 from ..text.script import to_simplified

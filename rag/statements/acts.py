@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from . import rules
-from .describe import _ADVERBS, _TRAILING_ADVERBS, _balanced, _tokens, _without_titles, noun_before, subject_of
+from .phrases import _ADVERBS, _TRAILING_ADVERBS, _balanced, _tokens, _without_titles, noun_before, subject_of
 from .status import _future_jiang, status_of, straddles
 
 

@@ -15,7 +15,7 @@ from ..text.quantity import RANK_UNIT
 from ..text.script import to_simplified
 from ..text.sentences import sentence_spans
 from ..types import Chunk, Report, Statement
-from . import acts, describe, rules
+from . import acts, describe, phrases, rules
 from .frames import frame_of
 from .status import figure_status, stage_of
 from .words import number_words
@@ -109,8 +109,8 @@ def _figures(sentence: str, original: str, kind: str, year: int, base: int, comm
         if period == "previous" and not _PREVIOUS.search(metric):
             metric = "上年" + metric
         shares = k and not nw.respective and words[k - 1].quantity.end <= q.start and \
-            describe.only_links(sentence[words[k - 1].quantity.end:q.start]) and q.unit not in rules.ADMIN_UNITS \
-            and not describe.noun_after(sentence, q.end, words[k + 1].quantity.start if k + 1 < len(words) else None)
+            phrases.only_links(sentence[words[k - 1].quantity.end:q.start]) and q.unit not in rules.ADMIN_UNITS \
+            and not phrases.noun_after(sentence, q.end, words[k + 1].quantity.start if k + 1 < len(words) else None)
         # (「4县及6个省直单位」: a figure with a noun of its own after it counts that, not its neighbour's thing)
         thing, act = (previous_thing, "") if shares and previous_thing else \
             describe.measured_thing(sentence, nw, previous_thing,

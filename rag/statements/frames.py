@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from . import rules
-from .describe import _clause_start, _respective_verb
+from .describe import _respective_verb
+from .phrases import _clause_start
 from .words import NumberWords
 
 

@@ -1,7 +1,7 @@
 """The language of what reports state, as data: every word list the statement extractor reads lives here.
 
 Learnt from the reports' own wording (many provinces and levels), not from any question. Each list is read
-by one rule in `rag.statements.describe`, `.frames`, `.status` or `.acts`; each rule has rows in
+by one rule in `rag.statements.describe`, `.phrases`, `.frames`, `.status` or `.acts`; each rule has rows in
 tests/test_statements.py.
 """
 from __future__ import annotations

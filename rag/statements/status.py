@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..text.script import to_simplified
 from ..types import Statement
 from . import rules
-from .describe import _BREAK, _clause_start, _tokens, _without_titles
+from .phrases import _BREAK, _clause_start, _tokens, _without_titles
 
 
 def _future_jiang(text: str, at: int) -> bool:
