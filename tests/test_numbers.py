@@ -234,6 +234,10 @@ def test_speed_on_a_500_char_passage():
     ("荣获全省第一名。", [("第一名", 1)]),
     ("位列全市第3位。", [("第3位", 3)]),
     ("排名全省第12。", [("第12", 12)]),
+    # the places listed after the first are ranks too
+    ("两项指数分别位列全国第1位、第8位。", [("第1位", 1), ("第8位", 8)]),
+    ("分别排名全省第二和第五。", [("第二", 2), ("第五", 5)]),
+    ("排名第一、第二批次另行评定。", [("第一", 1)]),  # not a batch
     # an ordinal naming a batch, a session or a time is no place
     ("列入第二批示范名单。", []),
     ("举办第六届政府开放日。", []),

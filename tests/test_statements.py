@@ -116,6 +116,10 @@ def _act(sentence: str, **kw):
     # a link after a figure opens the next thing: the figure's is before it
     ("县人大代表建议119件和县政协委员提案105件年内全部办复。", "119件", "县人大代表建议"),
     ("市政府常务会议听取法治政府建设汇报13次。", "13次", "法治政府建设汇报"),  # 听取 takes it as object
+    # the verb opening a 的-phrase acts on the whole phrase
+    ("全州已完成“一规划两纲要”确定的任务287项。", "287项", "一规划两纲要确定的任务"),
+    # a clause with no noun takes the nearest clause before it that names one
+    ("目前,政务服务事项改造正在加快推进,已完成约九成。", "约九成", "政务服务事项"),
 ])
 def test_measured_thing(sentence, as_written, measures):
     assert _figure(sentence, as_written).measures == measures
@@ -267,6 +271,8 @@ def test_a_clause_with_a_figure_done_or_planned_states_no_act_beside_it(sentence
     ("AQI优良率提升至88.8%,改善幅度居全省第二。", "第二", "改善幅度", 2),
     ("在全省法治政府建设考核中连续3年位列第一。", "第一", "法治政府建设考核", 1),
     ("在全市2023年度政务服务满意度评价中排名第四。", "第四", "政务服务满意度评价", 4),
+    # ranks of a 分别 list pair with its things in order
+    ("营商环境指数和“互联网+”指数分别位列全国第1位、第8位。", "第8位", "互联网+指数", 8),
 ])
 def test_a_rank_is_a_statement_of_its_place(sentence, as_written, measures, value):
     rank = next(s for s in _statements(sentence) if s.as_written == as_written)

@@ -31,7 +31,7 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
     """(measured thing, act) of one figure; a bare rate or change borrows the previous figure's thing, a bare
     count the thing last counted in its unit (`same_unit`: 「针对13个问题，先后4次开展…，已整改完成12个」)."""
     q = nw.quantity
-    if q.unit == RANK_UNIT:
+    if q.unit == RANK_UNIT and not nw.respective:
         return _ranked_thing(sentence[:q.start])
     if nw.respective:
         verb = _respective_verb(sentence, q.start)
@@ -81,8 +81,10 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
         if named:
             return named, act
     found = subject_of(clauses[-1])
-    if not found and len(clauses) > 1 and not previous:
-        found = subject_of(clauses[0])
+    for clause in reversed(clauses[:-1] if not found and not previous else ()):
+        found = subject_of(clause)  # 「…改造正在加快推进,已完成约九成」: the nearest clause before that names one
+        if found:
+            break
     return _without_each(found) or same_unit or previous, act
 
 
@@ -135,7 +137,7 @@ def _respective_verb(sentence: str, at: int) -> str:
         return ""
     span = sentence[m.end():at]
     span = re.split(r"[0-9０-９]", span)[0]
-    return span.strip("为是达有了 ")
+    return span.strip("为是达有了 ").removesuffix("第")  # 「分别位列全国第1位」: 第 is the rank's
 
 
 def scope_of(text_before: str) -> str:

@@ -320,6 +320,9 @@ def _modifier_before(toks, de: int) -> list[str]:
         words.insert(0, w)
     while words and words[0] in "“”\"" and "".join(words).count("“") != "".join(words).count("”"):
         words.pop(0)
+    if len(words) > 1 and words[0] in _PREDICATE_VERBS | _ACT_VERBS and any(
+            f.startswith("v") for w, f in toks[de - len(words) + 1:de]):
+        words.pop(0)  # 「已完成“一规划两纲要”确定的任务」: the verb opening it acts on the whole phrase
     return [*words, "的"] if words and any(w not in "“”\"" for w in words) else []
 
 

@@ -349,6 +349,7 @@ _RANK = re.compile(
     rf"{RANK_VERB_PATTERN}[^，,。；;：:、\s第]{{0,12}}?(?P<o>第(?P<n>{ORDINAL_NUMERAL})(?P<w>[名位])?|首位|榜首)"
     rf"|(?P<o2>第(?P<n2>{ORDINAL_NUMERAL})名)")
 _NOT_AFTER_RANK = re.compile(f"[{NOT_A_PLACE_AFTER}]")
+_MORE_RANKS = re.compile(rf"\s*[、和及与]\s*(?P<o>第(?P<n>{ORDINAL_NUMERAL})[名位]?)(?![{NOT_A_PLACE_AFTER}])")
 RANK_UNIT = "排名"  # a unit no count uses: a rank never answers 「多少名」
 RANK_VERB = re.compile(RANK_VERB_PATTERN)
 
@@ -374,6 +375,12 @@ def find_ranks(text: str) -> list[Quantity]:
         if value is None:
             continue
         out.append(Quantity(text[start:end], start, end, value, value, RANK_UNIT, False, False, False))
+        while (more := _MORE_RANKS.match(text, end)) is not None:
+            # 「分别位列全国第1位、第8位」: the places listed after the first are ranks too
+            start, end = more.start("o"), more.end("o")
+            value = ordinal_value(more.group("n"))
+            if value is not None:
+                out.append(Quantity(text[start:end], start, end, value, value, RANK_UNIT, False, False, False))
     return out
 
 
