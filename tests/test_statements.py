@@ -100,6 +100,11 @@ def _act(sentence: str, **kw):
     # a part of a total named only by its kind (其中…的N): the kind of what the total counts
     ("共评查案卷480卷，其中评定为优秀的126卷、不合格的23卷。", "126卷", "优秀的评查案卷"),
     ("共评查案卷480卷，其中评定为优秀的126卷、不合格的23卷。", "23卷", "不合格的评查案卷"),
+    # a part named only by what befell it (verbs after 其中): that kind of the whole's thing
+    ("全年受理行政复议案件120件,其中调解结案30件。", "30件", "调解结案的行政复议案件"),
+    ("受理行政复议案件120件,其中行政许可类30件。", "30件", "行政许可类"),  # a noun names the part itself
+    # after a 向-phrase (to whom), the verb is the act
+    ("开展法治建设督察,共向被督察单位反馈问题227条。", "227条", "问题"),
     ("全年本局行政复议被纠错案件2件。", "2件", "行政复议被纠错案件"),
     # an administrative negation is part of what is counted (rules.NEGATORS), never dropped for the act
     ("对轻微违法行为作出不予处罚决定52件。", "52件", "不予处罚决定"),

@@ -226,6 +226,9 @@ def noun_before(lead: str) -> tuple[str, str]:
                 break
             act = w  # 「群众跑动减少136次」「…报告会共举办3530余场」: the verb, then its subject before it
             continue
+        if phrase and f == "v" and any(t.endswith("向") and tf in ("p", "d") for t, tf in toks[:i]):
+            act = act or w  # 「共向被督察单位反馈问题227条」: after a 向-phrase (to whom), the verb is the act
+            break
         if phrase and w in ("经", "由") and _tokens(phrase[-1])[-1][1] == "v":
             act, phrase = act or "".join(phrase), []  # 「“法律明白人”经规范培养已达…」: how it came about, not what
             continue
