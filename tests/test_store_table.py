@@ -94,3 +94,26 @@ def test_a_match_read_after_another_process_replaced_its_report_is_not_another_s
     other.delete_except([])
     other.add("enyang-2024@v2", list(reversed(sts)))  # the same rowids, other statements in them
     assert match.found and match.statement is None
+
+
+def test_each_report_is_ranked_by_its_best_figure_of_the_asked_kind(tmp_path):
+    """A report stating two stages of handling (received, concluded) or two families of units is ranked by the
+    figure of the asked one, in memory and through the store alike; a report stating only another kind is not."""
+    from rag.statements.extract import _chunk_statements
+
+    texts = {"a-2024": "全年审结一审行政诉讼案件834件，收到一审行政诉讼案件900件。",
+             "b-2024": "全年审结一审行政诉讼案件120件。",
+             "c-2024": "全区法律顾问参与审查合同42件次。", "d-2024": "法律顾问审查合同42件次，全区聘请法律顾问15名。"}
+    sts = {d: [s for s in _chunk_statements(t, "成效", "", 0, d, d, 2024, d) if s.as_written] for d, t in texts.items()}
+    store = StatementStore(tmp_path / "statements.sqlite3", None, None)
+    for d, s in sts.items():
+        store.add(f"{d}@v1", s)
+    memory = StatementTable([s for v in sts.values() for s in v], None)
+    stored = StoreTable(store, [f"{d}@v1" for d in texts])
+    for table in (memory, stored):
+        got = {m.doc_id: m.statement.as_written if m.statement else None
+               for m in table.best_per_report(analyse("收到了多少件一审行政诉讼案件"), list(texts))}
+        assert got["a-2024"] == "900件" and got["b-2024"] is None  # b states only the concluded
+        people = {m.doc_id: m.statement.as_written if m.statement else None
+                  for m in table.best_per_report(analyse("聘请了多少名法律顾问"), ["c-2024", "d-2024"])}
+        assert people == {"c-2024": None, "d-2024": "15名"}  # 42件次 counts no people

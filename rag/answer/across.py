@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..text.quantity import counts_other_than, units_compatible
+from ..text.quantity import units_compatible
 from ..question import ParsedQuestion
 from ..types import Answer, Citation
 from . import extractive
@@ -175,9 +175,8 @@ def rank_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     metric = pq.parts[0].metric if pq.parts else pq.metric
     matches = ctx.statements().best_per_report(metric, docs, metric_text=pq.asked_thing)
     entries = {e.doc_id: e for e in ctx.catalog}
-    asked = metric.units[0] if len(metric.units) == 1 and not metric.measures else ""
-    # a report whose best figure counts another kind (「出庭应诉次数」 offered 「应诉案件103件」) does not state it
-    found = [m for m in matches if m.found and not (asked and counts_other_than(asked, m.unit))]
+    # each report's best figure of the asked kind (`score.asked_kind`: 「出庭应诉次数」 is never 「应诉案件103件」)
+    found = [m for m in matches if m.found]
     kept = {id(m) for m in found}
     unstated = [place_year(entries[m.doc_id].short_region, entries[m.doc_id].year, pq.language)
                 for m in matches if id(m) not in kept and m.doc_id in entries]

@@ -17,7 +17,7 @@ from ..text.tokens import tokenize
 from ..statements.describe import counted_act
 from ..statements import rules
 from ..statements.rules import MEETING
-from ..statements.status import verb_stage
+from ..statements.status import asked_stage_word, verb_stage
 from ..statements.extract import chunk_statements
 from ..statements.score import (MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, change_for_level, names_asked_thing,
                                 question_weights, score_statement)
@@ -207,14 +207,6 @@ def answers_in_kind(pick: Pick, intent: Intent) -> bool:
     of handling and rate name (what `best` passes over otherwise; the LLM's grounding checks the same)."""
     return not (_other_kind(pick, intent) or _counts_other_kind(pick, intent) or _another_stage(pick, intent)
                 or _another_rate(pick, intent))
-
-
-def asked_stage_word(intent: Intent) -> str:
-    """The stage verb the question asks (收到, 审结, 命名…): the verb before 多少/几, or a stage verb it names
-    (「最后命名了几个」: jieba reads 命名 a noun); "" when it asks none."""
-    if verb_stage(intent.predicate or ""):
-        return intent.predicate or ""
-    return next((t for t in intent.terms if verb_stage(t) and len(t) == 2), "")
 
 
 def _another_stage(pick: Pick, intent: Intent) -> bool:

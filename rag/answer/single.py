@@ -5,6 +5,7 @@ from ..question import ParsedQuestion
 from ..sections import item_spans
 from ..statements.change import change_phrase, direction_of
 from ..statements.phrases import tagged_words
+from ..statements.status import asked_stage_word
 from ..statements.score import CHANGE_TERMS
 from ..statements.status import is_plan_figure
 from ..text.script import to_simplified
@@ -71,7 +72,7 @@ def value_answer(pq: ParsedQuestion, ctx: AnswerContext) -> Answer:
     passages = ctx.search(pq)
     pick = value_pick(pq, passages, ctx)
     if pick is None:
-        asked = extractive.asked_stage_word(pq.metric)
+        asked = asked_stage_word(pq.metric)
         other = value_pick(pq, passages, ctx, stages=False) if asked else None
         if other is not None:
             # 「新收了多少件」 when the report states only 「审结…834件」: say what it does state, and do not answer

@@ -12,8 +12,8 @@ from ..text.tokens import tokenize
 from ..text.script import to_simplified
 from ..types import Statement, StatementMatch
 from .storage import StatementStorage
-from .score import (MIN_SCORE, MIN_SUPPORT, change_for_level, question_weights, score_spec, score_statement,
-                    support_ceiling)
+from .score import (MIN_SCORE, MIN_SUPPORT, asked_kind, change_for_level, in_kind, question_weights, score_spec,
+                    score_statement, support_ceiling)
 
 DENSE_CANDIDATES = 200  # nearest measured-thing vectors always considered, beside the lexical postings
 IN_MEMORY_LIMIT = 200_000  # statements above this are matched through the store's queries, not loaded
@@ -131,9 +131,11 @@ def _best_of(cands: list[tuple[Statement, float | None]], intent, period: str, i
     weights, plain = question_weights(intent, idf)
     sims = [sim for _, sim in cands if sim is not None]
     lo, hi = (min(sims), max(sims)) if sims else (0.0, 0.0)
+    kind = asked_kind(intent)
     best: dict[str, StatementMatch] = {}
     for s, sim in cands:
-        if s.period != period or s.value is None or not s.as_written or change_for_level(s, intent):
+        if s.period != period or s.value is None or not s.as_written or change_for_level(s, intent) \
+                or not in_kind(s, kind):
             continue
         if support_ceiling(s, plain) < MIN_SUPPORT:
             continue  # its support cannot reach the floor: each part's coverage is at most the whole's

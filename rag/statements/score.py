@@ -13,8 +13,9 @@ from functools import lru_cache
 from typing import Callable
 
 from ..text.tokens import tokenize
-from ..text.quantity import _T2S, RANK_UNIT, Quantity, units_compatible
+from ..text.quantity import _T2S, RANK_UNIT, UNIT_FAMILIES, Quantity, counts_other_than, units_compatible
 from ..types import Statement
+from .status import asked_stage_word, verb_stage
 from .words import NumberWords
 
 # Calibrated on the gold set (answerable vs unanswerable questions; see the README):
@@ -223,6 +224,22 @@ def words_of(st: Statement) -> NumberWords:
     return NumberWords(q, st.own, st.wide, lead, st.item >= 0)
 
 
+def asked_kind(intent) -> tuple[tuple[str, ...], str]:
+    """What a ranking never offers for a question: (units of another family than the one it asks in, 多少名 →
+    件 项 次…; the stage of handling it asks, received / concluded…, or ""). A report whose best figure is of
+    another kind is ranked by its best figure of the asked kind, if it states one."""
+    units = intent.units
+    asked = units[0] if len(units) == 1 and not intent.measures else ""
+    other = tuple(sorted({u for family in UNIT_FAMILIES.values() for u in family if counts_other_than(asked, u)}))
+    return other if asked else (), verb_stage(asked_stage_word(intent))
+
+
+def in_kind(st: Statement, kind: tuple[tuple[str, ...], str]) -> bool:
+    """The statement is of the asked kind (`asked_kind`): its unit in the asked family, its stage the asked one."""
+    other_units, stage = kind
+    return st.unit not in other_units and not (stage and st.stage and st.stage != stage)
+
+
 # --- the same rule as plain data, for a store that scores candidates in its own query language -------------
 
 @dataclass(frozen=True)
@@ -241,6 +258,8 @@ class ScoreSpec:
     wants_rank: bool  # a place (「排名第几」) is asked: only a place answers, and only it
     frame_fit: tuple[tuple[str, float], ...]
     skip_delta: bool  # a rate asked as a level: stated changes are another kind of figure
+    other_units: tuple[str, ...] = ()  # `asked_kind`: units of another family than the asked one
+    stage: str = ""  # `asked_kind`: the asked stage of handling; another stage's figures are passed over
     min_support: float = MIN_SUPPORT
     min_score: float = MIN_SCORE
 
@@ -255,7 +274,8 @@ def score_spec(intent, idf: IdfFn | None) -> ScoreSpec:
     return ScoreSpec(tuple(weights.items()), tuple(plain.items()),
                      tuple(_near_question_word(intent, weights).items()), intent.predicate or "",
                      intent.counted or "", unit_fit, RANK_UNIT in units,
-                     tuple(_FRAME_FIT.get(getattr(intent, "frame", None), {}).items()), _level_asked(intent))
+                     tuple(_FRAME_FIT.get(getattr(intent, "frame", None), {}).items()), _level_asked(intent),
+                     *asked_kind(intent))
 
 
 EXTRA_SEP = "\x1f"  # wraps each lead word in the stored column (never in report text)

@@ -188,3 +188,11 @@ def stage_of(sentence: str, act: str, at: int, end: int) -> str:
     clause = before[_clause_start(before):]
     found = [(clause.rfind(v), name) for name, verbs in rules.ACT_STAGES for v in verbs if v in clause]
     return max(found)[1] if found else ""
+
+
+def asked_stage_word(intent) -> str:
+    """The stage verb a question asks (收到, 审结, 命名…): the verb before 多少/几, or a stage verb it names
+    (「最后命名了几个」: jieba reads 命名 a noun); "" when it asks none. `intent`: the question's metric."""
+    if verb_stage(intent.predicate or ""):
+        return intent.predicate or ""
+    return next((t for t in intent.terms if verb_stage(t) and len(t) == 2), "")

@@ -43,13 +43,13 @@ def _extraction_version() -> str:
 EXTRACTION_VERSION = _extraction_version()
 DECODED_CACHE = 50_000  # statements kept decoded per process, the least recently read evicted first
 _COLUMNS = ("doc_id", "region", "year", "kind", "period", "status", "polarity", "frame", "unit", "value",
-            "measures", "act", "as_written", "value_start")
+            "measures", "act", "as_written", "value_start", "stage")
 _SCORED = ("sentence_lc", "own_lc", "wide_lc", "own_raw", "thing_lc", "extra_words", "extra_n")  # stored_texts
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS statements (
   rowid INTEGER PRIMARY KEY, sid TEXT UNIQUE, version TEXT NOT NULL,
   doc_id TEXT, region TEXT, year INTEGER, kind TEXT, period TEXT, status TEXT, polarity TEXT, frame TEXT,
-  unit TEXT, value REAL, measures TEXT, act TEXT, as_written TEXT, value_start INTEGER,
+  unit TEXT, value REAL, measures TEXT, act TEXT, as_written TEXT, value_start INTEGER, stage TEXT,
   sentence_lc TEXT, own_lc TEXT, wide_lc TEXT, own_raw TEXT, thing_lc TEXT, extra_words TEXT, extra_n INTEGER);
 -- the whole statement, apart: a ranking reads thousands of rows' columns above and only its winners' data
 CREATE TABLE IF NOT EXISTS statement_data (rowid INTEGER PRIMARY KEY, data TEXT NOT NULL);
@@ -266,8 +266,16 @@ class StatementStore:
                     "s.unit = ?" if spec.wants_rank else "s.unit != ?"]
             if spec.skip_delta:
                 when.append("s.frame != 'delta'")
+            kind_args: list = []
+            if spec.other_units:  # a figure of another kind is never a report's best (`score.asked_kind`)
+                when.append(f"s.unit NOT IN ({','.join('?' * len(spec.other_units))})")
+                kind_args += spec.other_units
+            if spec.stage:
+                when.append("(s.stage = '' OR s.stage = ?)")
+                kind_args.append(spec.stage)
             scored, args = scored_query(spec, self._units(), " AND ".join(when),
-                                        [" OR ".join(f'"{t}"' for t in terms), *live_args, period, RANK_UNIT])
+                                        [" OR ".join(f'"{t}"' for t in terms), *live_args, period, RANK_UNIT,
+                                         *kind_args])
             # max() with bare columns: SQLite takes them from the row that has the maximum (each report's best)
             best = (f"SELECT sid, id, doc, max(score), support, value, unit FROM ({scored}) WHERE support >= ? AND "
                     f"score >= ? GROUP BY doc ORDER BY 4 DESC")
