@@ -230,6 +230,19 @@ def test_a_plan_says_not_done_and_why():
     assert verdict(SimpleNamespace(language="zh", asks_done=True, asks_all=True, asks_plan=False), st)[0] is False
 
 
+def test_done_in_some_places_only_is_no_to_all_of_them():
+    from types import SimpleNamespace
+
+    from rag.answer.exists import verdict
+    from rag.statements.extract import chunk_statements
+
+    record = _passage("部分乡镇已建立合法性审查工作台账。")
+    st = next(s for s in chunk_statements(record.chunk, record.chunk.doc_id, "", 0, record.title) if not s.as_written)
+    assert st.scope == "部分乡镇"
+    ok, why = verdict(SimpleNamespace(language="zh", asks_done=True, asks_all=True, asks_plan=False), st)
+    assert not ok and "部分乡镇" in why  # 「所有乡镇都建立了吗」: only some have
+
+
 def _plan_and_record(plan_text: str, record_text: str):
     """Next year's plan and the year's record as two passages, and a context that retrieves both."""
     from types import SimpleNamespace

@@ -394,6 +394,14 @@ def test_a_positive_count_is_not_zero():
     ("在全市率先建立行政复议听证室3个。", ""),  # 全市率先 ranks it in the city; it limits nothing
     ("全区首创涉企执法观察员制度,聘请观察员20名。", ""),
     ("全区率先完成改革，全区共配备法律顾问130名。", "全区"),
+    # only some places or bodies (rules.SCOPE_PART): what it says holds of them alone
+    ("个别乡镇行政执法案卷评查合格率仍低于90%。", "个别乡镇"),
+    ("部分单位尚未建立合法性审查台账。", "部分单位"),
+    # a field opening its clause limits it, with or without 在 (rules.SCOPE_FIELD_OPENING) …
+    ("破产管理领域正在积极探索“多事一裁”模式。", "破产管理领域"),
+    ("全县行政执法领域实现“零投诉”。", "行政执法领域"),
+    # … but a field that names a kind of the thing after it does not
+    ("重点领域专项普法活动全年开展2656场。", ""),
 ])
 def test_scope(sentence, scope):
     assert _statements(sentence)[0].scope == scope

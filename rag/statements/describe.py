@@ -164,6 +164,12 @@ def scope_of(text_before: str) -> str:
         pass
     if m:
         return m.group(0)
+    for pattern, group in ((rules.SCOPE_PART, 0), (rules.SCOPE_FIELD_OPENING, 1)):
+        m = None
+        for m in pattern.finditer(text_before):
+            pass
+        if m:
+            return m.group(group)
     m = None
     for found in rules.SCOPE_WHOLE.finditer(text_before):
         if not rules.SCOPE_RANKS.match(text_before[found.end():]):

@@ -128,6 +128,12 @@ TOTAL_WORDS = ("共", "共计", "合计", "总计", "累计", "总数", "总量"
 
 # Scope: a qualifier that limits where a statement holds.
 SCOPE_FIELD = re.compile(r"在([\u4e00-\u9fff“”\"、和及与]{2,14}?)(领域|行业|系统|范围内|范围|方面|部门|单位|试点)")
+# 「个别乡镇…合格率仍低于90%」「部分单位…」: only some of the places or bodies: the statement holds of them alone.
+SCOPE_PART = re.compile(r"(?:个别|部分|少数|一些)(?:乡镇|街道|镇街|镇|村|社区|单位|部门|地区|县区|县|区|市|领域|行业|企业)")
+# 「破产管理领域正在探索…」「全县行政执法领域实现…」: a field opening its clause (without 在) limits it too.
+SCOPE_FIELD_OPENING = re.compile(r"(?:全区|全市|全县|全镇|全乡|全省|^|[，,；;。：:])([\u4e00-\u9fff]{2,8}?领域)"
+                                 # the clause's topic, then what it did (「重点领域专项普法活动」 names a kind)
+                                 r"(?=正在|已|实现|全面|持续|积极|均|全部|推行|探索|试点|共|累计|[，,]|$)")
 SCOPE_WHOLE = re.compile(r"全区|全市|全县|全镇|全乡|全街道|全省|全旗|辖区内|辖区")
 # 「在全市率先…」「全区首创」「全省唯一」: a whole area named only to rank the statement in it, not to limit it.
 SCOPE_RANKS = re.compile(r"^(?:范围内)?(?:率先|首创|首家|首个|首批|唯一|第一|排名|位居|位列|前列|最)")
