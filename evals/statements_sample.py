@@ -202,7 +202,11 @@ def agreement(second_path: Path) -> int:
         with_first += p is not None and measures_match(a.get("measures", ""), p.measures)
         with_second += p is not None and measures_match(b.get("measures", ""), p.measures)
     n = len(pairs)
-    print(f"{n} statements labelled by both ({len({r['id'] for r, _, _ in pairs})} sentences, dev halves only)")
+    if not n:
+        print("no statement labelled by both")
+        return 1
+    halves = sorted({half(r) for r, _, _ in pairs})
+    print(f"{n} statements labelled by both ({len({r['id'] for r, _, _ in pairs})} sentences; halves: {', '.join(halves)})")
     print(f"  measured thing, labeller 1 ~ labeller 2: {labellers / n:6.1%}  ({labellers}/{n})")
     print(f"  measured thing, extractor ~ labeller 1:  {with_first / n:6.1%}  ({with_first}/{n})")
     print(f"  measured thing, extractor ~ labeller 2:  {with_second / n:6.1%}  ({with_second}/{n})")

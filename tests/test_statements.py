@@ -105,6 +105,11 @@ def _act(sentence: str, **kw):
     ("受理行政复议案件120件,其中行政许可类30件。", "30件", "行政许可类"),  # a noun names the part itself
     # after a 向-phrase (to whom), the verb is the act
     ("开展法治建设督察,共向被督察单位反馈问题227条。", "227条", "问题"),
+    ("向企业提供法律体检服务320次。", "320次", "法律体检服务"),  # a verb after the first is part of the thing
+    ("向县委报送法治督察报告5份。", "5份", "法治督察报告"),
+    ("受理复议案件80件,其中维持65件、撤销12件。", "12件", "撤销的复议案件"),
+    ("办理案件100件，其中联合检查120次。", "120次", "联合检查"),  # another unit: no part of the cases
+    ("300名执法人员参加了专题培训。", "300名", "执法人员"),
     ("全年本局行政复议被纠错案件2件。", "2件", "行政复议被纠错案件"),
     # an administrative negation is part of what is counted (rules.NEGATORS), never dropped for the act
     ("对轻微违法行为作出不予处罚决定52件。", "52件", "不予处罚决定"),
@@ -338,6 +343,8 @@ def test_a_zero_verb_counts_the_subject():
     ("将推动行政复议纠错率较上年下降2个百分点。", "2个百分点", "target"),
     ("下一步将把办理时限压缩至3个工作日。", "3个工作日", "target"),
     ("明年将新增政府立法基层联系点5个。", "5个", "planned"),
+    ("明年将在保持现有成果基础上新增基层立法联系点5个。", "5个", "planned"),  # the level verb is not the figure's
+    ("对照年度工作计划，全年持续开展普法宣传活动320场。", "320场", "done"),  # a plan named, not a plan made
     # a plan before the clause governs a figure under way in it
     ("将力争把纠错率控制在10%以内,并推动出庭应诉率保持100%。", "100%", "target"),
 ])
@@ -397,6 +404,9 @@ def test_a_positive_count_is_not_zero():
     # only some places or bodies (rules.SCOPE_PART): what it says holds of them alone
     ("个别乡镇行政执法案卷评查合格率仍低于90%。", "个别乡镇"),
     ("部分单位尚未建立合法性审查台账。", "部分单位"),
+    ("绝大部分乡镇已建立合法性审查台账,共建立台账36本。", ""),  # nearly all is no part
+    ("一些地区法治意识不强，全县共培训执法人员320人次。", "全县"),  # the clause before limits nothing here
+    ("所有执法领域均已实现全覆盖,共覆盖执法部门23个。", ""),
     # a field opening its clause limits it, with or without 在 (rules.SCOPE_FIELD_OPENING) …
     ("破产管理领域正在积极探索“多事一裁”模式。", "破产管理领域"),
     ("全县行政执法领域实现“零投诉”。", "行政执法领域"),
@@ -495,7 +505,7 @@ def test_a_figure_said_of_each_thing_of_a_list(sentence, each):
     assert _statements(sentence)[0].each == each
 
 
-def test_each_survives_the_store_round_trip():
+def test_each_survives_a_json_round_trip():
     import json
 
     from rag.types import Statement
@@ -503,3 +513,9 @@ def test_each_survives_the_store_round_trip():
     st = _statements("全年参考率、通过率和优秀率均为100%。")[0]
     back = Statement.from_dict(json.loads(json.dumps(st.to_dict(), ensure_ascii=False)))
     assert back == st and back.each == ("参考率", "通过率", "优秀率")
+    partial = {k: v for k, v in json.loads(json.dumps(st.to_dict())).items() if k != "stage"}  # an older row
+    assert Statement.from_dict(partial).each == ("参考率", "通过率", "优秀率") and hash(Statement.from_dict(partial))
+
+
+def test_a_negated_stage_verb_states_no_stage():
+    assert _figure("全年不予受理行政复议申请8件。", "8件").stage == ""

@@ -226,8 +226,6 @@ def _another_rate(pick: Pick, intent: Intent) -> bool:
     return "率" in to_simplified(st.measures) and not any(t in said for t in asked)
 
 
-
-
 def _negates_asked(pick: Pick, intent: Intent) -> bool:
     """The figure's measured thing is the negation of an asked word (不予处罚 of 处罚, 不予受理 of 受理) and the
     question does not ask the negation: it counts the opposite."""

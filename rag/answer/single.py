@@ -5,9 +5,8 @@ from ..question import ParsedQuestion
 from ..sections import item_spans
 from ..statements.change import change_phrase, direction_of
 from ..statements.phrases import tagged_words
-from ..statements.status import asked_stage_word
 from ..statements.score import CHANGE_TERMS
-from ..statements.status import is_plan_figure
+from ..statements.status import asked_stage_word, is_plan_figure
 from ..text.script import to_simplified
 from ..text.sentences import sentence_spans
 from ..types import Answer, Citation, Passage

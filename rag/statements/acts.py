@@ -48,7 +48,7 @@ def _never_done(text: str) -> str:
     return ""
 
 
-_DATE_FIRST = re.compile(r"^(?:到|至|于|在)?(?:19|20)\d{2}年(?:底|末|前|年底前|以前)?(?:前)?")
+_DATE_FIRST = re.compile(r"^(?:到|至|于|在)?(?:19|20)\d{2}年(?:度|底|末|前|年底前|以前)?(?:前)?")
 _THING_END = re.compile(r"(工作|等工作|活动|事项|情况)$")
 
 

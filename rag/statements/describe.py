@@ -8,7 +8,7 @@ import re
 
 from ..text.quantity import RANK_UNIT, RANK_VERB
 from . import rules
-from .phrases import (_ACT_VERBS, _modifier_before, _quoted_as_one, _strip_tail, _tokens, _without_titles,
+from .phrases import (_ACT_VERBS, _clause_start, _modifier_before, _quoted_as_one, _strip_tail, _tokens, _without_titles,
                       _balanced, _ends_in_adverb, noun_after, noun_before, subject_of)
 from .words import NumberWords
 
@@ -43,7 +43,8 @@ def measured_thing(sentence: str, nw: NumberWords, previous: str, next_start: in
         return q.unit, ""  # 「分4批发布…案例共8件」: 4 counts the batches, 8 the cases (「分4期举办培训班」: the classes)
     after = noun_after(sentence, q.end, next_start)
     before, act = noun_before(nw.lead)
-    part_kind = _part_by_verbs(nw.lead, same_unit or previous) if not after else ""
+    lead_clause = sentence[:q.start][_clause_start(sentence[:q.start]):]  # 「其中维持65件、撤销12件」: 撤销's too
+    part_kind = _part_by_verbs(lead_clause, same_unit) if not after else ""
     if part_kind:
         return part_kind, ""
     if previous and before.startswith(previous) and len(before) > len(previous) + 1:
@@ -95,9 +96,10 @@ def _part_by_verbs(lead: str, whole: str) -> str:
     """「受理…案件120件，其中调解结案30件」: a part named by what befell it alone (verbs after 其中, no noun) is
     that kind of the whole's thing (调解结案的行政复议案件); "" otherwise."""
     at = lead.rfind("其中")
-    kind = _strip_tail(lead[at + 2:]).strip("，, ") if at >= 0 and whole else ""
+    kind = _strip_tail(lead[at + 2:]).strip("，, ").rsplit("、", 1)[-1] if at >= 0 and whole else ""
     toks = _tokens(kind) if 2 <= len(kind) <= 8 else ()
-    verbish = [f.startswith("v") or w in _ACT_VERBS or any(w in v for _, v in rules.ACT_STAGES) for w, f in toks]
+    verbish = [(f.startswith("v") and f != "vn") or w in _ACT_VERBS or any(w in v for _, v in rules.ACT_STAGES)
+               for w, f in toks]
     if not toks or not all(verbish):
         return ""
     return f"{kind}的{whole.rsplit('的', 1)[-1]}"
@@ -164,9 +166,10 @@ def scope_of(text_before: str) -> str:
         pass
     if m:
         return m.group(0)
+    clause = text_before[_clause_start(text_before):]  # 「一些地区…不强，全县共培训…」: not the clause before
     for pattern, group in ((rules.SCOPE_PART, 0), (rules.SCOPE_FIELD_OPENING, 1)):
         m = None
-        for m in pattern.finditer(text_before):
+        for m in pattern.finditer(clause):
             pass
         if m:
             return m.group(group)

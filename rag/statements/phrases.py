@@ -107,13 +107,15 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
     (市场主体) and leaves the rest (安全隐患) to 89."""
     stop = min(end + 30, next_start if next_start is not None else len(sentence))
     rest = sentence[end:stop]
-    if rest[:1] in "、和及与或":
+    first = _tokens(rest)[:1] if rest else ()
+    if rest[:1] == "、" or (first and first[0][0] in ("和", "及", "与", "或", "和县")):
         return ""  # 「人大代表建议119件和县政协委员提案105件」: a link opens the next thing (和县 is also a county)
     bound = re.match(r"以内|以下|以上|之内|左右", rest)
     if bound:
         return ""  # 「压缩至1个工作日以内」: the bound is the figure's, no thing follows
     relative = re.match(r"([^，,；;。：:！？!?\n的]{2,8})的", rest)
-    if relative and any(f.startswith("v") or w in _ACT_VERBS for w, f in _tokens(relative.group(1))):
+    opening = [t for t in _tokens(relative.group(1)) if t[0] != "新"][:1] if relative else []
+    if opening and (opening[0][1].startswith("v") or opening[0][0] in _ACT_VERBS):
         head = noun_after(sentence, end + relative.end(), next_start)
         if head:  # 「61名新任命的国家工作人员」: a clause with a verb, then 的, says which of the noun after it
             return relative.group(0) + head
@@ -194,6 +196,14 @@ _YEAR_TAILS = ("年度", "年", "年底", "年末", "年初")
 _LINKS = ("等", "其他", "、", "和", "及", "与", "或", "或者", "以及")
 
 
+def _first_verb_after_to(toks, i: int) -> bool:
+    """Token i is the first verb after a 向-phrase (「共向被督察单位反馈问题」: to whom, then the act); a passive
+    verb inside the phrase (被督察) is part of whom."""
+    to = max((j for j, (t, tf) in enumerate(toks[:i]) if t.endswith("向") and tf in ("p", "d")), default=-1)
+    return to >= 0 and not any(tf.startswith("v") and toks[j - 1][0] != "被"
+                               for j, (_, tf) in enumerate(toks[to + 1:i], start=to + 1))
+
+
 def noun_before(lead: str) -> tuple[str, str]:
     """(measured thing, act) from the words before a figure: 「全年办理行政复议案件」 → (行政复议案件, 办理)."""
     text = _strip_tail(lead)
@@ -226,7 +236,7 @@ def noun_before(lead: str) -> tuple[str, str]:
                 break
             act = w  # 「群众跑动减少136次」「…报告会共举办3530余场」: the verb, then its subject before it
             continue
-        if phrase and f == "v" and any(t.endswith("向") and tf in ("p", "d") for t, tf in toks[:i]):
+        if phrase and not act and f == "v" and _first_verb_after_to(toks, i):
             act = act or w  # 「共向被督察单位反馈问题227条」: after a 向-phrase (to whom), the verb is the act
             break
         if phrase and w in ("经", "由") and _tokens(phrase[-1])[-1][1] == "v":

@@ -57,7 +57,7 @@ ACTOR_WORDS = ("区里", "县里", "市里", "镇里", "省里", "街道里", "�
 ADMIN_UNITS = frozenset("村 镇 乡 县 市 区 省 州 旗 盟".split())
 # 「各类法治讲座」: words before a thing that say it has kinds, not what it is.
 EACH_WORDS = ("各类", "各项", "各种")
-# A figure said of each thing of a list before it (「参考率、通过率和优秀率均为100%」「…会前学法各6次」).
+# A figure said of each thing of a list before it (「参考率、通过率和优秀率均为100%」「…案件均为0件」).
 EACH_OF_LIST = re.compile(r"(?:均|都|各|皆)(?:为|是|达到|达|实现|保持|在|有)?\s*$")
 # The words that join the things of such a list.
 LIST_LINKS = frozenset("、 和 及 与 以及 或 或者".split())
@@ -129,9 +129,10 @@ TOTAL_WORDS = ("共", "共计", "合计", "总计", "累计", "总数", "总量"
 # Scope: a qualifier that limits where a statement holds.
 SCOPE_FIELD = re.compile(r"在([\u4e00-\u9fff“”\"、和及与]{2,14}?)(领域|行业|系统|范围内|范围|方面|部门|单位|试点)")
 # 「个别乡镇…合格率仍低于90%」「部分单位…」: only some of the places or bodies: the statement holds of them alone.
-SCOPE_PART = re.compile(r"(?:个别|部分|少数|一些)(?:乡镇|街道|镇街|镇|村|社区|单位|部门|地区|县区|县|区|市|领域|行业|企业)")
+SCOPE_PART = re.compile(r"(?<![大绝])(?:个别|部分|少数|一些)(?:乡镇|街道|镇街|社区|村居|单位|部门|地区|县区|县市区|领域|行业|企业)")
 # 「破产管理领域正在探索…」「全县行政执法领域实现…」: a field opening its clause (without 在) limits it too.
-SCOPE_FIELD_OPENING = re.compile(r"(?:全区|全市|全县|全镇|全乡|全省|^|[，,；;。：:])([\u4e00-\u9fff]{2,8}?领域)"
+SCOPE_FIELD_OPENING = re.compile(r"(?:全街道|全区|全市|全县|全镇|全乡|全省|全旗|^|[，,；;。：:])"
+                                 r"(?!所有|各|全部|涉及|全年|重点)([\u4e00-\u9fff]{2,8}?领域)"
                                  # the clause's topic, then what it did (「重点领域专项普法活动」 names a kind)
                                  r"(?=正在|已|实现|全面|持续|积极|均|全部|推行|探索|试点|共|累计|[，,]|$)")
 SCOPE_WHOLE = re.compile(r"全区|全市|全县|全镇|全乡|全街道|全省|全旗|辖区内|辖区")

@@ -230,8 +230,9 @@ def asked_kind(intent) -> tuple[tuple[str, ...], str]:
     another kind is ranked by its best figure of the asked kind, if it states one."""
     units = intent.units
     asked = units[0] if len(units) == 1 and not intent.measures else ""
-    other = tuple(sorted({u for family in UNIT_FAMILIES.values() for u in family if counts_other_than(asked, u)}))
-    return other if asked else (), verb_stage(asked_stage_word(intent))
+    other = tuple(sorted({u for family in UNIT_FAMILIES.values() for u in family if counts_other_than(asked, u)})) \
+        if asked else ()
+    return other, verb_stage(asked_stage_word(intent))
 
 
 def in_kind(st: Statement, kind: tuple[tuple[str, ...], str]) -> bool:
@@ -259,7 +260,7 @@ class ScoreSpec:
     frame_fit: tuple[tuple[str, float], ...]
     skip_delta: bool  # a rate asked as a level: stated changes are another kind of figure
     other_units: tuple[str, ...] = ()  # `asked_kind`: units of another family than the asked one
-    stage: str = ""  # `asked_kind`: the asked stage of handling; another stage's figures are passed over
+    asked_stage: str = ""  # `asked_kind`: the asked stage of handling; another stage's figures are passed over
     min_support: float = MIN_SUPPORT
     min_score: float = MIN_SCORE
 

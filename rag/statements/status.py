@@ -2,10 +2,9 @@
 its clause (「探索建设」 is not 「建成」), read as words of the text, never inside a document's name."""
 from __future__ import annotations
 
-from ..text.script import to_simplified
 from ..types import Statement
 from . import rules
-from .phrases import _BREAK, _clause_start, _tokens, _without_titles
+from .phrases import _BREAK, _clause_start, _strip_tail, _tokens, _without_titles
 
 
 def _future_jiang(text: str, at: int) -> bool:
@@ -108,7 +107,8 @@ def figure_status(sentence: str, q_start: int, kind: str, q_end: int | None = No
     if status == "planned" and q_end is not None:
         figure = sentence[q_start:q_end].rstrip()
         clause = sentence[_clause_start(sentence[:q_start]):q_start]
-        if figure.endswith(("%", "％", "百分点")) or any(w in clause for w in rules.LEVEL_WORDS):
+        if figure.endswith(("%", "％", "百分点")) or any(  # the level verb just before the figure
+                c.rstrip().endswith(rules.LEVEL_WORDS) for c in (clause, _strip_tail(clause))):
             return "target", word
     return status, word
 
@@ -140,8 +140,9 @@ def _stated_status(sentence: str, q_start: int, kind: str, q_end: int | None = N
         counted = _BREAK.split(sentence[q_end:], maxsplit=1)[0] if q_end is not None else ""
         if any(t in counted for t in rules.UNDER_WAY_THINGS) and not any(r in counted for r in rules.RESULT_AFTER):
             return "ongoing", word  # 「统筹推进65项改革任务」: the tasks are under way (「…取得实效」: reached)
-        planned, plan_word = status_of(lead[:len(lead) - len(clause)], kind)
-        if planned in ("planned", "target"):
+        earlier = lead[:len(lead) - len(clause)]
+        planned, plan_word = status_of(earlier, kind)
+        if planned in ("planned", "target") and _governs_a_verb(earlier, plan_word):
             return planned, plan_word  # 「将力争…，并推动…保持100%」: the plan before its clause governs it
         return "done", word  # 「推进…完成8座」「持续开展…300余场次」: the count itself was done
     if status == "done" or not word:
@@ -150,6 +151,15 @@ def _stated_status(sentence: str, q_start: int, kind: str, q_end: int | None = N
         if s2 in ("planned", "target"):
             return s2, w2
     return status, word
+
+
+def _governs_a_verb(text: str, word: str) -> bool:
+    """The plan word at its last place in `text` governs what follows (「将力争…」), not names a plan
+    (「对照年度工作计划，」「按照年初计划，」「计划任务」)."""
+    at = text.rfind(word) if word else -1
+    after = text[at + len(word):at + len(word) + 1]
+    return at >= 0 and after not in ("的", "任", "考", "书", "表", "，", ",", "；", ";", "") \
+        and not text[max(0, at - 2):at].endswith(("工作", "年初", "年度", "对照", "按照", "根据", "依照"))
 
 
 def is_plan_figure(st: Statement) -> bool:
@@ -169,6 +179,8 @@ def is_plan_figure(st: Statement) -> bool:
 
 def verb_stage(verb: str) -> str:
     """The stage of handling a verb names (收到 → received, 审结 → concluded; `rules.ACT_STAGES`), or ""."""
+    if verb.startswith(rules.NEGATORS):
+        return ""  # 「不予受理8件」 is no figure received
     return next((name for name, verbs in rules.ACT_STAGES if verb and any(verb.endswith(v) for v in verbs)), "")
 
 
@@ -177,7 +189,9 @@ def stage_of(sentence: str, act: str, at: int, end: int) -> str:
     extraction (`Statement.stage`): its act's; else (the act is often not named apart) the first stage verb after
     it in its clause (「推荐申报的5个项目全部获评」: awarded); else the last one before it in its clause
     (「…其中申报综合示范地区21个、单项示范项目35个」: both applied for)."""
-    stated = verb_stage(to_simplified(act or ""))
+    if (act or "").startswith(rules.NEGATORS):
+        return ""  # 「不予受理…8件」: not received
+    stated = verb_stage(act or "")
     if stated:
         return stated
     after = _BREAK.split(sentence[end:], maxsplit=1)[0]

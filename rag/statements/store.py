@@ -270,9 +270,9 @@ class StatementStore:
             if spec.other_units:  # a figure of another kind is never a report's best (`score.asked_kind`)
                 when.append(f"s.unit NOT IN ({','.join('?' * len(spec.other_units))})")
                 kind_args += spec.other_units
-            if spec.stage:
-                when.append("(s.stage = '' OR s.stage = ?)")
-                kind_args.append(spec.stage)
+            if spec.asked_stage:
+                when.append("COALESCE(s.stage, '') IN ('', ?)")
+                kind_args.append(spec.asked_stage)
             scored, args = scored_query(spec, self._units(), " AND ".join(when),
                                         [" OR ".join(f'"{t}"' for t in terms), *live_args, period, RANK_UNIT,
                                          *kind_args])

@@ -368,6 +368,8 @@ def find_ranks(text: str) -> list[Quantity]:
     for m in _RANK.finditer(text):
         group = "o" if m.group("o") else "o2"
         start, end = m.start(group), m.end(group)
+        if out and start < out[-1].end:
+            continue  # 「分别位列第3名和第5名」: 第5名 was read already as a place listed after the first
         if not m.group("w") and group == "o" and _NOT_AFTER_RANK.match(text, end):
             continue  # 「列入第二批」: a batch, not a place
         n = m.group("n") or m.group("n2")
