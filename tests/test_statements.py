@@ -500,6 +500,7 @@ def test_stage(sentence, as_written, stage):
     ("街道全年行政复议、行政诉讼案件均为零。", ("行政复议案件", "行政诉讼案件")),  # a zero stated of each
     ("人大代表建议和政协提案办复率达100%。", ()),  # no 均: one rate of the two together
     ("全区案件的办结率均为100%。", ()),  # no list
+    ("城区和农村法律顾问覆盖率均为100%。", ("城区法律顾问覆盖率", "农村法律顾问覆盖率")),  # one word each before
 ])
 def test_a_figure_said_of_each_thing_of_a_list(sentence, each):
     assert _statements(sentence)[0].each == each

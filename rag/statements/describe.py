@@ -131,8 +131,11 @@ def each_of(thing: str, lead: str) -> tuple[str, ...]:
     head = last.rsplit("的", 1)[1] if "的" in last else ""
     if not head:
         toks = _tokens(last)
-        head = toks[-1][0] if len(toks) > 1 and (toks[-1][0].endswith("率") or toks[-1][0] in rules.CASE_HEADS
-                                                 or toks[-1][0] in rules.GENERIC_HEADS) else ""
+        if len(toks) > 1 and all(len(_tokens(i)) == 1 for i in items[:-1]):
+            head = last[len(toks[0][0]):]  # 「城区和农村法律顾问覆盖率」: one word each before, the rest is shared
+        elif len(toks) > 1 and (toks[-1][0].endswith("率") or toks[-1][0] in rules.CASE_HEADS
+                                or toks[-1][0] in rules.GENERIC_HEADS):
+            head = toks[-1][0]
     if "的" in last:
         items[-1] = last.rsplit("的", 1)[0] + head
     return tuple(i if not head or i.endswith(head) else i + head for i in items)
