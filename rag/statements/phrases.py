@@ -107,7 +107,7 @@ def noun_after(sentence: str, end: int, next_start: int | None = None) -> str:
     (市场主体) and leaves the rest (安全隐患) to 89."""
     stop = min(end + 30, next_start if next_start is not None else len(sentence))
     rest = sentence[end:stop]
-    first = _tokens(rest)[:1] if rest else ()
+    first = _tokens(rest)[:1] if rest[:1] in ("和", "及", "与", "或") else ()  # tokens only when it may be a link
     if rest[:1] == "、" or (first and first[0][0] in ("和", "及", "与", "或", "和县")):
         return ""  # 「人大代表建议119件和县政协委员提案105件」: a link opens the next thing (和县 is also a county)
     bound = re.match(r"以内|以下|以上|之内|左右", rest)
