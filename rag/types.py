@@ -233,15 +233,18 @@ class Statement:
     @classmethod
     def from_dict(cls, d: dict) -> "Statement":
         names = _STATEMENT_FIELDS or _STATEMENT_FIELDS.update(f.name for f in fields(cls)) or _STATEMENT_FIELDS
-        if isinstance(d.get("each"), list):
-            d = {**d, "each": tuple(d["each"])}  # JSON keeps a tuple as a list
         if d.keys() == names:
             # A stored statement has every field (its `to_dict`): set them directly, a few times faster than
             # the frozen constructor's field-by-field setattr; a store reads thousands per ranking.
             st = object.__new__(cls)
             st.__dict__.update(d)
+            if st.__dict__["each"].__class__ is list:
+                st.__dict__["each"] = tuple(st.__dict__["each"])  # JSON keeps a tuple as a list
             return st
-        return cls(**{k: v for k, v in d.items() if k in names})
+        kept = {k: v for k, v in d.items() if k in names}
+        if isinstance(kept.get("each"), list):
+            kept["each"] = tuple(kept["each"])
+        return cls(**kept)
 
 
 _STATEMENT_FIELDS: set[str] = set()  # filled on first use
