@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Callable
 
 from ..text.script import to_simplified
-from ..text.quantity import Quantity, counts_other_than, parse_quantity
+from ..text.quantity import Quantity, parse_quantity
 from ..question.metric import Intent
 from ..text.sentences import sentence_spans
 from ..text.tokens import tokenize
@@ -19,8 +19,8 @@ from ..statements import rules
 from ..statements.rules import MEETING
 from ..statements.status import asked_stage_word, verb_stage
 from ..statements.extract import chunk_statements
-from ..statements.score import (MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, change_for_level, names_asked_thing,
-                                question_weights, score_statement)
+from ..statements.score import (MIN_SCORE, MIN_SUPPORT, IdfFn, _coverage, _weights, asked_kind, change_for_level,
+                                in_kind, names_asked_thing, question_weights, score_statement)
 from ..types import Citation, Passage, Statement
 from ..text.instructions import is_instruction
 
@@ -211,9 +211,7 @@ def answers_in_kind(pick: Pick, intent: Intent) -> bool:
 
 def _another_stage(pick: Pick, intent: Intent) -> bool:
     """The question asks one stage of handling (收到, 受理, 审结, 命名, 申报…) and the figure states another."""
-    asked = verb_stage(asked_stage_word(intent))
-    stated = pick.statement.stage
-    return bool(asked) and bool(stated) and asked != stated
+    return not in_kind(pick.statement, ((), verb_stage(asked_stage_word(intent))))  # the ranking's rule too
 
 
 def _another_rate(pick: Pick, intent: Intent) -> bool:
@@ -279,8 +277,7 @@ def _other_kind(pick: Pick, intent: Intent) -> bool:
 
 def _counts_other_kind(pick: Pick, intent: Intent) -> bool:
     """The figure counts in another family of measure words than the question asks (多少名 / 42件次, 多少支 / 431项)."""
-    units = intent.units
-    return len(units) == 1 and not intent.measures and counts_other_than(units[0], pick.quantity.unit)
+    return not in_kind(pick.statement, (asked_kind(intent)[0], ""))  # the ranking's rule too
 
 
 def same_sentence(pick: Pick, passages: list[Passage], idf: IdfFn | None = None) -> list[Pick]:
