@@ -105,11 +105,16 @@ def _part_by_verbs(lead: str, whole: str) -> str:
     return f"{kind}的{whole.rsplit('的', 1)[-1]}"
 
 
-def each_of(thing: str, lead: str) -> tuple[str, ...]:
+def said_of_each(lead: str) -> bool:
+    """均/各/都 just before the figure (「…均为0件」): it is said of each thing of the list before it."""
+    return bool(rules.EACH_OF_LIST.search(_strip_tail(lead)) or rules.EACH_OF_LIST.search(lead.rstrip()))
+
+
+def each_of(thing: str, lead: str, each: bool | None = None) -> tuple[str, ...]:
     """The things of a list a figure is said of each of (「行政复议、行政诉讼案件均为0件」 → 行政复议案件, 行政诉讼案件),
-    or () when the figure is not said of each (no 均/各/都 just before it) or its thing is no list. A head the
-    last thing carries (案件, a 的-phrase's 合格率) and the others lack is theirs too."""
-    if not rules.EACH_OF_LIST.search(_strip_tail(lead)) and not rules.EACH_OF_LIST.search(lead.rstrip()):
+    or () when the figure is not said of each (`each`, by default `said_of_each(lead)`) or its thing is no list.
+    A head the last thing carries (案件, a 的-phrase's 合格率) and the others lack is theirs too."""
+    if not (said_of_each(lead) if each is None else each):
         return ()
     items, part = [], []
     for w, _ in _quoted_as_one(_tokens(thing)):
@@ -123,8 +128,7 @@ def each_of(thing: str, lead: str) -> tuple[str, ...]:
     whose = _strip_tail(rules.EACH_OF_LIST.sub("", _strip_tail(lead))).removesuffix(thing)
     if len(items) < 2 and whose.endswith("的"):
         # 「任前考法和集中考试的合格率均为100%」: the list is of whose the thing is
-        items = list(each_of(noun_before(whose[:-1])[0] + "的" + thing, "均"))
-        return tuple(items)
+        return each_of(noun_before(whose[:-1])[0] + "的" + thing, "", each=True)
     if len(items) < 2:
         return ()
     last = items[-1]

@@ -161,7 +161,8 @@ def _acts(sentence: str, original: str, kind: str, year: int, base: int, common:
             lead=sentence[:start], measures=thing, act=act, frame="plain", item=-1, status=status,
             polarity=polarity, scope=describe.scope_of(sentence[:start]), status_word=act,
             stage=stage_of(sentence, act, start, end),
-            each=describe.each_of(thing, sentence[:start] + act[:1])))  # 「…均为零」: act[:1] is its 均
+            each=describe.each_of(thing, sentence[:start],
+                                  each=act.startswith(("均", "都", "各", "皆")))))  # 「…均为零」: the act says each
     return out
 
 

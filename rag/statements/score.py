@@ -230,9 +230,15 @@ def asked_kind(intent) -> tuple[tuple[str, ...], str]:
     another kind is ranked by its best figure of the asked kind, if it states one."""
     units = intent.units
     asked = units[0] if len(units) == 1 and not intent.measures else ""
-    other = tuple(sorted({u for family in UNIT_FAMILIES.values() for u in family if counts_other_than(asked, u)})) \
-        if asked else ()
-    return other, verb_stage(asked_stage_word(intent))
+    return _other_units(asked), verb_stage(asked_stage_word(intent))
+
+
+@lru_cache(maxsize=256)
+def _other_units(asked: str) -> tuple[str, ...]:
+    """The measure words of every family but the asked one's (cached: the answerers ask it of each candidate)."""
+    if not asked:
+        return ()
+    return tuple(sorted({u for family in UNIT_FAMILIES.values() for u in family if counts_other_than(asked, u)}))
 
 
 def in_kind(st: Statement, kind: tuple[tuple[str, ...], str]) -> bool:
