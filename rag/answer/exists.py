@@ -7,6 +7,7 @@ polarity and scope, never from the mere presence of a related sentence.
 from __future__ import annotations
 
 from ..question import ParsedQuestion
+from ..statements import rules
 from ..statements.extract import chunk_statements
 from ..statements.score import MIN_SUPPORT, _coverage, question_weights, score_statement
 from ..text.script import to_simplified
@@ -15,7 +16,7 @@ from .context import AnswerContext
 from .wording import evidence_line
 
 _NOT_DONE = {"exploring": "探索", "preparing": "筹备/创建", "planned": "计划", "target": "目标"}
-_WHOLE_SCOPES = ("全区", "全市", "全县", "全镇", "全乡", "全省", "全街道", "辖区内")
+_WHOLE_SCOPES = (*rules.WHOLE_AREAS, "辖区内")  # the statements' own list of whole places (全旗 too)
 
 
 def _statements(passages: list[Passage], pq: ParsedQuestion):

@@ -131,11 +131,12 @@ SCOPE_FIELD = re.compile(r"在([\u4e00-\u9fff“”\"、和及与]{2,14}?)(领�
 # 「个别乡镇…合格率仍低于90%」「部分单位…」: only some of the places or bodies: the statement holds of them alone.
 SCOPE_PART = re.compile(r"(?<![大绝])(?:个别|部分|少数|一些)(?:乡镇|街道|镇街|社区|村居|单位|部门|地区|县区|县市区|领域|行业|企业)")
 # 「破产管理领域正在探索…」「全县行政执法领域实现…」: a field opening its clause (without 在) limits it too.
-SCOPE_FIELD_OPENING = re.compile(r"(?:全街道|全区|全市|全县|全镇|全乡|全省|全旗|^|[，,；;。：:])"
+WHOLE_AREAS = ("全街道", "全区", "全市", "全县", "全镇", "全乡", "全省", "全旗")  # the whole of a place
+SCOPE_FIELD_OPENING = re.compile(rf"(?:{'|'.join(WHOLE_AREAS)}|^|[，,；;。：:])"
                                  r"(?!所有|各|全部|涉及|全年|重点)([\u4e00-\u9fff]{2,8}?领域)"
                                  # the clause's topic, then what it did (「重点领域专项普法活动」 names a kind)
                                  r"(?=正在|已|实现|全面|持续|积极|均|全部|推行|探索|试点|共|累计|[，,]|$)")
-SCOPE_WHOLE = re.compile(r"全区|全市|全县|全镇|全乡|全街道|全省|全旗|辖区内|辖区")
+SCOPE_WHOLE = re.compile("|".join((*WHOLE_AREAS, "辖区内", "辖区")))
 # 「在全市率先…」「全区首创」「全省唯一」: a whole area named only to rank the statement in it, not to limit it.
 SCOPE_RANKS = re.compile(r"^(?:范围内)?(?:率先|首创|首家|首个|首批|唯一|第一|排名|位居|位列|前列|最)")
 # 《…》: a document's name; its words (试行、实施、探索…) say nothing of what the report did.
